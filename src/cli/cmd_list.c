@@ -1,0 +1,43 @@
+/* cmd_list.c - `rnnbench list`: what can be chosen, with its source. */
+#include <stdio.h>
+
+#include "cell.h"
+#include "cli.h"
+#include "task.h"
+
+int cmd_list(int argc, char **argv)
+{
+    if (cli_wants_help(argc, argv)) {
+        printf("usage: rnnbench list\n\nPrints the cells, tasks, inits, clip modes and optimizers.\n");
+        return EXIT_OK;
+    }
+    if (argc > 0)
+        return cli_fail("list", EXIT_USAGE, "unexpected argument '%s'", argv[0]);
+
+    printf("cells (--cell):\n");
+    for (int i = 0; i < cell_count(); i++) {
+        const cell_type *c = cell_at(i);
+        printf("  %-10s %s\n  %-10s   source: %s\n", c->name, c->summary, "", c->source);
+    }
+    printf("\ntasks (--task):\n");
+    for (int i = 0; i < task_count(); i++) {
+        const task_type *t = task_at(i);
+        printf("  %-10s %s\n  %-10s   source: %s\n", t->name, t->summary, "", t->source);
+        printf("  %-10s   metric: %s; solved when %s\n", "", t->metric_name, t->solved_rule);
+    }
+    printf("\ninits (--init; --forget-bias B for cells with a forget gate):\n"
+           "  uniform            every weight and bias U(-1/sqrt(H), 1/sqrt(H)), PyTorch's default\n"
+           "  orthogonal[:GAIN]  each gate block of weight_hh a random orthogonal matrix (Saxe et al. 2014)\n"
+           "  identity[:SCALE]   each gate block of weight_hh SCALE*I, biases 0 (IRNN, Le et al. 2015)\n"
+           "\nclip modes (--clip):\n"
+           "  none               the raw gradient\n"
+           "  norm:THRESHOLD     rescale the whole gradient to THRESHOLD when its L2 norm is above it,\n"
+           "                     keeping its direction (Pascanu, Mikolov & Bengio 2013, Algorithm 1)\n"
+           "  value:THRESHOLD    clamp each component to [-THRESHOLD, THRESHOLD] (Mikolov 2012)\n"
+           "\noptimizers (--optimizer), as torch.optim defines them:\n"
+           "  sgd                p -= lr g\n"
+           "  momentum           v = mu v + g; p -= lr v  (--nesterov: p -= lr (g + mu v))\n"
+           "  rmsprop            s = alpha s + (1-alpha) g^2; p -= lr g / (sqrt(s) + eps)\n"
+           "  adam               Kingma & Ba 2015, with bias correction\n");
+    return EXIT_OK;
+}

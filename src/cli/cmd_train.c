@@ -1,0 +1,180 @@
+/* cmd_train.c - `rnnbench train`: one run, printed as it goes.
+ * Every key of CONFIG_KEYS is a flag (underscores as dashes). */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "args.h"
+#include "blas_threads.h"
+#include "cli.h"
+#include "config.h"
+#include "status.h"
+#include "trainer.h"
+
+static void to_key(char *key, size_t n, const char *flag)
+{
+    snprintf(key, n, "%s", flag);
+    for (char *p = key; *p; p++)
+        if (*p == '-')
+            *p = '_';
+}
+
+static int key_index(const char *flag)
+{
+    char key[64];
+    to_key(key, sizeof key, flag);
+    for (int i = 0; i < config_key_count(); i++)
+        if (strcmp(key, config_key_name(i)) == 0)
+            return i;
+    return -1;
+}
+
+static bool needs_value(const char *name)
+{
+    if (!strcmp(name, "help") || !strcmp(name, "quiet"))
+        return false;
+    int i = key_index(name);
+    return i < 0 || !config_key_is_bool(i);
+}
+
+static void help(void)
+{
+    printf("usage: rnnbench train [--KEY VALUE ...] [--print-every N] [--threads N] [--quiet]\n"
+           "\n"
+           "Trains one model and prints, every N steps, the mean loss and metric since\n"
+           "the previous line, the global gradient norm before and after clipping, and\n"
+           "||dL/dh_t|| at the first and the last timestep.\n"
+           "\n");
+    for (int i = 0; i < config_key_count(); i++) {
+        char flag[64];
+        snprintf(flag, sizeof flag, "%s", config_key_name(i));
+        for (char *p = flag; *p; p++)
+            *p = *p == '_' ? '-' : *p;
+        printf("  --%-13s %s (default %s)\n", flag, config_key_help(i), config_key_default(i));
+    }
+    printf("  --%-13s %s\n", "print-every", "steps between printed lines (default: steps/20)");
+    printf("  --%-13s %s\n", "threads", "BLAS threads inside the run (default 1)");
+    printf("  --%-13s %s\n", "quiet", "print only the header and the final summary");
+    printf("\nexample: rnnbench train --cell gru --task copy --seq-len 100 --hidden 128 --batch 128 \\\n"
+           "           --steps 2000 --clip norm:1 --optimizer adam --lr 1e-3 --seed 1\n");
+}
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + 1e-9 * ts.tv_nsec;
+}
+
+static void print_header(const config *c, const run_spec *s)
+{
+    printf("# rnnbench %s train, %s\n#", RNNBENCH_VERSION, RNB_PRECISION);
+    for (int i = 0; i < config_key_count(); i++) {
+        char v[64];
+        config_key_value(c, i, v, sizeof v);
+        printf(" %s=%s", config_key_name(i), v);
+    }
+    int L = s->task->length(s->T);
+    printf("\n# sequence length %d, %zu parameters, workspace %.2f MiB\n", L,
+           model_param_count(s->cell, s->task, s->H), trainer_bytes(s) / 1048576.0);
+    printf("# baseline loss %.6g (memoryless), solved when %s\n",
+           s->task->baseline(s->T), s->task->solved_rule);
+    printf("# %7s %12s %10s %12s %12s %12s %12s\n", "step", "loss", "metric",
+           "grad_norm", "clipped", "|dL/dh_1|", "|dL/dh_L|");
+}
+
+int cmd_train(int argc, char **argv)
+{
+    if (cli_wants_help(argc, argv)) {
+        help();
+        return EXIT_OK;
+    }
+    char err[RNB_ERRLEN];
+    parsed_args pa;
+    if (args_split(&pa, argc, argv, needs_value, err))
+        return cli_fail("train", EXIT_USAGE, "%s", err);
+    if (pa.n_pos)
+        return cli_fail("train", EXIT_USAGE, "unexpected argument '%s' (rnnbench train --help)", pa.pos[0]);
+
+    config c;
+    config_defaults(&c);
+    int print_every = 0, threads = 1;
+    bool quiet = false;
+    for (int i = 0; i < pa.n_opt; i++) {
+        const option *o = &pa.opt[i];
+        if (!strcmp(o->name, "quiet") && !o->value) {
+            quiet = true;
+        } else if (!strcmp(o->name, "print-every")) {
+            if (args_int(&print_every, o->value, 1, 1 << 30))
+                return cli_fail("train", EXIT_USAGE, "--print-every: '%s' is not a positive integer", o->value);
+        } else if (!strcmp(o->name, "threads")) {
+            if (args_int(&threads, o->value, 1, 1024))
+                return cli_fail("train", EXIT_USAGE, "--threads: '%s' is not a positive integer", o->value);
+        } else {
+            int k = key_index(o->name);
+            if (k < 0 || strchr(o->name, '_'))
+                return cli_fail("train", EXIT_USAGE, "unknown option --%s (rnnbench train --help)", o->name);
+            if (config_set(&c, config_key_name(k), o->value ? o->value : "true", err))
+                return cli_fail("train", EXIT_USAGE, "--%s", err);
+        }
+    }
+    run_spec spec;
+    if (config_resolve(&spec, &c, err))
+        return cli_fail("train", EXIT_USAGE, "--%s", err);
+    if (!print_every)
+        print_every = spec.steps >= 20 ? (int)(spec.steps / 20) : 1;
+    blas_set_threads(threads);
+
+    trainer tr;
+    int rc = trainer_create(&tr, &spec, err);
+    if (rc)
+        return cli_fail("train", rc == RNB_ENOMEM ? EXIT_RUNTIME : EXIT_USAGE, "%s", err);
+    print_header(&c, &spec);
+
+    /* Means over the lines' intervals, and over the last tenth of the run
+     * for the summary: one step's loss is too noisy to report. */
+    double sum_loss = 0, sum_metric = 0, tail_loss = 0, tail_metric = 0;
+    long n_sum = 0, n_tail = 0, tail_from = spec.steps - spec.steps / 10;
+    const char *status = "finished";
+    step_record rec = {0};
+    double t0 = now();
+    for (long s = 1; s <= spec.steps; s++) {
+        trainer_step(&tr, &rec);
+        if (!rec.finite) {
+            printf("# step %ld: loss %g, gradient norm %g: not finite; the run stops (diverged)\n",
+                   rec.step, rec.loss, rec.grad_norm);
+            status = "diverged";
+            break;
+        }
+        sum_loss += rec.loss, sum_metric += rec.metric, n_sum++;
+        if (s > tail_from)
+            tail_loss += rec.loss, tail_metric += rec.metric, n_tail++;
+        if (!quiet && (s % print_every == 0 || s == 1 || s == spec.steps)) {
+            printf("  %7ld %12.6g %10.4g %12.4e %12.4e %12.4e %12.4e\n", s,
+                   sum_loss / n_sum, sum_metric / n_sum, rec.grad_norm,
+                   rec.grad_norm_clipped, rec.dh_norm[0], rec.dh_norm[rec.L - 1]);
+            fflush(stdout);
+            sum_loss = sum_metric = 0, n_sum = 0;
+        }
+    }
+    double secs = now() - t0;
+
+    /* ||dL/dh_t|| of the last step, at a few t: the vanishing picture. */
+    printf("# ||dL/dh_t|| at step %ld:", rec.step);
+    for (int k = 0; k <= 8; k++) {
+        int t = 1 + (int)((long)(rec.L - 1) * k / 8);
+        printf(" t=%d %.3e%s", t, rec.dh_norm[t - 1], k < 8 ? "," : "\n");
+    }
+    if (n_tail) {
+        double loss = tail_loss / n_tail, metric = tail_metric / n_tail;
+        printf("# %s after %ld steps in %.2f s (%.1f steps/s): loss %.6g, metric %.4g "
+               "(means over the last %ld steps), baseline %.6g, solved %s\n",
+               status, rec.step, secs, rec.step / secs, loss, metric, n_tail,
+               spec.task->baseline(spec.T), spec.task->solved(loss, metric) ? "yes" : "no");
+    } else {
+        printf("# %s after %ld steps in %.2f s\n", status, rec.step, secs);
+    }
+    trainer_free(&tr);
+    return EXIT_OK;
+}

@@ -1,0 +1,76 @@
+/* main.c - rnnbench's entry: one table of subcommands, dispatched here. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "real.h"
+
+static const struct {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+} commands[] = {
+    {"train", cmd_train, "train one model, printing loss and gradient norms as it goes"},
+    {"grad", cmd_grad, "one forward and backward pass on given weights and inputs (HDF5 in, HDF5 out)"},
+    {"list", cmd_list, "the cells, tasks, inits, clip modes and optimizers, with their sources"},
+};
+enum { N_COMMANDS = sizeof commands / sizeof commands[0] };
+
+int cli_fail(const char *cmd, int code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "rnnbench %s: ", cmd);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    return code;
+}
+
+bool cli_wants_help(int argc, char **argv)
+{
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--") == 0)
+            return false;
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+            return true;
+    }
+    return false;
+}
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "usage: rnnbench COMMAND [ARGS]   (rnnbench COMMAND --help for its options)\n"
+            "\n"
+            "Trains vanilla RNN, LSTM and GRU on synthetic long-dependency tasks and\n"
+            "measures the gradient norm ||dL/dh_t|| at every timestep.\n"
+            "\n"
+            "commands:\n");
+    for (int i = 0; i < N_COMMANDS; i++)
+        fprintf(out, "  %-6s %s\n", commands[i].name, commands[i].summary);
+    fprintf(out, "\nrnnbench %s, core in %s\n", RNNBENCH_VERSION, RNB_PRECISION);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    const char *name = argv[1];
+    if (!strcmp(name, "--help") || !strcmp(name, "-h") || !strcmp(name, "help")) {
+        usage(stdout);
+        return EXIT_OK;
+    }
+    if (!strcmp(name, "--version")) {
+        printf("rnnbench %s (%s)\n", RNNBENCH_VERSION, RNB_PRECISION);
+        return EXIT_OK;
+    }
+    for (int i = 0; i < N_COMMANDS; i++)
+        if (strcmp(name, commands[i].name) == 0)
+            return commands[i].run(argc - 2, argv + 2);
+    fprintf(stderr, "rnnbench: unknown command '%s' (rnnbench --help lists them)\n", name);
+    return EXIT_USAGE;
+}

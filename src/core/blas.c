@@ -1,0 +1,22 @@
+#include "blas.h"
+
+#include <cblas.h>
+
+#ifdef RNB_DOUBLE
+#define CBLAS(f) cblas_d##f
+#else
+#define CBLAS(f) cblas_s##f
+#endif
+
+void gemm(bool ta, bool tb, int M, int N, int K, real alpha, const real *A,
+          int lda, const real *B, int ldb, real beta, real *C, int ldc)
+{
+    CBLAS(gemm)(CblasRowMajor, ta ? CblasTrans : CblasNoTrans,
+                tb ? CblasTrans : CblasNoTrans, M, N, K, alpha, A, lda, B, ldb,
+                beta, C, ldc);
+}
+
+void add_colsum(real *y, const real *A, int M, int N, const real *ones)
+{
+    CBLAS(gemv)(CblasRowMajor, CblasTrans, M, N, 1, A, N, ones, 1, 1, y, 1);
+}

@@ -1,0 +1,73 @@
+/* cell.h - the interface every recurrent cell implements.
+ *
+ * Dimension letters, used in every shape comment of the core:
+ *   T  timesteps        B  batch size      I  input size
+ *   H  hidden size      G  gate blocks (weight_ih is [G*H, I])
+ *   A  aux blocks the cell caches per step besides its gates ([B, A*H])
+ *
+ * A cell sees one timestep of a batch. The model does the matrix products
+ * (all T input projections in one GEMM before the loop, one GEMM per step
+ * for the recurrence, the weight gradients in one GEMM after it); the cell
+ * does the elementwise gate math. Parameters are laid out as PyTorch lays
+ * them: weight_ih [G*H, I], weight_hh [G*H, H], bias_ih [G*H], bias_hh
+ * [G*H], gate blocks stacked in the order the cell's summary gives. */
+#ifndef RNB_CELL_H
+#define RNB_CELL_H
+
+#include <stdbool.h>
+
+#include <stddef.h>
+
+#include "real.h"
+
+/* One timestep's views into the layer workspace. */
+typedef struct {
+    int B, H;
+    /* in: the pre-activations. For a cell without split_recurrent,
+     *     x_t W_ih^T + b_ih + h_{t-1} W_hh^T + b_hh, all of it.
+     *     For a split cell, the input part x_t W_ih^T + b_ih only.
+     * out: whatever backward needs (the activated gates). */
+    real *gates;            // (B, G*H)
+    const real *hp;         // (B, G*H) h_{t-1} W_hh^T + b_hh; split cells only
+    real *aux;              // (B, A*H) extra per-step cache
+    const real *h_prev;     // (B, H) h_{t-1}
+    const real *c_prev;     // (B, H) c_{t-1}; cells with a cell state only
+    real *h;                // (B, H) out: h_t
+    real *c;                // (B, H) out: c_t; cells with a cell state only
+} cell_step;
+
+/* One timestep of the backward pass. */
+typedef struct {
+    const real *dh;         // (B, H) in: the total dL/dh_t
+    real *dc;               // (B, H) in: dL/dc_t through c_{t+1};
+                            //        out: dL/dc_{t-1} through c_t
+    real *dxp;              // (B, G*H) out: dL/d(x_t W_ih^T + b_ih)
+    real *dhp;              // (B, G*H) out: dL/d(h_{t-1} W_hh^T + b_hh);
+                            //        the same buffer as dxp unless split
+    real *dh_prev;          // (B, H) accumulate: the part of dL/dh_{t-1}
+                            //        that does not pass through W_hh
+    double dc_sumsq;        // out: ||dL/dc_t||^2, the total, in double
+} cell_grad;
+
+typedef struct cell_type {
+    const char *name;
+    const char *summary;    /* the equations, one line */
+    const char *source;     /* where they come from */
+    int G;                  /* gate blocks */
+    int A;                  /* aux blocks cached per step */
+    bool has_c;             /* carries a cell state c */
+    /* The recurrent pre-activation enters other than by a plain sum with
+     * the input one (GRU reset-after: r * (W_hn h + b_hn)), so the model
+     * keeps it apart and the two gradients differ. */
+    bool split_recurrent;
+    int forget_block;       /* gate block of the forget gate, or -1 */
+    void (*forward)(const cell_step *s);
+    void (*backward)(const cell_step *s, cell_grad *g);
+} cell_type;
+
+/* The registry (cells.c). */
+const cell_type *cell_find(const char *name);
+int cell_count(void);
+const cell_type *cell_at(int i);
+
+#endif

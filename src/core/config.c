@@ -1,0 +1,209 @@
+#include "config.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "status.h"
+
+/* ---- parsing one value by its type ---- */
+
+static int parse_STR(cfg_str *out, const char *v)
+{
+    if (strlen(v) >= sizeof *out || *v == '\0')
+        return -1;
+    strcpy(*out, v);
+    return 0;
+}
+
+static int parse_INT(long *out, const char *v)
+{
+    char *end;
+    errno = 0;
+    long x = strtol(v, &end, 10);
+    if (end == v || *end || errno)
+        return -1;
+    *out = x;
+    return 0;
+}
+
+static int parse_REAL(double *out, const char *v)
+{
+    char *end;
+    double x = strtod(v, &end);
+    if (end == v || *end || !isfinite(x))
+        return -1;
+    *out = x;
+    return 0;
+}
+
+static int parse_OPTREAL(double *out, const char *v)
+{
+    if (strcmp(v, "none") == 0) {
+        *out = NAN;
+        return 0;
+    }
+    return parse_REAL(out, v);
+}
+
+static int parse_BOOL(bool *out, const char *v)
+{
+    if (!strcmp(v, "true") || !strcmp(v, "1") || !strcmp(v, "yes"))
+        *out = true;
+    else if (!strcmp(v, "false") || !strcmp(v, "0") || !strcmp(v, "no"))
+        *out = false;
+    else
+        return -1;
+    return 0;
+}
+
+static int parse_U64(uint64_t *out, const char *v)
+{
+    char *end;
+    errno = 0;
+    if (*v == '-')
+        return -1;
+    unsigned long long x = strtoull(v, &end, 10);
+    if (end == v || *end || errno)
+        return -1;
+    *out = x;
+    return 0;
+}
+
+static const char *const type_words[] = {
+    [0] = "a string", [1] = "an integer", [2] = "a number",
+    [3] = "a number or none", [4] = "true or false",
+    [5] = "a non-negative integer",
+};
+enum { T_STR, T_INT, T_REAL, T_OPTREAL, T_BOOL, T_U64 };
+
+/* ---- the key table, from the one list ---- */
+
+static const struct {
+    const char *name, *def, *help;
+    int type;
+} keys[] = {
+#define X(key, type, def, help) {#key, def, help, T_##type},
+    CONFIG_KEYS(X)
+#undef X
+};
+
+int config_key_count(void) { return (int)(sizeof keys / sizeof keys[0]); }
+const char *config_key_name(int i) { return keys[i].name; }
+const char *config_key_help(int i) { return keys[i].help; }
+const char *config_key_default(int i) { return keys[i].def; }
+bool config_key_is_bool(int i) { return keys[i].type == T_BOOL; }
+
+int config_set(config *c, const char *key, const char *value, char *err)
+{
+#define X(k, type, def, help)                                                 \
+    if (strcmp(key, #k) == 0) {                                               \
+        if (parse_##type(&c->k, value) != 0)                                  \
+            return rnb_error(err, RNB_EINVAL, "%s: '%s' is not %s", #k, value, \
+                             type_words[T_##type]);                           \
+        return RNB_OK;                                                        \
+    }
+    CONFIG_KEYS(X)
+#undef X
+    return rnb_error(err, RNB_ENOKEY, "unknown key '%s'", key);
+}
+
+void config_defaults(config *c)
+{
+    memset(c, 0, sizeof *c);
+    char err[RNB_ERRLEN];
+    for (int i = 0; i < config_key_count(); i++) {
+        int rc = config_set(c, keys[i].name, keys[i].def, err);
+        (void)rc;       /* the defaults above parse; a test checks it */
+    }
+}
+
+static void format_STR(char *buf, size_t n, const cfg_str *v) { snprintf(buf, n, "%s", *v); }
+static void format_INT(char *buf, size_t n, const long *v) { snprintf(buf, n, "%ld", *v); }
+static void format_REAL(char *buf, size_t n, const double *v) { snprintf(buf, n, "%.15g", *v); }
+static void format_OPTREAL(char *buf, size_t n, const double *v)
+{
+    if (isnan(*v))
+        snprintf(buf, n, "none");
+    else
+        format_REAL(buf, n, v);
+}
+static void format_BOOL(char *buf, size_t n, const bool *v) { snprintf(buf, n, "%s", *v ? "true" : "false"); }
+static void format_U64(char *buf, size_t n, const uint64_t *v) { snprintf(buf, n, "%" PRIu64, *v); }
+
+void config_key_value(const config *c, int i, char *buf, size_t n)
+{
+    int k = 0;
+#define X(key, type, def, help)                                               \
+    if (k++ == i) {                                                           \
+        format_##type(buf, n, &c->key);                                       \
+        return;                                                               \
+    }
+    CONFIG_KEYS(X)
+#undef X
+}
+
+/* ---- meaning ---- */
+
+static int positive_int(int *out, long v, const char *key, long max, char *err)
+{
+    if (v < 1 || v > max)
+        return rnb_error(err, RNB_EINVAL, "%s: %ld is out of range (1 to %ld)", key, v, max);
+    *out = (int)v;
+    return RNB_OK;
+}
+
+int config_resolve(run_spec *r, const config *c, char *err)
+{
+    memset(r, 0, sizeof *r);
+    int rc;
+    if (!(r->cell = cell_find(c->cell)))
+        return rnb_error(err, RNB_EINVAL, "cell: unknown cell '%s' (rnnbench list shows them)", c->cell);
+    if (!(r->task = task_find(c->task)))
+        return rnb_error(err, RNB_EINVAL, "task: unknown task '%s' (rnnbench list shows them)", c->task);
+    if ((rc = positive_int(&r->T, c->seq_len, "seq_len", 1000000, err)) ||
+        (rc = positive_int(&r->H, c->hidden, "hidden", 65536, err)) ||
+        (rc = positive_int(&r->B, c->batch, "batch", 1000000, err)))
+        return rc;
+    if (r->T < r->task->min_T)
+        return rnb_error(err, RNB_EINVAL, "seq_len: task %s needs at least %d", r->task->name, r->task->min_T);
+    if (c->steps < 1)
+        return rnb_error(err, RNB_EINVAL, "steps: %ld is out of range (at least 1)", c->steps);
+    r->steps = c->steps;
+
+    optim_spec *o = &r->optim;
+    if ((rc = optim_kind_parse(&o->kind, c->optimizer, err)))
+        return rc;
+    o->lr = c->lr, o->momentum = c->momentum, o->nesterov = c->nesterov;
+    o->alpha = c->alpha, o->beta1 = c->beta1, o->beta2 = c->beta2, o->eps = c->eps;
+    if (!(o->lr > 0))
+        return rnb_error(err, RNB_EINVAL, "lr: %g is not positive", o->lr);
+    if (o->momentum < 0 || o->momentum >= 1)
+        return rnb_error(err, RNB_EINVAL, "momentum: %g is outside [0, 1)", o->momentum);
+    if (o->alpha < 0 || o->alpha >= 1)
+        return rnb_error(err, RNB_EINVAL, "alpha: %g is outside [0, 1)", o->alpha);
+    if (o->beta1 < 0 || o->beta1 >= 1)
+        return rnb_error(err, RNB_EINVAL, "beta1: %g is outside [0, 1)", o->beta1);
+    if (o->beta2 < 0 || o->beta2 >= 1)
+        return rnb_error(err, RNB_EINVAL, "beta2: %g is outside [0, 1)", o->beta2);
+    if (!(o->eps > 0))
+        return rnb_error(err, RNB_EINVAL, "eps: %g is not positive", o->eps);
+    if (o->nesterov && o->kind != OPT_MOMENTUM)
+        return rnb_error(err, RNB_EINVAL, "nesterov: applies to optimizer momentum only");
+
+    char sub[RNB_ERRLEN];
+    if (clip_parse(&r->clip, c->clip, sub))
+        return rnb_error(err, RNB_EINVAL, "clip: %s", sub);
+    if (init_parse(&r->init, c->init, sub))
+        return rnb_error(err, RNB_EINVAL, "init: %s", sub);
+    r->init.set_forget_bias = !isnan(c->forget_bias);
+    r->init.forget_bias = c->forget_bias;
+    if (r->init.set_forget_bias && r->cell->forget_block < 0)
+        return rnb_error(err, RNB_EINVAL, "forget_bias: cell '%s' has no forget gate", r->cell->name);
+    r->seed = c->seed;
+    return RNB_OK;
+}

@@ -1,0 +1,84 @@
+/* config.h - every setting of a training run, listed once.
+ *
+ * CONFIG_KEYS is the one list (an X-macro, as inih's example does it): the
+ * struct, the defaults, the parser, the --help text of `rnnbench train`
+ * and the printed run header all come from it. A key is spelt with
+ * underscores here and in experiment files, with dashes as a flag
+ * (seq_len, --seq-len). Parsing checks syntax only; config_resolve checks
+ * meaning (a known cell, a positive size) and names the key at fault. */
+#ifndef RNB_CONFIG_H
+#define RNB_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cell.h"
+#include "clip.h"
+#include "init.h"
+#include "optim.h"
+#include "task.h"
+
+/* X(key, type, default, help) */
+#define CONFIG_KEYS(X)                                                        \
+    X(cell,        STR,  "lstm",    "cell type: rnn_tanh, rnn_relu, lstm, gru (rnnbench list)") \
+    X(task,        STR,  "adding",  "task: copy, adding (rnnbench list)")       \
+    X(seq_len,     INT,  "100",     "time lag T of the task (copy's sequences are T+20 long)") \
+    X(hidden,      INT,  "128",     "hidden units H")                           \
+    X(batch,       INT,  "20",      "sequences per training step")              \
+    X(steps,       INT,  "1000",    "training steps")                           \
+    X(optimizer,   STR,  "adam",    "sgd, momentum, rmsprop or adam (PyTorch's definitions)") \
+    X(lr,          REAL, "1e-3",    "learning rate")                            \
+    X(momentum,    REAL, "0.9",     "momentum: mu")                             \
+    X(nesterov,    BOOL, "false",   "momentum: Nesterov's form")                \
+    X(alpha,       REAL, "0.99",    "rmsprop: smoothing constant")              \
+    X(beta1,       REAL, "0.9",     "adam: first-moment decay")                 \
+    X(beta2,       REAL, "0.999",   "adam: second-moment decay")                \
+    X(eps,         REAL, "1e-8",    "rmsprop, adam: epsilon")                   \
+    X(clip,        STR,  "none",    "gradient clipping: none, norm:THRESHOLD, value:THRESHOLD") \
+    X(init,        STR,  "uniform", "initial weights: uniform, orthogonal[:GAIN], identity[:SCALE]") \
+    X(forget_bias, OPTREAL, "none", "forget-gate bias (lstm); none keeps the init's") \
+    X(seed,        U64,  "1",       "seed of the run's random streams")
+
+typedef char cfg_str[64];
+#define CFG_CTYPE_STR     cfg_str
+#define CFG_CTYPE_INT     long
+#define CFG_CTYPE_REAL    double
+#define CFG_CTYPE_OPTREAL double    /* NAN: none */
+#define CFG_CTYPE_BOOL    bool
+#define CFG_CTYPE_U64     uint64_t
+
+typedef struct {
+#define X(key, type, def, help) CFG_CTYPE_##type key;
+    CONFIG_KEYS(X)
+#undef X
+} config;
+
+enum { RNB_ENOKEY = -3 };   /* config_set: no such key */
+
+void config_defaults(config *c);
+/* RNB_OK, RNB_EINVAL (bad value: err says why), RNB_ENOKEY. */
+int config_set(config *c, const char *key, const char *value, char *err);
+/* The value of key i as text, into buf; its name and help. */
+int config_key_count(void);
+const char *config_key_name(int i);
+const char *config_key_help(int i);
+const char *config_key_default(int i);
+bool config_key_is_bool(int i);   /* a flag that may stand alone */
+void config_key_value(const config *c, int i, char *buf, size_t n);
+
+/* A config checked and turned into what the core runs. */
+typedef struct {
+    const cell_type *cell;
+    const task_type *task;
+    int T, H, B;
+    long steps;
+    optim_spec optim;
+    clip_spec clip;
+    init_spec init;
+    uint64_t seed;
+} run_spec;
+
+int config_resolve(run_spec *r, const config *c, char *err);
+
+#endif

@@ -1,0 +1,41 @@
+/* init.h - initial weights of a recurrent layer, chosen by name.
+ *   uniform            PyTorch's default: every weight and bias
+ *                      U(-1/sqrt(H), 1/sqrt(H))
+ *   orthogonal[:gain]  as uniform, then each H x H gate block of weight_hh
+ *                      a random orthogonal matrix times gain (Saxe et al.
+ *                      2014), drawn as PyTorch's nn.init.orthogonal_ does
+ *   identity[:scale]   as uniform, then each gate block of weight_hh is
+ *                      scale * I and every bias 0: the IRNN of Le, Jaitly
+ *                      & Hinton 2015 (with rnn_relu)
+ * and, apart, a forget-gate bias for cells with a forget gate: bias_ih of
+ * the f block set to b, bias_hh of it to 0, so that the total is b (Gers et
+ * al. 2000; Jozefowicz et al. 2015 recommend 1). */
+#ifndef RNB_INIT_H
+#define RNB_INIT_H
+
+#include <stdbool.h>
+
+#include "layer.h"
+#include "rng.h"
+
+typedef enum { INIT_UNIFORM, INIT_ORTHOGONAL, INIT_IDENTITY } init_kind;
+
+typedef struct {
+    init_kind kind;
+    double gain;            /* orthogonal gain, identity scale */
+    bool set_forget_bias;
+    double forget_bias;
+} init_spec;
+
+/* "uniform", "orthogonal", "orthogonal:1.5", "identity", "identity:0.9". */
+int init_parse(init_spec *s, const char *text, char *err);
+
+/* Fills p. RNB_EINVAL when the spec does not fit the cell (a forget bias
+ * for a cell without forget gate), RNB_ENOMEM when scratch is short. */
+int init_layer(layer_params *p, const cell_type *cell, int I, int H,
+               const init_spec *s, rng_t *r, char *err);
+
+/* U(-bound, bound) into v (n), the draw PyTorch's defaults are made of. */
+void init_uniform(real *v, size_t n, double bound, rng_t *r);
+
+#endif

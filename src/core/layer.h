@@ -1,0 +1,63 @@
+/* layer.h - one recurrent layer over a whole sequence: the forward pass and
+ * exact backpropagation through time, with the per-timestep gradient norms
+ * ||dL/dh_t|| (and ||dL/dc_t||) measured inside the one backward pass. */
+#ifndef RNB_LAYER_H
+#define RNB_LAYER_H
+
+#include <stddef.h>
+
+#include "cell.h"
+
+typedef struct {
+    const cell_type *cell;
+    int T, B, I, H;
+} layer_dims;
+
+/* Named views into a parameter (or gradient) slab, PyTorch's layout. */
+typedef struct {
+    real *w_ih;             // (G*H, I)
+    real *w_hh;             // (G*H, H)
+    real *b_ih;             // (G*H)
+    real *b_hh;             // (G*H)
+} layer_params;
+
+size_t layer_param_count(const cell_type *cell, int I, int H);
+/* Points p into slab, which holds layer_param_count() reals. */
+void layer_params_view(layer_params *p, real *slab, const cell_type *cell,
+                       int I, int H);
+
+/* Everything one pass over a sequence needs, allocated once. */
+typedef struct {
+    layer_dims d;
+    real *hs;               // (T+1, B, H) h_0 .. h_T; the caller sets h_0
+    real *cs;               // (T+1, B, H) c_0 .. c_T; cells with c only
+    real *gates;            // (T, B, G*H) pre-activations, then gates
+    real *aux;              // (T, B, A*H)
+    real *hp;               // (B, G*H) recurrent projection; split cells
+    real *dh;               // (T, B, H) in: the direct dL/dh_t (readout);
+                            //           out: the total dL/dh_t
+    real *dxp;              // (T, B, G*H)
+    real *dhp;              // (T, B, G*H) == dxp unless split_recurrent
+    real *dh0;              // (B, H) out: dL/dh_0
+    real *dc;               // (B, H) running dL/dc; out: dL/dc_0
+    real *ones;             // (T*B) all ones, for the bias-gradient GEMV
+    double *dh_norm;        // (T) out: ||dL/dh_t||, t = 1..T
+    double *dc_norm;        // (T) out: ||dL/dc_t||; cells with c only
+    void *slab;
+} layer_ws;
+
+/* Bytes layer_ws_alloc takes for these dimensions: the workspace formula. */
+size_t layer_ws_bytes(const layer_dims *d);
+int layer_ws_alloc(layer_ws *ws, const layer_dims *d);   /* RNB_OK/ENOMEM */
+void layer_ws_free(layer_ws *ws);
+
+/* h_1..h_T (and c) from x (T, B, I) and the h_0 (c_0) already in ws. */
+void layer_forward(layer_ws *ws, const layer_params *p, const real *x);
+
+/* Backpropagation through time from the direct dL/dh_t in ws->dh (and
+ * dL/dc_T = 0). Adds the parameter gradients into g, writes dx (T, B, I)
+ * when it is not NULL, ws->dh0, ws->dc, and the norms. */
+void layer_backward(layer_ws *ws, const layer_params *p, layer_params *g,
+                    const real *x, real *dx);
+
+#endif

@@ -1,0 +1,36 @@
+#include "loss.h"
+
+#include <math.h>
+
+double loss_xent(real *dy, const real *y, const int *labels, int N, int O)
+{
+    double total = 0;
+    for (int n = 0; n < N; n++) {
+        const real *z = y + (size_t)n * O;
+        real *dz = dy + (size_t)n * O;
+        /* log-sum-exp shifted by the max, in double, so that large logits
+         * neither overflow nor lose the small probabilities. */
+        double zmax = z[0];
+        for (int k = 1; k < O; k++)
+            zmax = z[k] > zmax ? z[k] : zmax;
+        double sum = 0;
+        for (int k = 0; k < O; k++)
+            sum += exp(z[k] - zmax);
+        double lse = zmax + log(sum);
+        total += lse - z[labels[n]];
+        for (int k = 0; k < O; k++)
+            dz[k] = (real)((exp(z[k] - lse) - (k == labels[n])) / N);
+    }
+    return total / N;
+}
+
+double loss_mse(real *dy, const real *y, const real *target, int N)
+{
+    double total = 0;
+    for (int n = 0; n < N; n++) {
+        double e = (double)y[n] - target[n];
+        total += e * e;
+        dy[n] = (real)(2 * e / N);
+    }
+    return total / N;
+}

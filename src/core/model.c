@@ -1,0 +1,130 @@
+#include "model.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "blas.h"
+#include "init.h"
+#include "loss.h"
+#include "status.h"
+
+static layer_dims dims_of(const cell_type *cell, const task_type *task, int T,
+                          int B, int H)
+{
+    layer_dims d = {cell, task->length(T), B, task->in_dim, H};
+    return d;
+}
+
+/* Sizes of the model's own buffers, in elements. */
+typedef struct { size_t params, x, labels, values, y; } model_sizes;
+
+static model_sizes sizes_of(const cell_type *cell, const task_type *task,
+                            int T, int B, int H)
+{
+    size_t L = task->length(T), I = task->in_dim, O = task->out_dim;
+    model_sizes s = {
+        .params = layer_param_count(cell, (int)I, H) + O * H + O,
+        .x = L * B * I,
+        .labels = task->loss == LOSS_XENT ? L * B : 0,
+        .values = task->loss == LOSS_MSE ? (size_t)B * O : 0,
+        .y = (task->readout == READOUT_ALL ? L : 1) * B * O,
+    };
+    return s;
+}
+
+size_t model_param_count(const cell_type *cell, const task_type *task, int H)
+{
+    return sizes_of(cell, task, 1, 1, H).params;
+}
+
+size_t model_bytes(const cell_type *cell, const task_type *task, int T, int B, int H)
+{
+    model_sizes s = sizes_of(cell, task, T, B, H);
+    layer_dims d = dims_of(cell, task, T, B, H);
+    return (2 * s.params + s.x + s.values + 2 * s.y) * sizeof(real) +
+           s.labels * sizeof(int) + layer_ws_bytes(&d);
+}
+
+int model_create(model *m, const cell_type *cell, const task_type *task,
+                 int T, int B, int H)
+{
+    memset(m, 0, sizeof *m);
+    model_sizes s = sizes_of(cell, task, T, B, H);
+    layer_dims d = dims_of(cell, task, T, B, H);
+    m->cell = cell, m->task = task;
+    m->T = T, m->L = d.T, m->B = B, m->I = d.I, m->H = H, m->O = task->out_dim;
+    m->n_params = s.params;
+    m->params = calloc(s.params, sizeof(real));
+    m->grads = calloc(s.params, sizeof(real));
+    m->bt.x = calloc(s.x, sizeof(real));
+    m->bt.labels = s.labels ? calloc(s.labels, sizeof(int)) : NULL;
+    m->bt.values = s.values ? calloc(s.values, sizeof(real)) : NULL;
+    m->y = calloc(2 * s.y, sizeof(real));
+    if (!m->params || !m->grads || !m->bt.x || (s.labels && !m->bt.labels) ||
+        (s.values && !m->bt.values) || !m->y || layer_ws_alloc(&m->ws, &d)) {
+        model_free(m);
+        return RNB_ENOMEM;
+    }
+    m->dy = m->y + s.y;
+    layer_params_view(&m->p, m->params, cell, m->I, H);
+    layer_params_view(&m->g, m->grads, cell, m->I, H);
+    size_t n_layer = layer_param_count(cell, m->I, H);
+    m->w_out = m->params + n_layer, m->b_out = m->w_out + (size_t)m->O * H;
+    m->gw_out = m->grads + n_layer, m->gb_out = m->gw_out + (size_t)m->O * H;
+    return RNB_OK;
+}
+
+void model_free(model *m)
+{
+    free(m->params);
+    free(m->grads);
+    free(m->bt.x);
+    free(m->bt.labels);
+    free(m->bt.values);
+    free(m->y);
+    layer_ws_free(&m->ws);
+    memset(m, 0, sizeof *m);
+}
+
+void model_init_readout(model *m, rng_t *r)
+{
+    double bound = 1 / sqrt((double)m->H);
+    init_uniform(m->w_out, (size_t)m->O * m->H, bound, r);
+    init_uniform(m->b_out, m->O, bound, r);
+}
+
+double model_forward_backward(model *m, double *metric)
+{
+    const int L = m->L, B = m->B, H = m->H, O = m->O;
+    const size_t BH = (size_t)B * H;
+    const bool all = m->task->readout == READOUT_ALL;
+    const int rows = all ? L * B : B;             /* readout rows */
+    const real *h_out = all ? m->ws.hs + BH : m->ws.hs + L * BH;
+
+    memset(m->ws.hs, 0, BH * sizeof(real));       /* h_0 = 0 */
+    if (m->ws.cs)
+        memset(m->ws.cs, 0, BH * sizeof(real));   /* c_0 = 0 */
+    layer_forward(&m->ws, &m->p, m->bt.x);
+
+    for (int r = 0; r < rows; r++)                /* y = h W_out^T + b_out */
+        memcpy(m->y + (size_t)r * O, m->b_out, O * sizeof(real));
+    gemm(false, true, rows, O, H, 1, h_out, H, m->w_out, H, 1, m->y, O);
+
+    double loss = m->task->loss == LOSS_XENT
+                      ? loss_xent(m->dy, m->y, m->bt.labels, rows, O)
+                      : loss_mse(m->dy, m->y, m->bt.values, rows * O);
+    *metric = m->task->metric(m->y, &m->bt, m->T, B);
+
+    memset(m->grads, 0, m->n_params * sizeof(real));
+    /* The readout's term of dL/dh_t; zero where there is no readout. */
+    real *dh_out = all ? m->ws.dh : m->ws.dh + (size_t)(L - 1) * BH;
+    if (!all)
+        memset(m->ws.dh, 0, (size_t)(L - 1) * BH * sizeof(real));
+    gemm(false, false, rows, H, O, 1, m->dy, O, m->w_out, H, 0, dh_out, H);
+    gemm(true, false, O, H, rows, 1, m->dy, O, h_out, H, 1, m->gw_out, H);
+    add_colsum(m->gb_out, m->dy, rows, O, m->ws.ones);
+
+    layer_backward(&m->ws, &m->p, &m->g, m->bt.x, NULL);
+    return loss;
+}

@@ -1,0 +1,45 @@
+/* model.h - a recurrent layer, a linear readout and the task's loss: the
+ * whole differentiable function one training step evaluates.
+ *   y_t = W_out h_t + b_out   at every step (READOUT_ALL) or at the last
+ *   loss = the task's (cross-entropy or MSE), a mean
+ * The readout is initialised as PyTorch's nn.Linear: U(+-1/sqrt(H)). */
+#ifndef RNB_MODEL_H
+#define RNB_MODEL_H
+
+#include <stddef.h>
+
+#include "layer.h"
+#include "rng.h"
+#include "task.h"
+
+typedef struct {
+    const cell_type *cell;
+    const task_type *task;
+    int T, L, B, I, H, O;   /* lag, sequence length, batch, in, hidden, out */
+    size_t n_params;
+    real *params;           // (n_params) the layer's, then w_out, b_out
+    real *grads;            // (n_params) the same layout
+    layer_params p, g;      /* views into params, grads */
+    real *w_out, *b_out;    // (O, H), (O)
+    real *gw_out, *gb_out;  // (O, H), (O)
+    layer_ws ws;
+    batch bt;               /* x (L, B, I), labels (L, B), values (B, O) */
+    real *y;                // (L, B, O) or (B, O): the readout
+    real *dy;               // the same shape: dL/dy
+} model;
+
+size_t model_param_count(const cell_type *cell, const task_type *task, int H);
+/* Bytes model_create takes, from (cell, task, T, B, H) alone. */
+size_t model_bytes(const cell_type *cell, const task_type *task, int T, int B, int H);
+int model_create(model *m, const cell_type *cell, const task_type *task,
+                 int T, int B, int H);
+void model_free(model *m);
+
+/* Readout weights U(+-1/sqrt(H)); the layer is init_layer's. */
+void model_init_readout(model *m, rng_t *r);
+
+/* Loss and metric on the batch in m->bt; m->grads := dL/dparams, and
+ * m->ws holds the per-timestep norms. */
+double model_forward_backward(model *m, double *metric);
+
+#endif

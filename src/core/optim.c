@@ -1,0 +1,85 @@
+#include "optim.h"
+
+#include <tgmath.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "status.h"
+
+static const char *const names[] = {"sgd", "momentum", "rmsprop", "adam"};
+
+const char *optim_kind_name(optim_kind k) { return names[k]; }
+
+int optim_kind_parse(optim_kind *k, const char *name, char *err)
+{
+    for (int i = 0; i < 4; i++)
+        if (strcmp(name, names[i]) == 0) {
+            *k = (optim_kind)i;
+            return RNB_OK;
+        }
+    return rnb_error(err, RNB_EINVAL,
+                     "unknown optimizer '%s' (sgd, momentum, rmsprop, adam)", name);
+}
+
+int optim_init(optim_state *o, const optim_spec *s, size_t n)
+{
+    memset(o, 0, sizeof *o);
+    o->s = *s;
+    o->n = n;
+    size_t moments = s->kind == OPT_ADAM ? 2 : s->kind == OPT_SGD ? 0 : 1;
+    if (moments) {
+        o->m = calloc(moments * n, sizeof(real));
+        if (!o->m)
+            return RNB_ENOMEM;
+        o->v = moments == 2 ? o->m + n : NULL;
+    }
+    return RNB_OK;
+}
+
+void optim_free(optim_state *o)
+{
+    free(o->m);
+    memset(o, 0, sizeof *o);
+}
+
+void optim_update(optim_state *o, real *p, const real *g)
+{
+    const optim_spec *s = &o->s;
+    const size_t n = o->n;
+    const real lr = (real)s->lr;
+    o->step++;
+    switch (s->kind) {
+    case OPT_SGD:
+        for (size_t k = 0; k < n; k++)
+            p[k] -= lr * g[k];
+        break;
+    case OPT_MOMENTUM: {
+        const real mu = (real)s->momentum;
+        for (size_t k = 0; k < n; k++) {
+            o->m[k] = mu * o->m[k] + g[k];
+            p[k] -= lr * (s->nesterov ? g[k] + mu * o->m[k] : o->m[k]);
+        }
+        break;
+    }
+    case OPT_RMSPROP: {
+        const real a = (real)s->alpha, eps = (real)s->eps;
+        for (size_t k = 0; k < n; k++) {
+            o->m[k] = a * o->m[k] + (1 - a) * g[k] * g[k];
+            p[k] -= lr * g[k] / (sqrt(o->m[k]) + eps);
+        }
+        break;
+    }
+    case OPT_ADAM: {
+        const real b1 = (real)s->beta1, b2 = (real)s->beta2, eps = (real)s->eps;
+        const double bc1 = 1 - pow(s->beta1, (double)o->step);
+        const double bc2 = 1 - pow(s->beta2, (double)o->step);
+        const real step = (real)(s->lr / bc1), rbc2 = (real)(1 / sqrt(bc2));
+        for (size_t k = 0; k < n; k++) {
+            o->m[k] = b1 * o->m[k] + (1 - b1) * g[k];
+            o->v[k] = b2 * o->v[k] + (1 - b2) * g[k] * g[k];
+            p[k] -= step * o->m[k] / (sqrt(o->v[k]) * rbc2 + eps);
+        }
+        break;
+    }
+    }
+}

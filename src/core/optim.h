@@ -1,0 +1,43 @@
+/* optim.h - the optimizers, each exactly as PyTorch 1.13's torch.optim
+ * defines it, so that hyperparameters carry over from published code.
+ *   sgd       p -= lr g
+ *   momentum  v = mu v + g;  p -= lr v   (nesterov: p -= lr (g + mu v))
+ *   rmsprop   s = a s + (1-a) g^2;  p -= lr g / (sqrt(s) + eps)
+ *   adam      m = b1 m + (1-b1) g;  s = b2 s + (1-b2) g^2;
+ *             p -= lr/(1-b1^k) m / (sqrt(s)/sqrt(1-b2^k) + eps)   (step k) */
+#ifndef RNB_OPTIM_H
+#define RNB_OPTIM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "real.h"
+
+typedef enum { OPT_SGD, OPT_MOMENTUM, OPT_RMSPROP, OPT_ADAM } optim_kind;
+
+typedef struct {
+    optim_kind kind;
+    double lr;
+    double momentum;        /* mu, momentum */
+    bool nesterov;          /* momentum */
+    double alpha;           /* rmsprop's smoothing constant */
+    double beta1, beta2;    /* adam */
+    double eps;             /* rmsprop, adam */
+} optim_spec;
+
+typedef struct {
+    optim_spec s;
+    size_t n;
+    long step;              /* updates done */
+    real *m;                // (n) velocity or first moment
+    real *v;                // (n) second moment
+} optim_state;
+
+int optim_kind_parse(optim_kind *k, const char *name, char *err);
+const char *optim_kind_name(optim_kind k);
+
+int optim_init(optim_state *o, const optim_spec *s, size_t n);  /* zeroed state */
+void optim_free(optim_state *o);
+void optim_update(optim_state *o, real *p, const real *g);
+
+#endif

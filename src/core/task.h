@@ -1,0 +1,48 @@
+/* task.h - the synthetic long-dependency tasks. A task generates batches
+ * on the fly from the run's own random stream, and knows its memoryless
+ * baseline loss and what counts as solved, so that every table and figure
+ * can draw the baseline. The time lag T (seq_len) is the difficulty knob;
+ * the sequence the network sees has L = length(T) steps. */
+#ifndef RNB_TASK_H
+#define RNB_TASK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "real.h"
+#include "rng.h"
+
+typedef enum { READOUT_ALL, READOUT_LAST } readout_mode;
+typedef enum { LOSS_XENT, LOSS_MSE } loss_kind;
+
+/* One batch. x is written whole (zeros included) by sample(). */
+typedef struct {
+    real *x;                // (L, B, I)
+    int *labels;            // (L, B) class per step; LOSS_XENT tasks
+    real *values;           // (B, O) regression targets; LOSS_MSE tasks
+} batch;
+
+typedef struct task_type {
+    const char *name;
+    const char *summary;
+    const char *source;
+    int in_dim;             /* I */
+    int out_dim;            /* O: classes, or regression outputs */
+    int min_T;              /* the smallest lag the layout allows */
+    readout_mode readout;
+    loss_kind loss;
+    const char *metric_name;
+    const char *solved_rule;    /* says what solved() tests, for the docs */
+    int (*length)(int T);
+    void (*sample)(batch *bt, int T, int B, rng_t *r);
+    double (*baseline)(int T);  /* the memoryless loss */
+    /* y: logits (L, B, O) for READOUT_ALL, outputs (B, O) for READOUT_LAST */
+    double (*metric)(const real *y, const batch *bt, int T, int B);
+    bool (*solved)(double loss, double metric);
+} task_type;
+
+const task_type *task_find(const char *name);
+int task_count(void);
+const task_type *task_at(int i);
+
+#endif

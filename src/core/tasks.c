@@ -1,0 +1,20 @@
+/* tasks.c - the registry of tasks. */
+#include <string.h>
+
+#include "task.h"
+
+extern const task_type task_copy, task_adding;
+
+static const task_type *const tasks[] = {&task_copy, &task_adding};
+
+int task_count(void) { return (int)(sizeof tasks / sizeof tasks[0]); }
+
+const task_type *task_at(int i) { return tasks[i]; }
+
+const task_type *task_find(const char *name)
+{
+    for (int i = 0; i < task_count(); i++)
+        if (strcmp(tasks[i]->name, name) == 0)
+            return tasks[i];
+    return NULL;
+}

@@ -1,0 +1,70 @@
+#include "trainer.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "clip.h"
+#include "init.h"
+#include "status.h"
+
+static size_t optim_bytes(const run_spec *s, size_t n_params)
+{
+    size_t moments = s->optim.kind == OPT_ADAM ? 2 : s->optim.kind == OPT_SGD ? 0 : 1;
+    return moments * n_params * sizeof(real);
+}
+
+size_t trainer_bytes(const run_spec *s)
+{
+    size_t n = model_param_count(s->cell, s->task, s->H);
+    return model_bytes(s->cell, s->task, s->T, s->B, s->H) + optim_bytes(s, n);
+}
+
+int trainer_create(trainer *tr, const run_spec *s, char *err)
+{
+    memset(tr, 0, sizeof *tr);
+    tr->spec = *s;
+    if (model_create(&tr->m, s->cell, s->task, s->T, s->B, s->H))
+        return rnb_error(err, RNB_ENOMEM, "out of memory for a run of %zu bytes", trainer_bytes(s));
+    if (optim_init(&tr->opt, &s->optim, tr->m.n_params)) {
+        model_free(&tr->m);
+        return rnb_error(err, RNB_ENOMEM, "out of memory for a run of %zu bytes", trainer_bytes(s));
+    }
+    /* Weights from one stream, batches from another: the same seed gives
+     * the same initial weights whatever the task. */
+    rng_t init_rng;
+    rng_seed(&init_rng, s->seed, RNG_STREAM_INIT);
+    rng_seed(&tr->data_rng, s->seed, RNG_STREAM_DATA);
+    int rc = init_layer(&tr->m.p, s->cell, tr->m.I, s->H, &s->init, &init_rng, err);
+    if (rc) {
+        trainer_free(tr);
+        return rc;
+    }
+    model_init_readout(&tr->m, &init_rng);
+    return RNB_OK;
+}
+
+void trainer_free(trainer *tr)
+{
+    optim_free(&tr->opt);
+    model_free(&tr->m);
+}
+
+void trainer_step(trainer *tr, step_record *rec)
+{
+    model *m = &tr->m;
+    m->task->sample(&m->bt, m->T, m->B, &tr->data_rng);
+    memset(rec, 0, sizeof *rec);
+    rec->step = ++tr->step;
+    rec->loss = model_forward_backward(m, &rec->metric);
+    rec->grad_norm = grad_norm(m->grads, m->n_params);
+    rec->L = m->L;
+    rec->dh_norm = m->ws.dh_norm;
+    rec->dc_norm = m->cell->has_c ? m->ws.dc_norm : NULL;
+    rec->finite = isfinite(rec->loss) && isfinite(rec->grad_norm);
+    if (!rec->finite) {         /* never apply a non-finite gradient */
+        rec->grad_norm_clipped = rec->grad_norm;
+        return;
+    }
+    rec->grad_norm_clipped = clip_apply(&tr->spec.clip, m->grads, m->n_params, rec->grad_norm);
+    optim_update(&tr->opt, m->params, m->grads);
+}

@@ -1,0 +1,38 @@
+/* trainer.h - one training run: a model, its optimizer, its clipping and
+ * its own random streams, stepped one training step at a time. No I/O:
+ * the caller decides what to print or record from each step_record. */
+#ifndef RNB_TRAINER_H
+#define RNB_TRAINER_H
+
+#include <stdbool.h>
+
+#include "config.h"
+#include "model.h"
+#include "optim.h"
+
+typedef struct {
+    long step;              /* 1-based */
+    double loss, metric;
+    double grad_norm;       /* global L2 norm before clipping */
+    double grad_norm_clipped;   /* after; equal to grad_norm when none */
+    bool finite;            /* false: loss or gradient NaN/Inf; no update made */
+    int L;                  /* timesteps of the norms below */
+    const double *dh_norm;  // (L) ||dL/dh_t||, t = 1..L, of this step
+    const double *dc_norm;  // (L) ||dL/dc_t||; NULL for cells without c
+} step_record;
+
+typedef struct {
+    run_spec spec;
+    model m;
+    optim_state opt;
+    rng_t data_rng;
+    long step;
+} trainer;
+
+/* Peak bytes a run allocates: the workspace formula, from the spec alone. */
+size_t trainer_bytes(const run_spec *s);
+int trainer_create(trainer *tr, const run_spec *s, char *err);
+void trainer_free(trainer *tr);
+void trainer_step(trainer *tr, step_record *rec);
+
+#endif

@@ -1,0 +1,36 @@
+/* h5io.h - every HDF5 call of rnnbench lives behind this interface.
+ * Errors come back as a status and one line in err naming the file and the
+ * dataset; HDF5's own error stack printing is switched off. */
+#ifndef RNB_H5IO_H
+#define RNB_H5IO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "real.h"
+
+typedef struct h5file h5file;
+
+enum { H5IO_MAXRANK = 4 };
+
+int h5io_open_read(h5file **f, const char *path, char *err);
+/* Creates path afresh (truncating); the caller writes, then closes. */
+int h5io_create(h5file **f, const char *path, char *err);
+int h5io_close(h5file *f, char *err);
+
+bool h5io_exists(h5file *f, const char *name);
+/* A root attribute holding a string (fixed or variable length). */
+int h5io_read_attr_string(h5file *f, const char *name, char *buf, size_t n, char *err);
+int h5io_write_attr_string(h5file *f, const char *name, const char *value, char *err);
+
+/* The shape of a floating-point dataset; anything else is an error. */
+int h5io_shape(h5file *f, const char *name, int *rank, long dims[H5IO_MAXRANK], char *err);
+/* Reads a floating-point dataset whole, converted to real. */
+int h5io_read_real(h5file *f, const char *name, real *buf, char *err);
+/* Writes a dataset (intermediate groups created), as real or as double. */
+int h5io_write_real(h5file *f, const char *name, int rank, const long *dims,
+                    const real *buf, char *err);
+int h5io_write_double(h5file *f, const char *name, int rank, const long *dims,
+                      const double *buf, char *err);
+
+#endif
