@@ -20,6 +20,7 @@ int init_parse(init_spec *s, const char *text, char *err)
         {"orthogonal", INIT_ORTHOGONAL},
         {"identity", INIT_IDENTITY},
     };
+    memset(s, 0, sizeof *s);    /* no forget bias unless set apart */
     const char *colon = strchr(text, ':');
     size_t len = colon ? (size_t)(colon - text) : strlen(text);
     for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {

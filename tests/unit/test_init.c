@@ -1,0 +1,125 @@
+/* test_init.c - initial weights: PyTorch's uniform bound, orthogonal
+ * blocks (W W^T = gain^2 I), identity blocks with zero biases, the forget
+ * bias, and that the same seed gives the same weights. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../check.h"
+#include "init.h"
+#include "status.h"
+
+static check_tally tally;
+enum { I = 7, H = 33 };
+
+static real *make(const cell_type *cell, layer_params *p)
+{
+    real *slab = calloc(layer_param_count(cell, I, H), sizeof(real));
+    layer_params_view(p, slab, cell, I, H);
+    return slab;
+}
+
+static void test_uniform(void)
+{
+    const cell_type *cell = cell_find("lstm");
+    layer_params p;
+    real *slab = make(cell, &p);
+    init_spec s;
+    char err[RNB_ERRLEN];
+    init_parse(&s, "uniform", err);
+    rng_t r;
+    rng_seed(&r, 1, RNG_STREAM_INIT);
+    CHECK(&tally, init_layer(&p, cell, I, H, &s, &r, err) == RNB_OK, "uniform: %s", err);
+    size_t n = layer_param_count(cell, I, H);
+    double bound = 1 / sqrt((double)H), mx = 0, mean = 0;
+    for (size_t k = 0; k < n; k++)
+        mx = fmax(mx, fabs(slab[k])), mean += slab[k];
+    mean /= n;
+    CHECK(&tally, mx <= bound && mx > 0.95 * bound, "uniform: max |w| %g, bound %g", mx, bound);
+    CHECK(&tally, fabs(mean) < 0.05 * bound, "uniform: mean %g", mean);
+    /* same seed, same weights */
+    layer_params q;
+    real *again = make(cell, &q);
+    rng_seed(&r, 1, RNG_STREAM_INIT);
+    init_layer(&q, cell, I, H, &s, &r, err);
+    CHECK(&tally, memcmp(slab, again, n * sizeof(real)) == 0, "uniform: not reproducible");
+    free(slab), free(again);
+}
+
+static void test_orthogonal(void)
+{
+    const cell_type *cell = cell_find("gru");
+    layer_params p;
+    real *slab = make(cell, &p);
+    init_spec s;
+    char err[RNB_ERRLEN];
+    CHECK(&tally, init_parse(&s, "orthogonal:1.5", err) == RNB_OK && s.gain == 1.5, "parse");
+    rng_t r;
+    rng_seed(&r, 2, RNG_STREAM_INIT);
+    CHECK(&tally, init_layer(&p, cell, I, H, &s, &r, err) == RNB_OK, "orthogonal: %s", err);
+    for (int blk = 0; blk < cell->G; blk++) {
+        const real *w = p.w_hh + (size_t)blk * H * H;
+        double worst = 0;
+        for (int i = 0; i < H; i++)
+            for (int j = 0; j < H; j++) {
+                double dot = 0;
+                for (int k = 0; k < H; k++)
+                    dot += (double)w[i * H + k] * w[j * H + k];
+                worst = fmax(worst, fabs(dot - (i == j ? 2.25 : 0)));
+            }
+        CHECK(&tally, worst < 1e-5, "orthogonal block %d: |W W^T - gain^2 I| up to %g", blk, worst);
+    }
+    CHECK(&tally, memcmp(p.w_hh, p.w_hh + H * H, H * H * sizeof(real)) != 0,
+          "orthogonal: blocks are distinct draws");
+    free(slab);
+}
+
+static void test_identity_and_forget(void)
+{
+    const cell_type *cell = cell_find("rnn_relu");
+    layer_params p;
+    real *slab = make(cell, &p);
+    init_spec s;
+    char err[RNB_ERRLEN];
+    init_parse(&s, "identity", err);
+    rng_t r;
+    rng_seed(&r, 3, RNG_STREAM_INIT);
+    init_layer(&p, cell, I, H, &s, &r, err);
+    int off = 0, nonzero_bias = 0;
+    for (int i = 0; i < H; i++) {
+        for (int j = 0; j < H; j++)
+            off += p.w_hh[i * H + j] != (i == j ? 1 : 0);
+        nonzero_bias += p.b_ih[i] != 0 || p.b_hh[i] != 0;
+    }
+    CHECK(&tally, off == 0 && nonzero_bias == 0, "identity: %d off entries, %d nonzero biases",
+          off, nonzero_bias);
+    free(slab);
+
+    const cell_type *lstm = cell_find("lstm");
+    slab = make(lstm, &p);
+    init_parse(&s, "uniform", err);
+    s.set_forget_bias = true, s.forget_bias = 1;
+    init_layer(&p, lstm, I, H, &s, &r, err);
+    int wrong = 0;
+    for (int j = 0; j < H; j++)
+        wrong += p.b_ih[H + j] != 1 || p.b_hh[H + j] != 0;
+    CHECK(&tally, wrong == 0 && p.b_ih[0] != 1, "forget bias: %d wrong (block f = 1)", wrong);
+    free(slab);
+
+    slab = make(cell_find("gru"), &p);
+    CHECK(&tally, init_layer(&p, cell_find("gru"), I, H, &s, &r, err) == RNB_EINVAL &&
+                      strstr(err, "forget"), "forget bias on a gru: '%s'", err);
+    free(slab);
+
+    const char *bad[] = {"xavier", "orthogonal:", "orthogonal:x", "uniform:2", "identity:nan", ""};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        CHECK(&tally, init_parse(&s, bad[i], err) == RNB_EINVAL, "init '%s' accepted", bad[i]);
+}
+
+int main(void)
+{
+    test_uniform();
+    test_orthogonal();
+    test_identity_and_forget();
+    return check_done(&tally);
+}

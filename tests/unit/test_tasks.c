@@ -1,0 +1,187 @@
+/* test_tasks.c - the task generators: layout, targets, and that a
+ * memoryless predictor scores the baseline each task claims; and that a
+ * stream seeded alike gives the same batch. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../check.h"
+#include "loss.h"
+#include "rng.h"
+#include "task.h"
+
+static check_tally tally;
+
+static void alloc_batch(batch *bt, const task_type *t, int T, int B)
+{
+    int L = t->length(T);
+    bt->x = calloc((size_t)L * B * t->in_dim, sizeof(real));
+    bt->labels = calloc((size_t)L * B, sizeof(int));
+    bt->values = calloc((size_t)B * t->out_dim, sizeof(real));
+}
+
+static void free_batch(batch *bt)
+{
+    free(bt->x), free(bt->labels), free(bt->values);
+}
+
+static void test_copy(void)
+{
+    const task_type *t = task_find("copy");
+    const int T = 30, B = 64, L = T + 20, I = 10;
+    CHECK(&tally, t && t->length(T) == L && t->in_dim == 10 && t->out_dim == 9,
+          "copy: L = T+20, 10 inputs, 9 classes");
+    batch bt;
+    alloc_batch(&bt, t, T, B);
+    rng_t r;
+    rng_seed(&r, 3, RNG_STREAM_DATA);
+    t->sample(&bt, T, B, &r);
+    int bad_onehot = 0, bad_layout = 0, bad_target = 0;
+    int counts[10] = {0};
+    for (int b = 0; b < B; b++)
+        for (int s = 0; s < L; s++) {
+            const real *x = bt.x + ((size_t)s * B + b) * I;
+            int sym = -1, ones = 0;
+            for (int k = 0; k < I; k++) {
+                ones += x[k] == 1;
+                if (x[k] == 1)
+                    sym = k;
+                else if (x[k] != 0)
+                    ones += 100;
+            }
+            bad_onehot += ones != 1;
+            int label = bt.labels[s * B + b];
+            if (s < 10) {                       /* data symbols 1-8 */
+                bad_layout += sym < 1 || sym > 8;
+                counts[sym]++;
+                /* the same symbol is the target 10 steps after the delimiter */
+                bad_target += bt.labels[(T + 10 + s) * B + b] != sym;
+            } else if (s == T + 9) {
+                bad_layout += sym != 9;         /* the delimiter */
+            } else {
+                bad_layout += sym != 0;         /* blanks */
+            }
+            if (s < T + 10)
+                bad_target += label != 0;
+        }
+    CHECK(&tally, bad_onehot == 0, "copy: %d inputs not one-hot", bad_onehot);
+    CHECK(&tally, bad_layout == 0, "copy: %d inputs out of place", bad_layout);
+    CHECK(&tally, bad_target == 0, "copy: %d targets wrong", bad_target);
+    int lo = B * 10, hi = 0;
+    for (int k = 1; k <= 8; k++)
+        lo = counts[k] < lo ? counts[k] : lo, hi = counts[k] > hi ? counts[k] : hi;
+    CHECK(&tally, lo > 40 && hi < 120, "copy: data symbols not uniform on 1-8 (%d..%d of 640)", lo, hi);
+
+    /* The memoryless predictor: blank for sure until the delimiter, then
+     * uniform over the 8 data symbols. Its loss is 10 ln 8 / (T+20). */
+    real *y = calloc((size_t)L * B * 9, sizeof(real)), *dy = calloc((size_t)L * B * 9, sizeof(real));
+    for (int s = 0; s < L; s++)
+        for (int b = 0; b < B; b++) {
+            real *z = y + ((size_t)s * B + b) * 9;
+            for (int k = 0; k < 9; k++)
+                z[k] = s < T + 10 ? (k == 0 ? 0 : -200) : (k == 0 ? -200 : 0);
+        }
+    double loss = loss_xent(dy, y, bt.labels, L * B, 9);
+    CHECK(&tally, fabs(loss - t->baseline(T)) < 1e-9,
+          "copy: memoryless loss %.9g, baseline says %.9g", loss, t->baseline(T));
+    CHECK(&tally, fabs(t->baseline(T) - 10 * log(8.0) / (T + 20)) < 1e-15, "copy: baseline formula");
+    double m = t->metric(y, &bt, T, B);
+    CHECK(&tally, m >= 0 && m <= 0.2, "copy: metric of a constant guess %g, expected about 1/8", m);
+    /* a perfect predictor scores 1 */
+    for (int s = 0; s < L; s++)
+        for (int b = 0; b < B; b++) {
+            real *z = y + ((size_t)s * B + b) * 9;
+            for (int k = 0; k < 9; k++)
+                z[k] = k == bt.labels[s * B + b] ? 10 : 0;
+        }
+    CHECK(&tally, t->metric(y, &bt, T, B) == 1.0, "copy: perfect metric");
+    CHECK(&tally, t->solved(0.0, 1.0) && !t->solved(0.0, 0.9), "copy: solved rule");
+    free(y), free(dy);
+    free_batch(&bt);
+}
+
+static void test_adding(void)
+{
+    const task_type *t = task_find("adding");
+    const int T = 40, B = 20000;
+    CHECK(&tally, t && t->length(T) == T && t->in_dim == 2 && t->out_dim == 1,
+          "adding: L = T, 2 inputs, 1 output");
+    batch bt;
+    alloc_batch(&bt, t, T, B);
+    rng_t r;
+    rng_seed(&r, 5, RNG_STREAM_DATA);
+    t->sample(&bt, T, B, &r);
+    int bad_markers = 0, bad_target = 0, bad_values = 0;
+    double sum_v = 0;
+    for (int b = 0; b < B; b++) {
+        int first = -1, second = -1, n = 0;
+        double want = 0;
+        for (int s = 0; s < T; s++) {
+            const real *x = bt.x + ((size_t)s * B + b) * 2;
+            bad_values += !(x[0] >= 0 && x[0] < 1);
+            sum_v += x[0];
+            if (x[1] == 1) {
+                n++;
+                want += x[0];
+                if (first < 0)
+                    first = s;
+                else
+                    second = s;
+            } else if (x[1] != 0) {
+                bad_markers++;
+            }
+        }
+        bad_markers += n != 2 || first < 0 || first >= T / 2 || second < T / 2 || second >= T;
+        bad_target += fabs(bt.values[b] - want) > 1e-6;
+    }
+    CHECK(&tally, bad_markers == 0, "adding: %d sequences without one marker in each half", bad_markers);
+    CHECK(&tally, bad_target == 0, "adding: %d targets not the sum of the marked values", bad_target);
+    CHECK(&tally, bad_values == 0, "adding: %d values outside [0, 1)", bad_values);
+    double mean = sum_v / ((double)T * B);
+    CHECK(&tally, fabs(mean - 0.5) < 0.01, "adding: values' mean %g, want 0.5", mean);
+
+    /* Always predicting 1 scores the baseline 1/6, within sampling error. */
+    real *y = malloc(B * sizeof(real)), *dy = malloc(B * sizeof(real));
+    for (int b = 0; b < B; b++)
+        y[b] = 1;
+    double loss = loss_mse(dy, y, bt.values, B);
+    CHECK(&tally, fabs(loss - t->baseline(T)) < 0.03 * t->baseline(T),
+          "adding: predicting 1 gives MSE %g, baseline says %g", loss, t->baseline(T));
+    double m = t->metric(y, &bt, T, B);
+    CHECK(&tally, m > 0.02 && m < 0.1, "adding: metric of a constant guess %g", m);
+    CHECK(&tally, t->solved(0.005, 0) && !t->solved(0.02, 1), "adding: solved rule");
+    free(y), free(dy);
+    free_batch(&bt);
+}
+
+static void test_determinism(void)
+{
+    const task_type *t = task_find("copy");
+    const int T = 10, B = 4;
+    batch a, b;
+    alloc_batch(&a, t, T, B);
+    alloc_batch(&b, t, T, B);
+    rng_t ra, rb;
+    rng_seed(&ra, 11, RNG_STREAM_DATA);
+    rng_seed(&rb, 11, RNG_STREAM_DATA);
+    t->sample(&a, T, B, &ra);
+    t->sample(&b, T, B, &rb);
+    size_t nx = (size_t)t->length(T) * B * t->in_dim;
+    CHECK(&tally, memcmp(a.x, b.x, nx * sizeof(real)) == 0, "same seed, same batch");
+    rng_seed(&rb, 12, RNG_STREAM_DATA);
+    t->sample(&b, T, B, &rb);
+    CHECK(&tally, memcmp(a.x, b.x, nx * sizeof(real)) != 0, "another seed, another batch");
+    rng_seed(&rb, 11, RNG_STREAM_INIT);
+    t->sample(&b, T, B, &rb);
+    CHECK(&tally, memcmp(a.x, b.x, nx * sizeof(real)) != 0, "another stream, another batch");
+    free_batch(&a), free_batch(&b);
+    CHECK(&tally, task_find("nope") == NULL, "unknown task");
+}
+
+int main(void)
+{
+    test_copy();
+    test_adding();
+    test_determinism();
+    return check_done(&tally);
+}
