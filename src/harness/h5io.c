@@ -105,6 +105,7 @@ int h5io_read_attr_string(h5file *f, const char *name, char *buf, size_t n, char
     } else if (H5Tis_variable_str(t) > 0) {
         hid_t mt = H5Tcopy(H5T_C_S1);
         H5Tset_size(mt, H5T_VARIABLE);
+        H5Tset_cset(mt, H5Tget_cset(t));   /* h5py writes UTF-8; HDF5 won't convert */
         char *s = NULL;
         if (H5Aread(a, mt, &s) < 0 || !s)
             rc = rnb_error(err, RNB_EINVAL, "%s: cannot read attribute '%s'", f->path, name);
@@ -121,6 +122,7 @@ int h5io_read_attr_string(h5file *f, const char *name, char *buf, size_t n, char
         char *s = calloc(size + 1, 1);
         hid_t mt = H5Tcopy(H5T_C_S1);
         H5Tset_size(mt, size + 1);
+        H5Tset_cset(mt, H5Tget_cset(t));
         if (!s || H5Aread(a, mt, s) < 0)
             rc = rnb_error(err, RNB_EINVAL, "%s: cannot read attribute '%s'", f->path, name);
         else
