@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "args.h"
 #include "blas_threads.h"
@@ -56,6 +57,7 @@ static void help(void)
     printf("  --%-13s %s\n", "print-every", "steps between printed lines (default: steps/20)");
     printf("  --%-13s %s\n", "threads", "BLAS threads inside the run (default 1)");
     printf("  --%-13s %s\n", "quiet", "print only the header and the final summary");
+    printf("  --%-13s %s\n", "norms FILE", "also write ||dL/dh_t|| (and ||dL/dc_t||) of every printed step to FILE, as TSV");
     printf("\nexample: rnnbench train --cell gru --task copy --seq-len 100 --hidden 128 --batch 128 \\\n"
            "           --steps 2000 --clip norm:1 --optimizer adam --lr 1e-3 --seed 1\n");
 }
@@ -84,6 +86,16 @@ static void print_header(const config *c, const run_spec *s)
            "grad_norm", "clipped", "|dL/dh_1|", "|dL/dh_L|");
 }
 
+static void write_norms(FILE *f, const step_record *rec)
+{
+    for (int t = 0; t < rec->L; t++) {
+        fprintf(f, "%ld\t%d\t%.9e", rec->step, t + 1, rec->dh_norm[t]);
+        if (rec->dc_norm)
+            fprintf(f, "\t%.9e", rec->dc_norm[t]);
+        fputc('\n', f);
+    }
+}
+
 int cmd_train(int argc, char **argv)
 {
     if (cli_wants_help(argc, argv)) {
@@ -101,6 +113,7 @@ int cmd_train(int argc, char **argv)
     config_defaults(&c);
     int print_every = 0, threads = 1;
     bool quiet = false;
+    const char *norms_path = NULL;
     for (int i = 0; i < pa.n_opt; i++) {
         const option *o = &pa.opt[i];
         if (!strcmp(o->name, "quiet") && !o->value) {
@@ -108,6 +121,8 @@ int cmd_train(int argc, char **argv)
         } else if (!strcmp(o->name, "print-every")) {
             if (args_int(&print_every, o->value, 1, 1 << 30))
                 return cli_fail("train", EXIT_USAGE, "--print-every: '%s' is not a positive integer", o->value);
+        } else if (!strcmp(o->name, "norms")) {
+            norms_path = o->value;
         } else if (!strcmp(o->name, "threads")) {
             if (args_int(&threads, o->value, 1, 1024))
                 return cli_fail("train", EXIT_USAGE, "--threads: '%s' is not a positive integer", o->value);
@@ -126,10 +141,24 @@ int cmd_train(int argc, char **argv)
         print_every = spec.steps >= 20 ? (int)(spec.steps / 20) : 1;
     blas_set_threads(threads);
 
+    /* The norms file is written beside its name and renamed at the end,
+     * so that it is whole or absent. */
+    char norms_tmp[4096];
+    FILE *norms = NULL;
+    if (norms_path) {
+        snprintf(norms_tmp, sizeof norms_tmp, "%s.tmp.%ld", norms_path, (long)getpid());
+        if (!(norms = fopen(norms_tmp, "w")))
+            return cli_fail("train", EXIT_USAGE, "--norms: cannot write %s", norms_path);
+        fprintf(norms, "step\tt\tdh_norm%s\n", spec.cell->has_c ? "\tdc_norm" : "");
+    }
+
     trainer tr;
     int rc = trainer_create(&tr, &spec, err);
-    if (rc)
+    if (rc) {
+        if (norms)
+            fclose(norms), remove(norms_tmp);
         return cli_fail("train", rc == RNB_ENOMEM ? EXIT_RUNTIME : EXIT_USAGE, "%s", err);
+    }
     print_header(&c, &spec);
 
     /* Means over the lines' intervals, and over the last tenth of the run
@@ -150,7 +179,10 @@ int cmd_train(int argc, char **argv)
         sum_loss += rec.loss, sum_metric += rec.metric, n_sum++;
         if (s > tail_from)
             tail_loss += rec.loss, tail_metric += rec.metric, n_tail++;
-        if (!quiet && (s % print_every == 0 || s == 1 || s == spec.steps)) {
+        bool line = s % print_every == 0 || s == 1 || s == spec.steps;
+        if (line && norms)
+            write_norms(norms, &rec);
+        if (!quiet && line) {
             printf("  %7ld %12.6g %10.4g %12.4e %12.4e %12.4e %12.4e\n", s,
                    sum_loss / n_sum, sum_metric / n_sum, rec.grad_norm,
                    rec.grad_norm_clipped, rec.dh_norm[0], rec.dh_norm[rec.L - 1]);
@@ -159,6 +191,15 @@ int cmd_train(int argc, char **argv)
         }
     }
     double secs = now() - t0;
+    if (norms) {
+        bool ok = !ferror(norms);
+        ok = fclose(norms) == 0 && ok;
+        if (!ok || rename(norms_tmp, norms_path) != 0) {
+            remove(norms_tmp);
+            trainer_free(&tr);
+            return cli_fail("train", EXIT_RUNTIME, "--norms: error writing %s", norms_path);
+        }
+    }
 
     /* ||dL/dh_t|| of the last step, at a few t: the vanishing picture. */
     printf("# ||dL/dh_t|| at step %ld:", rec.step);

@@ -50,6 +50,7 @@ expect 2 "cell: unknown cell 'lstmm'" "$out" -- "$bin" train --cell lstmm
 expect 2 "clip: .*needs a positive threshold" "$out" -- "$bin" train --clip norm
 expect 2 "unexpected argument 'extra'" "$out" -- "$bin" train extra
 expect 2 "forget_bias: cell 'gru' has no forget gate" "$out" -- "$bin" train --cell gru --forget-bias 1
+expect 2 "--norms: cannot write" "$dir/no/such/norms.tsv" -- "$bin" train --norms "$dir/no/such/norms.tsv"
 expect 2 "unknown command 'trian'" "$out" -- "$bin" trian
 expect 0 "" "$out" -- "$bin" train --help
 expect 0 "" "$out" -- "$bin" grad --help
