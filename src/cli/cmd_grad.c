@@ -82,7 +82,7 @@ static int expect_shape(h5file *f, const char *path, const char *name, int rank,
 static int read_input(grad_input *in, h5file *f, const char *path, char *err)
 {
     char cell_name[64];
-    int rc = h5io_read_attr_string(f, "cell", cell_name, sizeof cell_name, err);
+    int rc = h5io_get_attr_str(f, "/", "cell", cell_name, sizeof cell_name, err);
     if (rc)
         return rc;
     if (!(in->cell = cell_find(cell_name)))
@@ -148,9 +148,9 @@ static int write_output(const char *path, const grad_input *in, const layer_ws *
     int rc = h5io_create(&f, path, err);
     if (rc)
         return rc;
-    if ((rc = h5io_write_attr_string(f, "cell", in->cell->name, err)) ||
-        (rc = h5io_write_attr_string(f, "precision", RNB_PRECISION, err)) ||
-        (rc = h5io_write_attr_string(f, "rnnbench_version", RNNBENCH_VERSION, err)) ||
+    if ((rc = h5io_set_attr_str(f, "/", "cell", in->cell->name, err)) ||
+        (rc = h5io_set_attr_str(f, "/", "precision", RNB_PRECISION, err)) ||
+        (rc = h5io_set_attr_str(f, "/", "rnnbench_version", RNNBENCH_VERSION, err)) ||
         (rc = h5io_write_real(f, "y", 3, s_seq, ws->hs + B * H, err)) ||
         (rc = h5io_write_real(f, "dh", 3, s_seq, ws->dh, err)) ||
         (rc = h5io_write_double(f, "dh_norm", 1, s_t, ws->dh_norm, err)) ||

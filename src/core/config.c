@@ -84,10 +84,10 @@ enum { T_STR, T_INT, T_REAL, T_OPTREAL, T_BOOL, T_U64 };
 /* ---- the key table, from the one list ---- */
 
 static const struct {
-    const char *name, *def, *help;
+    const char *name, *def, *section, *help;
     int type;
 } keys[] = {
-#define X(key, type, def, help) {#key, def, help, T_##type},
+#define X(key, type, def, section, help) {#key, def, #section, help, T_##type},
     CONFIG_KEYS(X)
 #undef X
 };
@@ -97,10 +97,19 @@ const char *config_key_name(int i) { return keys[i].name; }
 const char *config_key_help(int i) { return keys[i].help; }
 const char *config_key_default(int i) { return keys[i].def; }
 bool config_key_is_bool(int i) { return keys[i].type == T_BOOL; }
+const char *config_key_section(int i) { return keys[i].section; }
+
+int config_key_find(const char *key)
+{
+    for (int i = 0; i < config_key_count(); i++)
+        if (strcmp(key, keys[i].name) == 0)
+            return i;
+    return -1;
+}
 
 int config_set(config *c, const char *key, const char *value, char *err)
 {
-#define X(k, type, def, help)                                                 \
+#define X(k, type, def, section, help)                                                 \
     if (strcmp(key, #k) == 0) {                                               \
         if (parse_##type(&c->k, value) != 0)                                  \
             return rnb_error(err, RNB_EINVAL, "%s: '%s' is not %s", #k, value, \
@@ -138,7 +147,7 @@ static void format_U64(char *buf, size_t n, const uint64_t *v) { snprintf(buf, n
 void config_key_value(const config *c, int i, char *buf, size_t n)
 {
     int k = 0;
-#define X(key, type, def, help)                                               \
+#define X(key, type, def, section, help)                                      \
     if (k++ == i) {                                                           \
         format_##type(buf, n, &c->key);                                       \
         return;                                                               \
@@ -205,5 +214,8 @@ int config_resolve(run_spec *r, const config *c, char *err)
     if (r->init.set_forget_bias && r->cell->forget_block < 0)
         return rnb_error(err, RNB_EINVAL, "forget_bias: cell '%s' has no forget gate", r->cell->name);
     r->seed = c->seed;
+    if ((rc = positive_int(&r->log_every, c->log_every, "log_every", 1 << 30, err)) ||
+        (rc = positive_int(&r->eval_batch, c->eval_batch, "eval_batch", 1000000, err)))
+        return rc;
     return RNB_OK;
 }

@@ -19,26 +19,28 @@
 #include "optim.h"
 #include "task.h"
 
-/* X(key, type, default, help) */
+/* X(key, type, default, section, help); section: the experiment file's */
 #define CONFIG_KEYS(X)                                                        \
-    X(cell,        STR,  "lstm",    "cell type: rnn_tanh, rnn_relu, lstm, gru (rnnbench list)") \
-    X(task,        STR,  "adding",  "task: copy, adding (rnnbench list)")       \
-    X(seq_len,     INT,  "100",     "time lag T of the task (copy's sequences are T+20 long)") \
-    X(hidden,      INT,  "128",     "hidden units H")                           \
-    X(batch,       INT,  "20",      "sequences per training step")              \
-    X(steps,       INT,  "1000",    "training steps")                           \
-    X(optimizer,   STR,  "adam",    "sgd, momentum, rmsprop or adam (PyTorch's definitions)") \
-    X(lr,          REAL, "1e-3",    "learning rate")                            \
-    X(momentum,    REAL, "0.9",     "momentum: mu")                             \
-    X(nesterov,    BOOL, "false",   "momentum: Nesterov's form")                \
-    X(alpha,       REAL, "0.99",    "rmsprop: smoothing constant")              \
-    X(beta1,       REAL, "0.9",     "adam: first-moment decay")                 \
-    X(beta2,       REAL, "0.999",   "adam: second-moment decay")                \
-    X(eps,         REAL, "1e-8",    "rmsprop, adam: epsilon")                   \
-    X(clip,        STR,  "none",    "gradient clipping: none, norm:THRESHOLD, value:THRESHOLD") \
-    X(init,        STR,  "uniform", "initial weights: uniform, orthogonal[:GAIN], identity[:SCALE]") \
-    X(forget_bias, OPTREAL, "none", "forget-gate bias (lstm); none keeps the init's") \
-    X(seed,        U64,  "1",       "seed of the run's random streams")
+    X(task,        STR,  "adding",  task,  "task: copy, adding (rnnbench list)") \
+    X(seq_len,     INT,  "100",     task,  "time lag T of the task (copy's sequences are T+20 long)") \
+    X(cell,        STR,  "lstm",    model, "cell type: rnn_tanh, rnn_relu, lstm, gru (rnnbench list)") \
+    X(hidden,      INT,  "128",     model, "hidden units H")                    \
+    X(init,        STR,  "uniform", model, "initial weights: uniform, orthogonal[:GAIN], identity[:SCALE]") \
+    X(forget_bias, OPTREAL, "none", model, "forget-gate bias (lstm); none keeps the init's") \
+    X(batch,       INT,  "20",      train, "sequences per training step")       \
+    X(steps,       INT,  "1000",    train, "training steps")                    \
+    X(optimizer,   STR,  "adam",    train, "sgd, momentum, rmsprop or adam (PyTorch's definitions)") \
+    X(lr,          REAL, "1e-3",    train, "learning rate")                     \
+    X(momentum,    REAL, "0.9",     train, "momentum: mu")                      \
+    X(nesterov,    BOOL, "false",   train, "momentum: Nesterov's form")         \
+    X(alpha,       REAL, "0.99",    train, "rmsprop: smoothing constant")       \
+    X(beta1,       REAL, "0.9",     train, "adam: first-moment decay")          \
+    X(beta2,       REAL, "0.999",   train, "adam: second-moment decay")         \
+    X(eps,         REAL, "1e-8",    train, "rmsprop, adam: epsilon")            \
+    X(clip,        STR,  "none",    train, "gradient clipping: none, norm:THRESHOLD, value:THRESHOLD") \
+    X(seed,        U64,  "1",       train, "seed of the run's random streams")  \
+    X(log_every,   INT,  "10",      log,   "steps between records of ||dL/dh_t|| and the held-out loss (first and last steps always)") \
+    X(eval_batch,  INT,  "200",     log,   "sequences in the fixed held-out batch (rounded up to whole batches)")
 
 typedef char cfg_str[64];
 #define CFG_CTYPE_STR     cfg_str
@@ -49,7 +51,7 @@ typedef char cfg_str[64];
 #define CFG_CTYPE_U64     uint64_t
 
 typedef struct {
-#define X(key, type, def, help) CFG_CTYPE_##type key;
+#define X(key, type, def, section, help) CFG_CTYPE_##type key;
     CONFIG_KEYS(X)
 #undef X
 } config;
@@ -64,6 +66,8 @@ int config_key_count(void);
 const char *config_key_name(int i);
 const char *config_key_help(int i);
 const char *config_key_default(int i);
+const char *config_key_section(int i);   /* its [section] in an experiment file */
+int config_key_find(const char *key);     /* its index, or -1 */
 bool config_key_is_bool(int i);   /* a flag that may stand alone */
 void config_key_value(const config *c, int i, char *buf, size_t n);
 
@@ -77,6 +81,8 @@ typedef struct {
     clip_spec clip;
     init_spec init;
     uint64_t seed;
+    int log_every;
+    int eval_batch;
 } run_spec;
 
 int config_resolve(run_spec *r, const config *c, char *err);

@@ -94,7 +94,8 @@ void model_init_readout(model *m, rng_t *r)
     init_uniform(m->b_out, m->O, bound, r);
 }
 
-double model_forward_backward(model *m, double *metric)
+/* The forward pass and the loss; dL/dy is left in m->dy. */
+static double forward_loss(model *m, double *metric)
 {
     const int L = m->L, B = m->B, H = m->H, O = m->O;
     const size_t BH = (size_t)B * H;
@@ -115,6 +116,19 @@ double model_forward_backward(model *m, double *metric)
                       ? loss_xent(m->dy, m->y, m->bt.labels, rows, O)
                       : loss_mse(m->dy, m->y, m->bt.values, rows * O);
     *metric = m->task->metric(m->y, &m->bt, m->T, B);
+    return loss;
+}
+
+double model_forward(model *m, double *metric) { return forward_loss(m, metric); }
+
+double model_forward_backward(model *m, double *metric)
+{
+    const int L = m->L, B = m->B, H = m->H, O = m->O;
+    const size_t BH = (size_t)B * H;
+    const bool all = m->task->readout == READOUT_ALL;
+    const int rows = all ? L * B : B;
+    const real *h_out = all ? m->ws.hs + BH : m->ws.hs + L * BH;
+    double loss = forward_loss(m, metric);
 
     memset(m->grads, 0, m->n_params * sizeof(real));
     /* The readout's term of dL/dh_t; zero where there is no readout. */

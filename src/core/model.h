@@ -38,6 +38,9 @@ void model_free(model *m);
 /* Readout weights U(+-1/sqrt(H)); the layer is init_layer's. */
 void model_init_readout(model *m, rng_t *r);
 
+/* Loss and metric on the batch in m->bt, forward only. */
+double model_forward(model *m, double *metric);
+
 /* Loss and metric on the batch in m->bt; m->grads := dL/dparams, and
  * m->ws holds the per-timestep norms. */
 double model_forward_backward(model *m, double *metric);

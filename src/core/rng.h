@@ -10,9 +10,10 @@
 typedef struct { uint64_t s[4]; } rng_t;
 
 /* Distinct (seed, stream) pairs give independent-looking streams; a run
- * uses one stream for its initial weights and another for its data, so that
- * changing the task does not change the weights. */
-enum { RNG_STREAM_INIT = 1, RNG_STREAM_DATA = 2 };
+ * uses one stream for its initial weights, one for its training batches and
+ * one for its held-out batch, so that changing the task does not change the
+ * weights. */
+enum { RNG_STREAM_INIT = 1, RNG_STREAM_DATA = 2, RNG_STREAM_EVAL = 3 };
 
 void     rng_seed(rng_t *r, uint64_t seed, uint64_t stream);
 uint64_t rng_next(rng_t *r);

@@ -34,6 +34,7 @@ int trainer_create(trainer *tr, const run_spec *s, char *err)
     rng_t init_rng;
     rng_seed(&init_rng, s->seed, RNG_STREAM_INIT);
     rng_seed(&tr->data_rng, s->seed, RNG_STREAM_DATA);
+    rng_seed(&tr->eval_rng, s->seed, RNG_STREAM_EVAL);
     int rc = init_layer(&tr->m.p, s->cell, tr->m.I, s->H, &s->init, &init_rng, err);
     if (rc) {
         trainer_free(tr);
@@ -67,4 +68,20 @@ void trainer_step(trainer *tr, step_record *rec)
     }
     rec->grad_norm_clipped = clip_apply(&tr->spec.clip, m->grads, m->n_params, rec->grad_norm);
     optim_update(&tr->opt, m->params, m->grads);
+}
+
+double trainer_evaluate(trainer *tr, double *metric)
+{
+    model *m = &tr->m;
+    rng_t r = tr->eval_rng;
+    int chunks = (tr->spec.eval_batch + m->B - 1) / m->B;
+    double loss = 0, met = 0;
+    for (int k = 0; k < chunks; k++) {
+        double mk;
+        m->task->sample(&m->bt, m->T, m->B, &r);
+        loss += model_forward(m, &mk);
+        met += mk;
+    }
+    *metric = met / chunks;
+    return loss / chunks;
 }

@@ -26,6 +26,7 @@ typedef struct {
     model m;
     optim_state opt;
     rng_t data_rng;
+    rng_t eval_rng;         /* the held-out batch's stream, never advanced */
     long step;
 } trainer;
 
@@ -34,5 +35,10 @@ size_t trainer_bytes(const run_spec *s);
 int trainer_create(trainer *tr, const run_spec *s, char *err);
 void trainer_free(trainer *tr);
 void trainer_step(trainer *tr, step_record *rec);
+
+/* Loss and metric on the run's fixed held-out set: spec.eval_batch
+ * sequences, rounded up to whole batches, drawn afresh each time from the
+ * same stream state (so no storage), forward only. Means over the set. */
+double trainer_evaluate(trainer *tr, double *metric);
 
 #endif

@@ -93,65 +93,6 @@ bool h5io_exists(h5file *f, const char *name)
     }
 }
 
-int h5io_read_attr_string(h5file *f, const char *name, char *buf, size_t n, char *err)
-{
-    if (H5Aexists(f->id, name) <= 0)
-        return rnb_error(err, RNB_EINVAL, "%s: root attribute '%s' is missing", f->path, name);
-    hid_t a = H5Aopen(f->id, name, H5P_DEFAULT);
-    hid_t t = H5Aget_type(a);
-    int rc = RNB_OK;
-    if (H5Tget_class(t) != H5T_STRING) {
-        rc = rnb_error(err, RNB_EINVAL, "%s: root attribute '%s' is not a string", f->path, name);
-    } else if (H5Tis_variable_str(t) > 0) {
-        hid_t mt = H5Tcopy(H5T_C_S1);
-        H5Tset_size(mt, H5T_VARIABLE);
-        H5Tset_cset(mt, H5Tget_cset(t));   /* h5py writes UTF-8; HDF5 won't convert */
-        char *s = NULL;
-        if (H5Aread(a, mt, &s) < 0 || !s)
-            rc = rnb_error(err, RNB_EINVAL, "%s: cannot read attribute '%s'", f->path, name);
-        else
-            snprintf(buf, n, "%s", s);
-        if (s) {
-            hid_t space = H5Aget_space(a);
-            H5Dvlen_reclaim(mt, space, H5P_DEFAULT, &s);
-            H5Sclose(space);
-        }
-        H5Tclose(mt);
-    } else {
-        size_t size = H5Tget_size(t);
-        char *s = calloc(size + 1, 1);
-        hid_t mt = H5Tcopy(H5T_C_S1);
-        H5Tset_size(mt, size + 1);
-        H5Tset_cset(mt, H5Tget_cset(t));
-        if (!s || H5Aread(a, mt, s) < 0)
-            rc = rnb_error(err, RNB_EINVAL, "%s: cannot read attribute '%s'", f->path, name);
-        else
-            snprintf(buf, n, "%s", s);
-        H5Tclose(mt);
-        free(s);
-    }
-    H5Tclose(t);
-    H5Aclose(a);
-    return rc;
-}
-
-int h5io_write_attr_string(h5file *f, const char *name, const char *value, char *err)
-{
-    hid_t t = H5Tcopy(H5T_C_S1);
-    H5Tset_size(t, strlen(value) + 1);
-    H5Tset_strpad(t, H5T_STR_NULLTERM);
-    hid_t space = H5Screate(H5S_SCALAR);
-    hid_t a = H5Acreate2(f->id, name, t, space, H5P_DEFAULT, H5P_DEFAULT);
-    herr_t rc = a < 0 ? -1 : H5Awrite(a, t, value);
-    if (a >= 0)
-        H5Aclose(a);
-    H5Sclose(space);
-    H5Tclose(t);
-    if (rc < 0)
-        return rnb_error(err, RNB_EINVAL, "%s: cannot write attribute '%s'", f->path, name);
-    return RNB_OK;
-}
-
 static const char *class_name(H5T_class_t c)
 {
     switch (c) {
@@ -256,4 +197,250 @@ int h5io_write_double(h5file *f, const char *name, int rank, const long *dims,
                       const double *buf, char *err)
 {
     return write_dataset(f, name, rank, dims, H5T_NATIVE_DOUBLE, buf, err);
+}
+
+/* ---- attributes on any object ---- */
+
+static int set_attr(h5file *f, const char *obj, const char *name, hid_t type,
+                    const void *value, char *err)
+{
+    if (H5Aexists_by_name(f->id, obj, name, H5P_DEFAULT) > 0)
+        H5Adelete_by_name(f->id, obj, name, H5P_DEFAULT);
+    hid_t space = H5Screate(H5S_SCALAR);
+    hid_t a = H5Acreate_by_name(f->id, obj, name, type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    herr_t rc = a < 0 ? -1 : H5Awrite(a, type, value);
+    if (a >= 0)
+        H5Aclose(a);
+    H5Sclose(space);
+    if (rc < 0)
+        return rnb_error(err, RNB_EINVAL, "%s: cannot write attribute '%s' of '%s'", f->path, name, obj);
+    return RNB_OK;
+}
+
+int h5io_set_attr_str(h5file *f, const char *obj, const char *name, const char *value, char *err)
+{
+    hid_t t = H5Tcopy(H5T_C_S1);
+    H5Tset_size(t, strlen(value) + 1);
+    H5Tset_strpad(t, H5T_STR_NULLTERM);
+    H5Tset_cset(t, H5T_CSET_UTF8);
+    int rc = set_attr(f, obj, name, t, value, err);
+    H5Tclose(t);
+    return rc;
+}
+
+int h5io_set_attr_double(h5file *f, const char *obj, const char *name, double value, char *err)
+{
+    return set_attr(f, obj, name, H5T_NATIVE_DOUBLE, &value, err);
+}
+
+int h5io_set_attr_long(h5file *f, const char *obj, const char *name, long value, char *err)
+{
+    return set_attr(f, obj, name, H5T_NATIVE_LONG, &value, err);
+}
+
+static hid_t open_attr(h5file *f, const char *obj, const char *name, char *err)
+{
+    if (!h5io_exists(f, obj) && strcmp(obj, "/") != 0) {
+        rnb_error(err, RNB_EINVAL, "%s: '%s' is missing", f->path, obj);
+        return -1;
+    }
+    if (H5Aexists_by_name(f->id, obj, name, H5P_DEFAULT) <= 0) {
+        if (strcmp(obj, "/") == 0)
+            rnb_error(err, RNB_EINVAL, "%s: root attribute '%s' is missing", f->path, name);
+        else
+            rnb_error(err, RNB_EINVAL, "%s: attribute '%s' of '%s' is missing", f->path, name, obj);
+        return -1;
+    }
+    return H5Aopen_by_name(f->id, obj, name, H5P_DEFAULT, H5P_DEFAULT);
+}
+
+int h5io_get_attr_str(h5file *f, const char *obj, const char *name, char *buf, size_t n, char *err)
+{
+    hid_t a = open_attr(f, obj, name, err);
+    if (a < 0)
+        return RNB_EINVAL;
+    hid_t t = H5Aget_type(a);
+    int rc = RNB_OK;
+    if (H5Tget_class(t) != H5T_STRING) {
+        rc = rnb_error(err, RNB_EINVAL, "%s: attribute '%s' of '%s' is not a string", f->path, name, obj);
+    } else if (H5Tis_variable_str(t) > 0) {
+        hid_t mt = H5Tcopy(H5T_C_S1);
+        H5Tset_size(mt, H5T_VARIABLE);
+        H5Tset_cset(mt, H5Tget_cset(t));
+        char *s = NULL;
+        if (H5Aread(a, mt, &s) < 0 || !s)
+            rc = rnb_error(err, RNB_EINVAL, "%s: cannot read attribute '%s'", f->path, name);
+        else
+            snprintf(buf, n, "%s", s);
+        if (s) {
+            hid_t space = H5Aget_space(a);
+            H5Dvlen_reclaim(mt, space, H5P_DEFAULT, &s);
+            H5Sclose(space);
+        }
+        H5Tclose(mt);
+    } else {
+        size_t size = H5Tget_size(t);
+        char *s = calloc(size + 1, 1);
+        hid_t mt = H5Tcopy(H5T_C_S1);
+        H5Tset_size(mt, size + 1);
+        H5Tset_cset(mt, H5Tget_cset(t));
+        if (!s || H5Aread(a, mt, s) < 0)
+            rc = rnb_error(err, RNB_EINVAL, "%s: cannot read attribute '%s'", f->path, name);
+        else
+            snprintf(buf, n, "%s", s);
+        H5Tclose(mt);
+        free(s);
+    }
+    H5Tclose(t);
+    H5Aclose(a);
+    return rc;
+}
+
+static int get_attr_num(h5file *f, const char *obj, const char *name, hid_t mt, void *out, char *err)
+{
+    hid_t a = open_attr(f, obj, name, err);
+    if (a < 0)
+        return RNB_EINVAL;
+    hid_t t = H5Aget_type(a);
+    H5T_class_t c = H5Tget_class(t);
+    herr_t rc = (c == H5T_INTEGER || c == H5T_FLOAT) ? H5Aread(a, mt, out) : -1;
+    H5Tclose(t);
+    H5Aclose(a);
+    if (rc < 0)
+        return rnb_error(err, RNB_EINVAL, "%s: attribute '%s' of '%s' is not a number", f->path, name, obj);
+    return RNB_OK;
+}
+
+int h5io_get_attr_double(h5file *f, const char *obj, const char *name, double *value, char *err)
+{
+    return get_attr_num(f, obj, name, H5T_NATIVE_DOUBLE, value, err);
+}
+
+int h5io_get_attr_long(h5file *f, const char *obj, const char *name, long *value, char *err)
+{
+    return get_attr_num(f, obj, name, H5T_NATIVE_LONG, value, err);
+}
+
+/* ---- series ---- */
+
+static int write_series(h5file *f, const char *name, int rank, const long *dims,
+                        hid_t type, const void *buf, char *err)
+{
+    hsize_t h[H5IO_MAXRANK], maxd[H5IO_MAXRANK], chunk[H5IO_MAXRANK];
+    size_t row = 1;
+    for (int i = 0; i < rank; i++) {
+        h[i] = (hsize_t)dims[i];
+        maxd[i] = i == 0 ? H5S_UNLIMITED : h[i];
+        if (i > 0)
+            row *= dims[i] ? (size_t)dims[i] : 1;
+    }
+    /* About 64 KiB of values a chunk: whole rows, at least one. */
+    size_t rows = (8192 + row - 1) / row;
+    chunk[0] = rows < 1 ? 1 : rows;
+    for (int i = 1; i < rank; i++)
+        chunk[i] = h[i] ? h[i] : 1;
+    hid_t space = H5Screate_simple(rank, h, maxd);
+    hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
+    H5Pset_chunk(dcpl, rank, chunk);
+    H5Pset_shuffle(dcpl);
+    H5Pset_deflate(dcpl, 4);
+    hid_t lcpl = H5Pcreate(H5P_LINK_CREATE);
+    H5Pset_create_intermediate_group(lcpl, 1);
+    hid_t d = H5Dcreate2(f->id, name, type, space, lcpl, dcpl, H5P_DEFAULT);
+    herr_t rc = d < 0 ? -1 : H5Dwrite(d, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf);
+    if (d >= 0)
+        H5Dclose(d);
+    H5Pclose(lcpl);
+    H5Pclose(dcpl);
+    H5Sclose(space);
+    if (rc < 0)
+        return rnb_error(err, RNB_EINVAL, "%s: cannot write dataset '%s'", f->path, name);
+    return RNB_OK;
+}
+
+int h5io_write_series_double(h5file *f, const char *name, int rank, const long *dims,
+                             const double *buf, char *err)
+{
+    return write_series(f, name, rank, dims, H5T_NATIVE_DOUBLE, buf, err);
+}
+
+int h5io_write_series_long(h5file *f, const char *name, int rank, const long *dims,
+                           const long *buf, char *err)
+{
+    return write_series(f, name, rank, dims, H5T_NATIVE_LONG, buf, err);
+}
+
+int h5io_shape_any(h5file *f, const char *name, int *rank, long dims[H5IO_MAXRANK], char *err)
+{
+    if (!h5io_exists(f, name))
+        return rnb_error(err, RNB_EINVAL, "%s: dataset '%s' is missing", f->path, name);
+    hid_t d = H5Dopen2(f->id, name, H5P_DEFAULT);
+    if (d < 0)
+        return rnb_error(err, RNB_EINVAL, "%s: '%s' is not a dataset", f->path, name);
+    hid_t space = H5Dget_space(d);
+    int r = H5Sget_simple_extent_ndims(space), rc = RNB_OK;
+    if (r < 0 || r > H5IO_MAXRANK) {
+        rc = rnb_error(err, RNB_EINVAL, "%s: dataset '%s' has an unsupported rank", f->path, name);
+    } else {
+        hsize_t h[H5IO_MAXRANK];
+        H5Sget_simple_extent_dims(space, h, NULL);
+        *rank = r;
+        for (int i = 0; i < r; i++)
+            dims[i] = (long)h[i];
+    }
+    H5Sclose(space);
+    H5Dclose(d);
+    return rc;
+}
+
+int h5io_read_double(h5file *f, const char *name, double *buf, char *err)
+{
+    hid_t d = H5Dopen2(f->id, name, H5P_DEFAULT);
+    herr_t rc = d < 0 ? -1 : H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf);
+    if (d >= 0)
+        H5Dclose(d);
+    if (rc < 0)
+        return rnb_error(err, RNB_EINVAL, "%s: cannot read dataset '%s'", f->path, name);
+    return RNB_OK;
+}
+
+int h5io_copy(h5file *src, const char *src_path, h5file *dst, const char *dst_path, char *err)
+{
+    hid_t lcpl = H5Pcreate(H5P_LINK_CREATE);
+    H5Pset_create_intermediate_group(lcpl, 1);
+    herr_t rc = H5Ocopy(src->id, src_path, dst->id, dst_path, H5P_DEFAULT, lcpl);
+    H5Pclose(lcpl);
+    if (rc < 0)
+        return rnb_error(err, RNB_EINVAL, "cannot copy %s:%s to %s:%s", src->path, src_path,
+                         dst->path, dst_path);
+    return RNB_OK;
+}
+
+typedef struct {
+    void (*fn)(const char *name, void *ctx);
+    void *ctx;
+} list_ctx;
+
+static herr_t list_one(hid_t g, const char *name, const H5L_info_t *info, void *data)
+{
+    (void)g, (void)info;
+    list_ctx *c = data;
+    c->fn(name, c->ctx);
+    return 0;
+}
+
+int h5io_list(h5file *f, const char *group, void (*fn)(const char *name, void *ctx),
+              void *ctx, char *err)
+{
+    if (!h5io_exists(f, group))
+        return rnb_error(err, RNB_EINVAL, "%s: group '%s' is missing", f->path, group);
+    hid_t g = H5Gopen2(f->id, group, H5P_DEFAULT);
+    if (g < 0)
+        return rnb_error(err, RNB_EINVAL, "%s: '%s' is not a group", f->path, group);
+    list_ctx c = {fn, ctx};
+    herr_t rc = H5Literate(g, H5_INDEX_NAME, H5_ITER_INC, NULL, list_one, &c);
+    H5Gclose(g);
+    if (rc < 0)
+        return rnb_error(err, RNB_EINVAL, "%s: cannot list '%s'", f->path, group);
+    return RNB_OK;
 }

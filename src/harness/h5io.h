@@ -19,9 +19,6 @@ int h5io_create(h5file **f, const char *path, char *err);
 int h5io_close(h5file *f, char *err);
 
 bool h5io_exists(h5file *f, const char *name);
-/* A root attribute holding a string (fixed or variable length). */
-int h5io_read_attr_string(h5file *f, const char *name, char *buf, size_t n, char *err);
-int h5io_write_attr_string(h5file *f, const char *name, const char *value, char *err);
 
 /* The shape of a floating-point dataset; anything else is an error. */
 int h5io_shape(h5file *f, const char *name, int *rank, long dims[H5IO_MAXRANK], char *err);
@@ -34,3 +31,29 @@ int h5io_write_double(h5file *f, const char *name, int rank, const long *dims,
                       const double *buf, char *err);
 
 #endif
+
+/* ---- the results file's needs ---- */
+
+/* Attributes of the object at obj ("/" for the root). */
+int h5io_set_attr_str(h5file *f, const char *obj, const char *name, const char *value, char *err);
+int h5io_set_attr_double(h5file *f, const char *obj, const char *name, double value, char *err);
+int h5io_set_attr_long(h5file *f, const char *obj, const char *name, long value, char *err);
+int h5io_get_attr_str(h5file *f, const char *obj, const char *name, char *buf, size_t n, char *err);
+int h5io_get_attr_double(h5file *f, const char *obj, const char *name, double *value, char *err);
+int h5io_get_attr_long(h5file *f, const char *obj, const char *name, long *value, char *err);
+
+/* A chunked, compressed (shuffle + deflate) dataset whose first dimension
+ * is extendable, written whole in one call. */
+int h5io_write_series_double(h5file *f, const char *name, int rank, const long *dims,
+                             const double *buf, char *err);
+int h5io_write_series_long(h5file *f, const char *name, int rank, const long *dims,
+                           const long *buf, char *err);
+/* Shape of any numeric dataset; reads converted to double or long. */
+int h5io_shape_any(h5file *f, const char *name, int *rank, long dims[H5IO_MAXRANK], char *err);
+int h5io_read_double(h5file *f, const char *name, double *buf, char *err);
+
+/* Copies the object at src_path of src into dst at dst_path (groups made). */
+int h5io_copy(h5file *src, const char *src_path, h5file *dst, const char *dst_path, char *err);
+/* Names of the links in a group, in name order: calls fn for each. */
+int h5io_list(h5file *f, const char *group, void (*fn)(const char *name, void *ctx),
+              void *ctx, char *err);

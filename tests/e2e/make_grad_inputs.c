@@ -29,7 +29,7 @@ static void write_case(const char *dir, const char *name, fault f)
                x[] = {T, B, I}, dy[] = {f == T_MISMATCH ? T + 1 : T, B, H},
                h0[] = {B, f == BAD_H0 ? H + 2 : H};
     if (f != NO_CELL)
-        h5io_write_attr_string(h, "cell", f == BAD_CELL ? "transformer" : "lstm", err);
+        h5io_set_attr_str(h, "/", "cell", f == BAD_CELL ? "transformer" : "lstm", err);
     h5io_write_real(h, "weight_ih_l0", 2, wih, buf, err);
     h5io_write_real(h, "weight_hh_l0", 2, whh, buf, err);
     h5io_write_real(h, "bias_ih_l0", 1, b, buf, err);
