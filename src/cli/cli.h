@@ -10,6 +10,8 @@ enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
 int cmd_train(int argc, char **argv);
 int cmd_grad(int argc, char **argv);
 int cmd_list(int argc, char **argv);
+int cmd_run(int argc, char **argv);
+int cmd_summary(int argc, char **argv);
 
 /* Prints "rnnbench CMD: message" on stderr and returns code. */
 int cli_fail(const char *cmd, int code, const char *fmt, ...)

@@ -11,6 +11,8 @@ static const struct {
     int (*run)(int argc, char **argv);
     const char *summary;
 } commands[] = {
+    {"run", cmd_run, "run an experiment file's grid in parallel into one HDF5 results file"},
+    {"summary", cmd_summary, "a results file as a table, one row per grid point over seeds"},
     {"train", cmd_train, "train one model, printing loss and gradient norms as it goes"},
     {"grad", cmd_grad, "one forward and backward pass on given weights and inputs (HDF5 in, HDF5 out)"},
     {"list", cmd_list, "the cells, tasks, inits, clip modes and optimizers, with their sources"},
@@ -49,7 +51,7 @@ static void usage(FILE *out)
             "\n"
             "commands:\n");
     for (int i = 0; i < N_COMMANDS; i++)
-        fprintf(out, "  %-6s %s\n", commands[i].name, commands[i].summary);
+        fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
     fprintf(out, "\nrnnbench %s, core in %s\n", RNNBENCH_VERSION, RNB_PRECISION);
 }
 

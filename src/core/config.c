@@ -79,7 +79,8 @@ static const char *const type_words[] = {
     [3] = "a number or none", [4] = "true or false",
     [5] = "a non-negative integer",
 };
-enum { T_STR, T_INT, T_REAL, T_OPTREAL, T_BOOL, T_U64 };
+enum { T_STR = CFG_T_STR, T_INT = CFG_T_INT, T_REAL = CFG_T_REAL,
+       T_OPTREAL = CFG_T_OPTREAL, T_BOOL = CFG_T_BOOL, T_U64 = CFG_T_U64 };
 
 /* ---- the key table, from the one list ---- */
 
@@ -98,6 +99,7 @@ const char *config_key_help(int i) { return keys[i].help; }
 const char *config_key_default(int i) { return keys[i].def; }
 bool config_key_is_bool(int i) { return keys[i].type == T_BOOL; }
 const char *config_key_section(int i) { return keys[i].section; }
+int config_key_type(int i) { return keys[i].type; }
 
 int config_key_find(const char *key)
 {

@@ -69,6 +69,8 @@ const char *config_key_default(int i);
 const char *config_key_section(int i);   /* its [section] in an experiment file */
 int config_key_find(const char *key);     /* its index, or -1 */
 bool config_key_is_bool(int i);   /* a flag that may stand alone */
+enum { CFG_T_STR, CFG_T_INT, CFG_T_REAL, CFG_T_OPTREAL, CFG_T_BOOL, CFG_T_U64 };
+int config_key_type(int i);
 void config_key_value(const config *c, int i, char *buf, size_t n);
 
 /* A config checked and turned into what the core runs. */

@@ -217,13 +217,14 @@ static int set_attr(h5file *f, const char *obj, const char *name, hid_t type,
     return RNB_OK;
 }
 
+/* Variable-length UTF-8, as h5py writes strings, so that h5py reads them
+ * back as str. */
 int h5io_set_attr_str(h5file *f, const char *obj, const char *name, const char *value, char *err)
 {
     hid_t t = H5Tcopy(H5T_C_S1);
-    H5Tset_size(t, strlen(value) + 1);
-    H5Tset_strpad(t, H5T_STR_NULLTERM);
+    H5Tset_size(t, H5T_VARIABLE);
     H5Tset_cset(t, H5T_CSET_UTF8);
-    int rc = set_attr(f, obj, name, t, value, err);
+    int rc = set_attr(f, obj, name, t, &value, err);
     H5Tclose(t);
     return rc;
 }
@@ -336,6 +337,8 @@ static int write_series(h5file *f, const char *name, int rank, const long *dims,
     }
     /* About 64 KiB of values a chunk: whole rows, at least one. */
     size_t rows = (8192 + row - 1) / row;
+    if (rows > (size_t)dims[0])
+        rows = (size_t)dims[0];
     chunk[0] = rows < 1 ? 1 : rows;
     for (int i = 1; i < rank; i++)
         chunk[i] = h[i] ? h[i] : 1;

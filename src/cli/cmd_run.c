@@ -1,0 +1,103 @@
+/* cmd_run.c - `rnnbench run EXPERIMENT.ini`: the grid, in parallel, into
+ * one HDF5 results file. */
+#include <omp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "args.h"
+#include "cli.h"
+#include "experiment.h"
+#include "status.h"
+#include "sweep.h"
+
+static bool needs_value(const char *name)
+{
+    return !strcmp(name, "out") || !strcmp(name, "threads");
+}
+
+static void help(void)
+{
+    printf("usage: rnnbench run EXPERIMENT.ini [-o OUT.h5] [--threads N] [--resume | --force] [--quiet]\n"
+           "\n"
+           "Runs every point of the experiment's grid, one run per thread, and writes\n"
+           "one HDF5 results file (docs/results.md). Then `rnnbench summary OUT.h5`.\n"
+           "\n"
+           "  -o, --out FILE  the results file (default results/NAME.h5, NAME the experiment file's)\n"
+           "  --threads N     threads (default: all cores, %d here)\n"
+           "  --resume        keep the runs of OUT (or of a killed sweep's OUT.parts/) that\n"
+           "                  ended, and run the others; the result is the same as one\n"
+           "                  uninterrupted sweep\n"
+           "  --force         replace an existing OUT\n"
+           "  --quiet         no progress\n"
+           "\n"
+           "Ctrl-C or SIGTERM: running runs stop at their next step and are written as\n"
+           "interrupted; OUT is valid; --resume finishes the sweep. Exit status 0 when\n"
+           "done, 130 or 143 when interrupted, 2 for bad input, 1 for a runtime failure.\n",
+           omp_get_num_procs());
+}
+
+int cmd_run(int argc, char **argv)
+{
+    if (cli_wants_help(argc, argv)) {
+        help();
+        return EXIT_OK;
+    }
+    /* -o is the one short option */
+    char *args[ARGS_MAX];
+    int n = 0;
+    for (int i = 0; i < argc && n < ARGS_MAX; i++)
+        args[n++] = strcmp(argv[i], "-o") == 0 ? "--out" : argv[i];
+
+    char err[RNB_ERRLEN];
+    parsed_args pa;
+    if (args_split(&pa, n, args, needs_value, err))
+        return cli_fail("run", EXIT_USAGE, "%s", err);
+    sweep_opts opts = {.threads = omp_get_num_procs()};
+    const char *out = NULL;
+    for (int i = 0; i < pa.n_opt; i++) {
+        const option *o = &pa.opt[i];
+        if (!strcmp(o->name, "out") && o->value)
+            out = o->value;
+        else if (!strcmp(o->name, "threads") && o->value) {
+            if (args_int(&opts.threads, o->value, 1, 4096))
+                return cli_fail("run", EXIT_USAGE, "--threads: '%s' is not a positive integer", o->value);
+        } else if (!strcmp(o->name, "resume") && !o->value)
+            opts.resume = true;
+        else if (!strcmp(o->name, "force") && !o->value)
+            opts.force = true;
+        else if (!strcmp(o->name, "quiet") && !o->value)
+            opts.quiet = true;
+        else
+            return cli_fail("run", EXIT_USAGE, "unknown option --%s (rnnbench run --help)", o->name);
+    }
+    if (pa.n_pos != 1)
+        return cli_fail("run", EXIT_USAGE, "expected one EXPERIMENT.ini (rnnbench run --help)");
+    if (opts.resume && opts.force)
+        return cli_fail("run", EXIT_USAGE, "--resume and --force contradict each other");
+
+    experiment e;
+    int rc = experiment_load(&e, pa.pos[0], err);
+    if (rc) {
+        experiment_free(&e);
+        return cli_fail("run", rc == RNB_ENOMEM ? EXIT_RUNTIME : EXIT_USAGE, "%s", err);
+    }
+    char default_out[1200];
+    if (!out) {
+        const char *base = strrchr(pa.pos[0], '/') ? strrchr(pa.pos[0], '/') + 1 : pa.pos[0];
+        snprintf(default_out, sizeof default_out, "results/%.*s.h5", (int)strcspn(base, "."), base);
+        out = default_out;
+    }
+    sweep_outcome so;
+    rc = sweep_run(&e, out, &opts, &so, err);
+    experiment_free(&e);
+    if (rc)
+        return cli_fail("run", rc == RNB_EINVAL ? EXIT_USAGE : EXIT_RUNTIME, "%s", err);
+    if (!opts.quiet)
+        fprintf(stderr, "rnnbench run: %d runs ran (%d finished, %d diverged, %d interrupted, "
+                "%d not started), %d kept; %s written\n", so.ran, so.finished, so.diverged,
+                so.interrupted, so.not_started, so.kept, out);
+    if (so.signal)
+        return 128 + so.signal;
+    return EXIT_OK;
+}

@@ -1,0 +1,165 @@
+#include "record.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "status.h"
+
+static const char *const status_names[] = {"finished", "diverged", "interrupted"};
+
+const char *run_status_name(run_status s) { return status_names[s]; }
+
+int run_status_parse(run_status *s, const char *name)
+{
+    for (int i = 0; i < 3; i++)
+        if (strcmp(name, status_names[i]) == 0) {
+            *s = (run_status)i;
+            return 0;
+        }
+    return -1;
+}
+
+bool record_is_logged(long s, long steps, int log_every)
+{
+    return s == 1 || s == steps || s % log_every == 0;
+}
+
+static int logged_count(long steps, int log_every)
+{
+    /* step 1, the multiples of log_every, and the last, without repeats */
+    if (steps == 1)
+        return 1;
+    long n = steps / log_every + 1;
+    if (log_every == 1)
+        n = steps;
+    else if (steps % log_every != 0)
+        n++;
+    return (int)n;
+}
+
+typedef struct { size_t per_step, per_log; } sizes;
+
+static sizes sizes_of(const run_spec *s)
+{
+    int L = s->task->length(s->T);
+    sizes z = {
+        .per_step = 4,
+        .per_log = 3 + (size_t)L * (s->cell->has_c ? 2 : 1),   /* + log_step */
+    };
+    return z;
+}
+
+size_t record_bytes(const run_spec *s)
+{
+    sizes z = sizes_of(s);
+    return sizeof(double) * (z.per_step * s->steps +
+                             z.per_log * logged_count(s->steps, s->log_every));
+}
+
+int record_alloc(run_record *r, const run_spec *s)
+{
+    memset(r, 0, sizeof *r);
+    r->steps = s->steps;
+    r->L = s->task->length(s->T);
+    r->has_c = s->cell->has_c;
+    r->n_log_cap = logged_count(s->steps, s->log_every);
+    size_t n = (size_t)s->steps, m = (size_t)r->n_log_cap, L = (size_t)r->L;
+    r->loss = calloc(4 * n, sizeof(double));
+    r->log_step = calloc(m, sizeof(long));
+    r->dh_norm = calloc(m * L * (r->has_c ? 2 : 1) + 2 * m, sizeof(double));
+    if (!r->loss || !r->log_step || !r->dh_norm) {
+        record_free(r);
+        return RNB_ENOMEM;
+    }
+    r->metric = r->loss + n;
+    r->grad_norm = r->metric + n;
+    r->grad_norm_clipped = r->grad_norm + n;
+    r->dc_norm = r->has_c ? r->dh_norm + m * L : NULL;
+    r->eval_loss = r->dh_norm + m * L * (r->has_c ? 2 : 1);
+    r->eval_metric = r->eval_loss + m;
+    r->solve_step = -1;
+    return RNB_OK;
+}
+
+void record_free(run_record *r)
+{
+    free(r->loss);
+    free(r->log_step);
+    free(r->dh_norm);
+    memset(r, 0, sizeof *r);
+}
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + 1e-9 * ts.tv_nsec;
+}
+
+/* Keeps the norms of rec and the held-out loss as row r->n_logged. */
+static void log_row(run_record *r, trainer *tr, const step_record *rec)
+{
+    int k = r->n_logged++;
+    size_t L = (size_t)r->L;
+    r->log_step[k] = rec->step;
+    memcpy(r->dh_norm + k * L, rec->dh_norm, L * sizeof(double));
+    if (r->has_c)
+        memcpy(r->dc_norm + k * L, rec->dc_norm, L * sizeof(double));
+    /* the held-out loss after this step's update, but only of a finite one */
+    if (rec->finite) {
+        r->eval_loss[k] = trainer_evaluate(tr, &r->eval_metric[k]);
+    } else {
+        r->eval_loss[k] = NAN;
+        r->eval_metric[k] = NAN;
+    }
+}
+
+int record_run(run_record *r, const run_spec *s, volatile sig_atomic_t *stop,
+               void (*on_step)(long step, void *ctx), void *ctx, char *err)
+{
+    double t0 = now();
+    trainer tr;
+    int rc = trainer_create(&tr, s, err);
+    if (rc)
+        return rc;
+    r->status = RUN_FINISHED;
+    step_record rec;
+    for (long step = 1; step <= s->steps; step++) {
+        if (stop && *stop) {
+            r->status = RUN_INTERRUPTED;
+            break;
+        }
+        trainer_step(&tr, &rec);
+        long i = step - 1;
+        r->loss[i] = rec.loss, r->metric[i] = rec.metric;
+        r->grad_norm[i] = rec.grad_norm, r->grad_norm_clipped[i] = rec.grad_norm_clipped;
+        r->steps_done = step;
+        bool diverged = !rec.finite;
+        if (diverged || record_is_logged(step, s->steps, s->log_every)) {
+            log_row(r, &tr, &rec);
+            int k = r->n_logged - 1;
+            if (r->solve_step < 0 && s->task->solved(r->eval_loss[k], r->eval_metric[k]))
+                r->solve_step = step;
+        }
+        if (on_step)
+            on_step(step, ctx);
+        if (diverged) {
+            r->status = RUN_DIVERGED;
+            r->diverged_step = step;
+            break;
+        }
+    }
+    if (r->n_logged > 0) {
+        int k = r->n_logged - 1;
+        r->final_loss = r->eval_loss[k];
+        r->final_metric = r->eval_metric[k];
+        r->solved = r->status == RUN_FINISHED && s->task->solved(r->final_loss, r->final_metric);
+    } else {
+        r->final_loss = r->final_metric = NAN;
+    }
+    r->wall_seconds = now() - t0;
+    trainer_free(&tr);
+    return RNB_OK;
+}

@@ -1,0 +1,57 @@
+/* record.h - what one run leaves behind: its per-step series, the
+ * per-timestep gradient norms and held-out loss at its logged steps, and
+ * its outcome. Allocated whole before the run's first step, from its spec,
+ * so that the training loop never allocates. */
+#ifndef RNB_RECORD_H
+#define RNB_RECORD_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "config.h"
+#include "trainer.h"
+
+typedef enum { RUN_FINISHED, RUN_DIVERGED, RUN_INTERRUPTED } run_status;
+const char *run_status_name(run_status s);
+int run_status_parse(run_status *s, const char *name);     /* 0 or -1 */
+
+typedef struct {
+    long steps;             /* capacity: the spec's steps */
+    long steps_done;
+    int L;                  /* timesteps of each norms row */
+    bool has_c;
+    double *loss;           // (steps) training loss of each step
+    double *metric;         // (steps)
+    double *grad_norm;      // (steps) before clipping
+    double *grad_norm_clipped;  // (steps) after
+    int n_log_cap, n_logged;
+    long *log_step;         // (n_log_cap) the training step of each row
+    double *dh_norm;        // (n_log_cap, L) ||dL/dh_t||
+    double *dc_norm;        // (n_log_cap, L) ||dL/dc_t||, cells with c
+    double *eval_loss;      // (n_log_cap) on the held-out set
+    double *eval_metric;    // (n_log_cap)
+    /* outcome */
+    run_status status;
+    long diverged_step;     /* 0 unless diverged */
+    double wall_seconds;
+    double final_loss, final_metric;    /* held-out, at the last logged step */
+    bool solved;
+    long solve_step;        /* first logged step solved on held-out data, or -1 */
+} run_record;
+
+/* Is training step s (1-based) one whose norms are kept? The first, every
+ * log_every-th, and the last. */
+bool record_is_logged(long s, long steps, int log_every);
+size_t record_bytes(const run_spec *s);
+int record_alloc(run_record *r, const run_spec *s);
+void record_free(run_record *r);
+
+/* Runs one training run into r: every step, then the outcome. Stops early
+ * (status interrupted) when *stop becomes non-zero, or (diverged) at a
+ * non-finite loss or gradient. on_step, when given, is called after each
+ * step with the steps done, for progress reports. */
+int record_run(run_record *r, const run_spec *s, volatile sig_atomic_t *stop,
+               void (*on_step)(long step, void *ctx), void *ctx, char *err);
+
+#endif

@@ -1,0 +1,272 @@
+#include "results.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "h5io.h"
+#include "status.h"
+
+void results_init(results *r, const experiment *e, const char *out)
+{
+    r->e = e;
+    r->out = out;
+    snprintf(r->parts, sizeof r->parts, "%s.parts", out);
+}
+
+static void part_path(const results *r, const grid_run *g, char *buf, size_t n)
+{
+    snprintf(buf, n, "%s/%s.h5", r->parts, g->name);
+}
+
+static bool exists(const char *path) { return access(path, F_OK) == 0; }
+
+/* Every parameter of the run, as an attribute of its own type. */
+static int write_params(h5file *f, const char *grp, const grid_run *g, char *err)
+{
+    int rc = RNB_OK;
+    for (int k = 0; k < config_key_count() && !rc; k++) {
+        char v[64];
+        config_key_value(&g->cfg, k, v, sizeof v);
+        const char *key = config_key_name(k);
+        switch (config_key_type(k)) {
+        case CFG_T_INT:
+        case CFG_T_U64:
+            rc = h5io_set_attr_long(f, grp, key, strtol(v, NULL, 10), err);
+            break;
+        case CFG_T_REAL:
+            rc = h5io_set_attr_double(f, grp, key, strtod(v, NULL), err);
+            break;
+        case CFG_T_OPTREAL:     /* NaN: none */
+            rc = h5io_set_attr_double(f, grp, key, strcmp(v, "none") ? strtod(v, NULL) : NAN, err);
+            break;
+        default:
+            rc = h5io_set_attr_str(f, grp, key, v, err);
+        }
+    }
+    return rc;
+}
+
+static int write_run(h5file *f, const char *grp, const grid_run *g, const run_record *rec, char *err)
+{
+    const run_spec *s = &g->spec;
+    char path[EXP_NAME_LEN + 64];
+#define DS(name) (snprintf(path, sizeof path, "%s/%s", grp, name), path)
+    const long n = rec->steps_done, m = rec->n_logged;
+    const long d_steps[] = {n}, d_log[] = {m}, d_norms[] = {m, rec->L};
+    int rc;
+    if ((rc = h5io_write_series_double(f, DS("loss"), 1, d_steps, rec->loss, err)) ||
+        (rc = h5io_write_series_double(f, DS("metric"), 1, d_steps, rec->metric, err)) ||
+        (rc = h5io_write_series_double(f, DS("grad_norm"), 1, d_steps, rec->grad_norm, err)) ||
+        (rc = h5io_write_series_double(f, DS("grad_norm_clipped"), 1, d_steps, rec->grad_norm_clipped, err)) ||
+        (rc = h5io_write_series_long(f, DS("log_step"), 1, d_log, rec->log_step, err)) ||
+        (rc = h5io_write_series_double(f, DS("dh_norm"), 2, d_norms, rec->dh_norm, err)) ||
+        (rec->has_c && (rc = h5io_write_series_double(f, DS("dc_norm"), 2, d_norms, rec->dc_norm, err))) ||
+        (rc = h5io_write_series_double(f, DS("eval_loss"), 1, d_log, rec->eval_loss, err)) ||
+        (rc = h5io_write_series_double(f, DS("eval_metric"), 1, d_log, rec->eval_metric, err)))
+        return rc;
+#undef DS
+    if ((rc = write_params(f, grp, g, err)) ||
+        (rc = h5io_set_attr_str(f, grp, "status", run_status_name(rec->status), err)) ||
+        (rc = h5io_set_attr_long(f, grp, "steps_done", rec->steps_done, err)) ||
+        (rc = h5io_set_attr_long(f, grp, "diverged_step", rec->diverged_step, err)) ||
+        (rc = h5io_set_attr_double(f, grp, "wall_seconds", rec->wall_seconds, err)) ||
+        (rc = h5io_set_attr_double(f, grp, "final_loss", rec->final_loss, err)) ||
+        (rc = h5io_set_attr_double(f, grp, "final_metric", rec->final_metric, err)) ||
+        (rc = h5io_set_attr_double(f, grp, "baseline", s->task->baseline(s->T), err)) ||
+        (rc = h5io_set_attr_long(f, grp, "solved", rec->solved, err)) ||
+        (rc = h5io_set_attr_long(f, grp, "solve_step", rec->solve_step, err)) ||
+        (rc = h5io_set_attr_long(f, grp, "seq_total", rec->L, err)) ||
+        (rc = h5io_set_attr_str(f, grp, "precision", RNB_PRECISION, err)))
+        return rc;
+    return RNB_OK;
+}
+
+/* Creates path by writing beside it and renaming: whole or absent. */
+static int write_atomically(const char *path, int (*fill)(h5file *f, const void *ctx, char *err),
+                            const void *ctx, char *err)
+{
+    char tmp[2100];
+    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
+    h5file *f;
+    int rc = h5io_create(&f, tmp, err);
+    if (rc)
+        return rc;
+    rc = fill(f, ctx, err);
+    int rc2 = h5io_close(f, rc ? NULL : err);
+    if (!rc && rc2)
+        rc = rc2;
+    if (!rc && rename(tmp, path) != 0)
+        rc = rnb_error(err, RNB_EINVAL, "%s: cannot write: %s", path, strerror(errno));
+    if (rc)
+        remove(tmp);
+    return rc;
+}
+
+typedef struct { const grid_run *g; const run_record *rec; } part_ctx;
+
+static int fill_part(h5file *f, const void *ctx, char *err)
+{
+    const part_ctx *p = ctx;
+    return write_run(f, "/run", p->g, p->rec, err);
+}
+
+static int make_parts_dir(const results *r, char *err)
+{
+    if (mkdir(r->parts, 0777) != 0 && errno != EEXIST)
+        return rnb_error(err, RNB_EINVAL, "%s: cannot make the folder: %s", r->parts, strerror(errno));
+    return RNB_OK;
+}
+
+int results_write_part(const results *r, const grid_run *g, const run_record *rec, char *err)
+{
+    int rc = make_parts_dir(r, err);
+    if (rc)
+        return rc;
+    char path[2048];
+    part_path(r, g, path, sizeof path);
+    part_ctx p = {g, rec};
+    return write_atomically(path, fill_part, &p, err);
+}
+
+int results_part_status(const results *r, const grid_run *g, run_status *status)
+{
+    char path[2048], err[RNB_ERRLEN], name[32];
+    part_path(r, g, path, sizeof path);
+    if (!exists(path))
+        return 0;
+    h5file *f;
+    if (h5io_open_read(&f, path, err))
+        return 0;
+    int found = h5io_get_attr_str(f, "/run", "status", name, sizeof name, err) == RNB_OK &&
+                run_status_parse(status, name) == 0;
+    h5io_close(f, NULL);
+    return found;
+}
+
+typedef struct { h5file *src; const char *path; } copy_ctx;
+
+static int fill_copy(h5file *f, const void *ctx, char *err)
+{
+    const copy_ctx *c = ctx;
+    return h5io_copy(c->src, c->path, f, "/run", err);
+}
+
+int results_reclaim(const results *r, char *err)
+{
+    if (!exists(r->out))
+        return RNB_OK;
+    h5file *f;
+    int rc = h5io_open_read(&f, r->out, err);
+    if (rc)
+        return rc;
+    size_t n = strlen(r->e->text) + 1;
+    char *text = malloc(n + 1);
+    if (!text || h5io_get_attr_str(f, "/", "experiment_text", text, n + 1, err) ||
+        strcmp(text, r->e->text) != 0) {
+        free(text);
+        h5io_close(f, NULL);
+        return rnb_error(err, RNB_EINVAL, "%s: not the results of %s as it is now; "
+                         "run without --resume into another file", r->out, r->e->path);
+    }
+    free(text);
+    if ((rc = make_parts_dir(r, err))) {
+        h5io_close(f, NULL);
+        return rc;
+    }
+    for (int i = 0; i < r->e->n_runs && !rc; i++) {
+        const grid_run *g = &r->e->runs[i];
+        char grp[EXP_NAME_LEN + 8], name[32], path[2048];
+        run_status st;
+        snprintf(grp, sizeof grp, "/runs/%s", g->name);
+        part_path(r, g, path, sizeof path);
+        if (!h5io_exists(f, grp) || exists(path) ||
+            h5io_get_attr_str(f, grp, "status", name, sizeof name, err) ||
+            run_status_parse(&st, name) || st == RUN_INTERRUPTED)
+            continue;
+        copy_ctx c = {f, grp};
+        rc = write_atomically(path, fill_copy, &c, err);
+    }
+    h5io_close(f, NULL);
+    return rc;
+}
+
+typedef struct { const results *r; int *n; } assemble_ctx;
+
+static int fill_out(h5file *f, const void *ctx, char *err)
+{
+    const assemble_ctx *a = ctx;
+    const results *r = a->r;
+    const experiment *e = r->e;
+    char created[32];
+    time_t now = time(NULL);
+    strftime(created, sizeof created, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+    int rc;
+    if ((rc = h5io_set_attr_long(f, "/", "schema_version", RESULTS_SCHEMA_VERSION, err)) ||
+        (rc = h5io_set_attr_str(f, "/", "rnnbench_version", RNNBENCH_VERSION, err)) ||
+        (rc = h5io_set_attr_str(f, "/", "precision", RNB_PRECISION, err)) ||
+        (rc = h5io_set_attr_str(f, "/", "experiment", e->name, err)) ||
+        (rc = h5io_set_attr_str(f, "/", "description", e->description, err)) ||
+        (rc = h5io_set_attr_str(f, "/", "experiment_text", e->text, err)) ||
+        (rc = h5io_set_attr_long(f, "/", "runs_in_grid", e->n_runs, err)) ||
+        (rc = h5io_set_attr_str(f, "/", "created", created, err)))
+        return rc;
+    *a->n = 0;
+    for (int i = 0; i < e->n_runs; i++) {
+        const grid_run *g = &e->runs[i];
+        char path[2048], grp[EXP_NAME_LEN + 8];
+        part_path(r, g, path, sizeof path);
+        if (!exists(path))
+            continue;
+        h5file *p;
+        if ((rc = h5io_open_read(&p, path, err)))
+            return rc;
+        snprintf(grp, sizeof grp, "/runs/%s", g->name);
+        rc = h5io_copy(p, "/run", f, grp, err);
+        h5io_close(p, NULL);
+        if (rc)
+            return rc;
+        ++*a->n;
+    }
+    return RNB_OK;
+}
+
+/* The parts folder and all in it (parts, and the .tmp files of a killed
+ * sweep). */
+static void remove_parts(const results *r)
+{
+    DIR *d = opendir(r->parts);
+    if (!d)
+        return;
+    for (struct dirent *ent; (ent = readdir(d));) {
+        if (!strcmp(ent->d_name, ".") || !strcmp(ent->d_name, ".."))
+            continue;
+        char path[2048];
+        snprintf(path, sizeof path, "%s/%s", r->parts, ent->d_name);
+        remove(path);
+    }
+    closedir(d);
+    rmdir(r->parts);
+}
+
+void results_discard(const results *r)
+{
+    remove(r->out);
+    remove_parts(r);
+}
+
+int results_assemble(const results *r, char *err)
+{
+    int n = 0;
+    assemble_ctx a = {r, &n};
+    int rc = write_atomically(r->out, fill_out, &a, err);
+    if (!rc)
+        remove_parts(r);
+    return rc;
+}

@@ -1,0 +1,46 @@
+/* results.h - the results file of an experiment (the schema is in
+ * docs/results.md).
+ *
+ * How it survives a kill -9 at any moment: each run, when it ends
+ * (finished, diverged or interrupted), is written whole to its own file
+ * OUT.parts/NAME.h5, beside its final name first and renamed into place.
+ * When the sweep ends, OUT is assembled from the parts (again beside its
+ * name, then renamed) and the parts are removed. A killed sweep leaves the
+ * parts of every run that ended, each a readable HDF5 file, and --resume
+ * takes them as they are. */
+#ifndef RNB_RESULTS_H
+#define RNB_RESULTS_H
+
+#include <stdbool.h>
+
+#include "experiment.h"
+#include "record.h"
+
+enum { RESULTS_SCHEMA_VERSION = 1 };
+
+typedef struct {
+    const experiment *e;
+    const char *out;        /* OUT.h5 */
+    char parts[1100];       /* OUT.h5.parts */
+} results;
+
+void results_init(results *r, const experiment *e, const char *out);
+
+/* Writes run g's record to its part file. */
+int results_write_part(const results *r, const grid_run *g, const run_record *rec, char *err);
+
+/* The status of run g's part, if it has one: 1 and *status, or 0. */
+int results_part_status(const results *r, const grid_run *g, run_status *status);
+
+/* From an OUT of an earlier sweep: every run that finished or diverged
+ * becomes a part again (unless one is there), so that --resume keeps it.
+ * OUT must come from the same experiment text. */
+int results_reclaim(const results *r, char *err);
+
+/* Removes OUT and its parts: --force. */
+void results_discard(const results *r);
+
+/* OUT from the parts of every run that has one; then the parts go. */
+int results_assemble(const results *r, char *err);
+
+#endif

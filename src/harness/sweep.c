@@ -1,0 +1,246 @@
+#include "sweep.h"
+
+#include <math.h>
+#include <omp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "blas_threads.h"
+#include "record.h"
+#include "results.h"
+#include "status.h"
+
+/* The one piece of process-wide state: a signal arrived. */
+static volatile sig_atomic_t stop_signal;
+
+static void on_signal(int sig) { stop_signal = sig; }
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + 1e-9 * ts.tv_nsec;
+}
+
+/* Work of a run, for scheduling and the ETA: steps x FLOPs of one step. */
+static double cost(const run_spec *s)
+{
+    double L = s->task->length(s->T), GH = (double)s->cell->G * s->H;
+    return (double)s->steps * L * s->B * GH * (s->task->in_dim + s->H + 1);
+}
+
+typedef struct {
+    const experiment *e;
+    int *order;             /* pending runs, costliest first */
+    int n_pending, done, total_done_before;
+    double work_total, work_done, t0, last_draw;
+    bool live, quiet;
+    int *slot_run;          /* per thread: the run it is on, or -1 */
+    long *slot_step;        /* per thread: its steps done */
+} progress;
+
+static void draw_live(progress *p)
+{
+    double work = p->work_done;
+    int running = 0, threads = omp_get_num_threads();
+    for (int t = 0; t < threads; t++) {
+        int i;
+        long s;
+#pragma omp atomic read
+        i = p->slot_run[t];
+#pragma omp atomic read
+        s = p->slot_step[t];
+        if (i >= 0) {
+            const run_spec *sp = &p->e->runs[i].spec;
+            work += cost(sp) * s / sp->steps;
+            running++;
+        }
+    }
+    double el = now() - p->t0, frac = p->work_total > 0 ? work / p->work_total : 0;
+    double eta = frac > 0.001 ? el * (1 - frac) / frac : NAN;
+    fprintf(stderr, "\r\033[Krunnbench run: %d/%d runs done, %d running, %.0f%% of the work, "
+            "%.0f s elapsed, ETA %s%.0f s", p->done, p->n_pending, running, 100 * frac, el,
+            isnan(eta) ? "~" : "", isnan(eta) ? 0 : eta);
+    fflush(stderr);
+    p->last_draw = now();
+}
+
+typedef struct { progress *p; int slot; } step_ctx;
+
+static void on_step(long step, void *ctx)
+{
+    step_ctx *c = ctx;
+#pragma omp atomic write
+    c->p->slot_step[c->slot] = step;
+    if (c->p->live && step % 16 == 0 && now() - c->p->last_draw > 0.5) {
+#pragma omp critical(progress)
+        if (now() - c->p->last_draw > 0.5)
+            draw_live(c->p);
+    }
+}
+
+static void report_run(progress *p, const grid_run *g, const run_record *rec)
+{
+    p->done++;
+    p->work_done += cost(&g->spec);
+    if (p->quiet)
+        return;
+    if (p->live) {
+        draw_live(p);
+        return;
+    }
+    fprintf(stderr, "[%d/%d] %s: %s, %ld steps, %.1f s, held-out loss %.4g (baseline %.4g)%s\n",
+            p->done, p->n_pending, g->name, run_status_name(rec->status), rec->steps_done,
+            rec->wall_seconds, rec->final_loss, g->spec.task->baseline(g->spec.T),
+            rec->solved ? ", solved" : "");
+}
+
+
+typedef struct { double cost; int run; } pending;
+
+static int costliest_first(const void *a, const void *b)
+{
+    const pending *x = a, *y = b;
+    return x->cost > y->cost ? -1 : x->cost < y->cost ? 1 : x->run - y->run;
+}
+
+static void install(struct sigaction *old_int, struct sigaction *old_term)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    stop_signal = 0;
+    sigaction(SIGINT, &sa, old_int);
+    sigaction(SIGTERM, &sa, old_term);
+}
+
+int sweep_run(const experiment *e, const char *out, const sweep_opts *opts,
+              sweep_outcome *o, char *err)
+{
+    memset(o, 0, sizeof *o);
+    results res;
+    results_init(&res, e, out);
+    bool have_out = access(out, F_OK) == 0, have_parts = access(res.parts, F_OK) == 0;
+    if (!opts->resume && (have_out || have_parts)) {
+        if (!opts->force)
+            return rnb_error(err, RNB_EINVAL, "%s exists: --resume continues it, --force replaces it",
+                             have_out ? out : res.parts);
+        results_discard(&res);
+    }
+    int rc = RNB_OK;
+    if (opts->resume && (rc = results_reclaim(&res, err)))
+        return rc;
+
+    progress p = {.e = e, .t0 = now(), .quiet = opts->quiet,
+                  .live = !opts->quiet && isatty(STDERR_FILENO)};
+    p.order = malloc(sizeof(int) * (e->n_runs ? e->n_runs : 1));
+    if (!p.order)
+        return rnb_error(err, RNB_ENOMEM, "out of memory");
+    pending *todo = malloc(sizeof(pending) * (e->n_runs ? e->n_runs : 1));
+    if (!todo) {
+        free(p.order);
+        return rnb_error(err, RNB_ENOMEM, "out of memory");
+    }
+    for (int i = 0; i < e->n_runs; i++) {
+        run_status st;
+        if (results_part_status(&res, &e->runs[i], &st) && st != RUN_INTERRUPTED) {
+            o->kept++;
+            continue;
+        }
+        todo[p.n_pending].run = i;
+        todo[p.n_pending++].cost = cost(&e->runs[i].spec);
+        p.work_total += cost(&e->runs[i].spec);
+    }
+    /* The longest runs first, so that no long one starts last. */
+    qsort(todo, p.n_pending, sizeof(pending), costliest_first);
+    for (int k = 0; k < p.n_pending; k++)
+        p.order[k] = todo[k].run;
+    free(todo);
+
+    int threads = opts->threads < 1 ? 1 : opts->threads;
+    int workers = p.n_pending < threads ? (p.n_pending ? p.n_pending : 1) : threads;
+    blas_set_threads(threads / workers);
+    p.slot_run = malloc(sizeof(int) * workers);
+    p.slot_step = calloc(workers, sizeof(long));
+    if (!p.slot_run || !p.slot_step) {
+        free(p.order), free(p.slot_run), free(p.slot_step);
+        return rnb_error(err, RNB_ENOMEM, "out of memory");
+    }
+    for (int t = 0; t < workers; t++)
+        p.slot_run[t] = -1;
+
+    /* Memory: the largest runs that can be in flight together. */
+    double peak = 0;
+    for (int k = 0; k < p.n_pending && k < workers; k++) {
+        const run_spec *s = &e->runs[p.order[k]].spec;
+        peak += trainer_bytes(s) + record_bytes(s);
+    }
+    if (!opts->quiet)
+        fprintf(stderr, "rnnbench run: %s, %d runs (%d kept from before), %d threads x %d BLAS "
+                "threads, at most %.1f MiB for runs in flight, into %s\n",
+                e->path, p.n_pending, o->kept, workers, threads / workers, peak / 1048576, out);
+
+    struct sigaction old_int, old_term;
+    install(&old_int, &old_term);
+    char first_err[RNB_ERRLEN] = "";
+    int failed = 0;
+
+#pragma omp parallel for schedule(dynamic, 1) num_threads(workers)
+    for (int k = 0; k < p.n_pending; k++) {
+        int give_up;
+#pragma omp atomic read
+        give_up = failed;
+        if (stop_signal || give_up)
+            continue;
+        const grid_run *g = &e->runs[p.order[k]];
+        int slot = omp_get_thread_num();
+        step_ctx ctx = {&p, slot};
+#pragma omp atomic write
+        p.slot_step[slot] = 0;
+#pragma omp atomic write
+        p.slot_run[slot] = p.order[k];
+        run_record rec;
+        char rerr[RNB_ERRLEN] = "";
+        int rrc = record_alloc(&rec, &g->spec);
+        if (rrc)
+            snprintf(rerr, sizeof rerr, "run %.200s: out of memory", g->name);
+        else
+            rrc = record_run(&rec, &g->spec, &stop_signal, on_step, &ctx, rerr);
+#pragma omp atomic write
+        p.slot_run[slot] = -1;
+#pragma omp critical(results)
+        {
+            if (!rrc)
+                rrc = results_write_part(&res, g, &rec, rerr);
+            if (rrc && !failed) {
+#pragma omp atomic write
+                failed = 1;
+                snprintf(first_err, sizeof first_err, "%s", rerr);
+            }
+            if (!rrc) {
+                o->ran++;
+                o->finished += rec.status == RUN_FINISHED;
+                o->diverged += rec.status == RUN_DIVERGED;
+                o->interrupted += rec.status == RUN_INTERRUPTED;
+#pragma omp critical(progress)
+                report_run(&p, g, &rec);
+            }
+        }
+        record_free(&rec);
+    }
+    sigaction(SIGINT, &old_int, NULL);
+    sigaction(SIGTERM, &old_term, NULL);
+    if (p.live)
+        fputc('\n', stderr);
+    o->signal = stop_signal;
+    o->not_started = p.n_pending - o->ran;
+    free(p.order), free(p.slot_run), free(p.slot_step);
+    if (failed)
+        return rnb_error(err, RNB_ENOMEM, "%s", first_err);
+    return results_assemble(&res, err);
+}
