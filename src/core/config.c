@@ -187,8 +187,9 @@ int config_resolve(run_spec *r, const config *c, char *err)
     r->steps = c->steps;
 
     optim_spec *o = &r->optim;
-    if ((rc = optim_kind_parse(&o->kind, c->optimizer, err)))
-        return rc;
+    char sub[RNB_ERRLEN];
+    if (optim_kind_parse(&o->kind, c->optimizer, sub))
+        return rnb_error(err, RNB_EINVAL, "optimizer: %s", sub);
     o->lr = c->lr, o->momentum = c->momentum, o->nesterov = c->nesterov;
     o->alpha = c->alpha, o->beta1 = c->beta1, o->beta2 = c->beta2, o->eps = c->eps;
     if (!(o->lr > 0))
@@ -206,7 +207,6 @@ int config_resolve(run_spec *r, const config *c, char *err)
     if (o->nesterov && o->kind != OPT_MOMENTUM)
         return rnb_error(err, RNB_EINVAL, "nesterov: applies to optimizer momentum only");
 
-    char sub[RNB_ERRLEN];
     if (clip_parse(&r->clip, c->clip, sub))
         return rnb_error(err, RNB_EINVAL, "clip: %s", sub);
     if (init_parse(&r->init, c->init, sub))

@@ -270,7 +270,9 @@ static int expand(experiment *e, parse_ctx *c, char *err)
         if (config_resolve(&g->spec, &g->cfg, sub)) {
             int k = key_of_message(sub);
             int line = k >= 0 ? c->key_line[k] : 0;
-            return rnb_error(err, RNB_EINVAL, "%s:%d: run %s: %s", e->path, line, g->name, sub);
+            if (named)
+                return rnb_error(err, RNB_EINVAL, "%s:%d: run %s: %s", e->path, line, g->name, sub);
+            return rnb_error(err, RNB_EINVAL, "%s:%d: %s", e->path, line, sub);
         }
     }
     e->n_runs = (int)total;

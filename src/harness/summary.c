@@ -96,9 +96,9 @@ static int read_run(h5file *f, const char *name, run_facts *r, char *err)
         rc = h5io_read_double(f, ds, gc, err);
     r->peak = 0, r->clipped = 0;
     for (long i = 0; !rc && i < d[0]; i++) {
-        if (!isnan(r->peak) && (isnan(g[i]) || g[i] > r->peak))
-            r->peak = g[i];     /* a NaN, once met, stays */
-        r->clipped += gc[i] != g[i];
+        double v = isnan(g[i]) ? INFINITY : g[i];  /* a blown-up step counts as inf */
+        r->peak = v > r->peak ? v : r->peak;
+        r->clipped += isfinite(g[i]) && gc[i] != g[i];
     }
     free(g);
     if (rc)
@@ -137,7 +137,7 @@ static void aggregate(summary_row *row, run_facts *runs, int n)
         if (isfinite(r->final_loss) && r->status == RUN_FINISHED)
             sum += r->final_loss, sum2 += r->final_loss * r->final_loss, finite++;
         solved += r->solved != 0;
-        if (r->peak > row->peak_grad_norm || isnan(r->peak))
+        if (r->peak > row->peak_grad_norm)
             row->peak_grad_norm = r->peak;
         steps += r->steps, clipped += r->clipped;
     }

@@ -1,0 +1,80 @@
+#!/usr/bin/python3
+"""schema_check.py RESULTS.h5: does h5py read every attribute and dataset
+that docs/results.md promises, with the shapes that fit together?"""
+import sys
+
+import h5py
+import numpy as np
+
+ROOT = ["schema_version", "rnnbench_version", "precision", "experiment", "description",
+        "experiment_text", "runs_in_grid", "created"]
+PARAMS = ["task", "seq_len", "cell", "hidden", "init", "forget_bias", "batch", "steps",
+          "optimizer", "lr", "momentum", "nesterov", "alpha", "beta1", "beta2", "eps",
+          "clip", "seed", "log_every", "eval_batch"]
+OUTCOME = ["status", "steps_done", "diverged_step", "wall_seconds", "final_loss",
+           "final_metric", "baseline", "solved", "solve_step", "seq_total", "precision"]
+SERIES = ["loss", "metric", "grad_norm", "grad_norm_clipped"]
+LOGGED = ["log_step", "eval_loss", "eval_metric"]
+
+problems, checks = [], 0
+
+
+def check(cond, what):
+    global checks
+    checks += 1
+    if not cond:
+        problems.append(what)
+
+
+f = h5py.File(sys.argv[1], "r")
+for a in ROOT:
+    check(a in f.attrs, f"root attribute {a}")
+check(f.attrs.get("schema_version") == 1, "schema_version 1")
+check(isinstance(f.attrs.get("experiment"), str), "strings read as str")
+runs = f["runs"]
+check(len(runs) > 0, "some runs")
+for name, g in runs.items():
+    for a in PARAMS + OUTCOME:
+        check(a in g.attrs, f"{name}: attribute {a}")
+    n, L = int(g.attrs["steps_done"]), int(g.attrs["seq_total"])
+    status = g.attrs["status"]
+    check(status in ("finished", "diverged", "interrupted"), f"{name}: status {status}")
+    for d in SERIES:
+        check(g[d].shape == (n,) and g[d].dtype == np.float64, f"{name}/{d} shape {g[d].shape}")
+        check(g[d].compression == "gzip" and g[d].chunks is not None, f"{name}/{d} chunked, compressed")
+    m = g["log_step"].shape[0]
+    for d in LOGGED:
+        check(g[d].shape == (m,), f"{name}/{d} shape")
+    check(g["dh_norm"].shape == (m, L), f"{name}/dh_norm shape {g['dh_norm'].shape}, want {(m, L)}")
+    check(("dc_norm" in g) == (g.attrs["cell"] == "lstm"), f"{name}: dc_norm iff lstm")
+    if "dc_norm" in g:
+        check(g["dc_norm"].shape == (m, L), f"{name}/dc_norm shape")
+    steps = g["log_step"][()]
+    if status == "finished":
+        check(n == g.attrs["steps"], f"{name}: finished with all steps")
+        check(m > 0 and steps[0] == 1 and steps[-1] == n, f"{name}: log_step from 1 to {n}: {steps}")
+        check(np.all(np.diff(steps) > 0), f"{name}: log_step increasing")
+        every = int(g.attrs["log_every"])
+        want = sorted({1, n} | set(range(every, n + 1, every)))
+        check(list(steps) == want, f"{name}: logged steps {list(steps)[:6]}..., want {want[:6]}...")
+        check(np.all(np.isfinite(g["dh_norm"][()])) and np.all(g["dh_norm"][()] >= 0),
+              f"{name}: dh_norm finite")
+    if status == "diverged":
+        d = int(g.attrs["diverged_step"])
+        check(d == n and d > 0, f"{name}: diverged at the last step done")
+        last = g["loss"][n - 1], g["grad_norm"][n - 1]
+        check(not (np.isfinite(last[0]) and np.isfinite(last[1])), f"{name}: non-finite at divergence")
+        check(steps[-1] == d, f"{name}: the diverged step is logged")
+    clip = g.attrs["clip"]
+    gn, gc = g["grad_norm"][()], g["grad_norm_clipped"][()]
+    ok = np.isfinite(gn)
+    if clip == "none":
+        check(np.array_equal(gn[ok], gc[ok]), f"{name}: no clipping, norms equal")
+    elif clip.startswith("norm:"):
+        th = float(clip[5:])
+        check(np.all(gc[ok] <= th * (1 + 1e-5)), f"{name}: clipped norms <= {th}")
+
+for p in problems[:30]:
+    print("FAIL", p)
+print(f"{checks - len(problems)} passed, {len(problems)} failed")
+sys.exit(1 if problems else 0)

@@ -1,0 +1,97 @@
+#!/bin/bash
+# sweep.sh RNNBENCH EXPERIMENTS_DIR WORKDIR
+# The sweep harness end to end:
+#   threads    the same grid with --threads 1 and 2 gives the same file
+#   schema     h5py reads every attribute and dataset docs/results.md names
+#   diverge    a run that blows up is recorded as diverged; the sweep goes on
+#   sigint     Ctrl-C: exit 130, a valid file with interrupted runs; --resume
+#              then gives the file of an uninterrupted sweep
+#   kill9      kill -9 mid-sweep: the ended runs' parts are readable;
+#              --resume gives the file of an uninterrupted sweep
+#   refuse     an existing OUT is not overwritten without --force
+set -u
+bin=$1 exps=$2 dir=$3
+here=$(dirname "$0")
+py=/usr/bin/python3
+rm -rf "$dir" && mkdir -p "$dir"
+passed=0 failed=0
+ok() { passed=$((passed + 1)); echo "ok: $1"; }
+bad() { failed=$((failed + 1)); echo "FAIL: $1"; }
+same() { "$py" "$here/h5same.py" "$1" "$2" >"$dir/same.log" 2>&1; }
+
+# threads
+"$bin" run "$exps/basic.ini" -o "$dir/t1.h5" --threads 1 --quiet &&
+"$bin" run "$exps/basic.ini" -o "$dir/t2.h5" --threads 2 --quiet &&
+    same "$dir/t1.h5" "$dir/t2.h5" && ok "threads 1 and 2 give the same file ($(tail -1 "$dir/same.log"))" ||
+    { bad "threads 1 vs 2"; cat "$dir/same.log"; }
+
+# schema
+"$py" "$here/schema_check.py" "$dir/t1.h5" >"$dir/schema.log" && ok "schema ($(tail -1 "$dir/schema.log"))" ||
+    { bad "schema"; cat "$dir/schema.log"; }
+
+# diverge
+"$bin" run "$exps/diverge.ini" -o "$dir/div.h5" --quiet && "$py" - "$dir/div.h5" <<'PY' && ok "divergence recorded" || bad "divergence"
+import sys, h5py, math
+f = h5py.File(sys.argv[1])
+a, b = f["runs/clip=none"].attrs, f["runs/clip=norm:1"].attrs
+assert a["status"] == "diverged" and a["diverged_step"] == 2 and a["steps_done"] == 2, dict(a)
+assert b["status"] == "finished" and b["steps_done"] == 20, dict(b)
+assert not math.isfinite(f["runs/clip=none/loss"][1])
+PY
+"$py" "$here/schema_check.py" "$dir/div.h5" >"$dir/schema2.log" || { bad "diverged schema"; cat "$dir/schema2.log"; }
+
+# the reference: long.ini uninterrupted
+"$bin" run "$exps/long.ini" -o "$dir/ref.h5" --quiet || bad "long.ini"
+
+# sigint
+"$bin" run "$exps/long.ini" -o "$dir/int.h5" --threads 2 --quiet &
+pid=$!
+sleep 1.5
+kill -INT $pid
+wait $pid
+rc=$?
+if [ $rc -eq 130 ] && "$py" - "$dir/int.h5" <<'PY'; then ok "SIGINT: exit 130, valid file with interrupted runs"; else bad "SIGINT (exit $rc)"; fi
+import sys, h5py
+f = h5py.File(sys.argv[1])
+st = [g.attrs["status"] for g in f["runs"].values()]
+assert "interrupted" in st, st
+for g in f["runs"].values():
+    assert g["loss"].shape[0] == g.attrs["steps_done"]
+PY
+"$bin" run "$exps/long.ini" -o "$dir/int.h5" --resume --quiet && same "$dir/int.h5" "$dir/ref.h5" &&
+    ok "SIGINT then --resume equals the uninterrupted sweep" || { bad "SIGINT resume"; cat "$dir/same.log"; }
+
+# kill -9, once some runs have ended and others run
+"$bin" run "$exps/long.ini" -o "$dir/k9.h5" --threads 2 --quiet &
+pid=$!
+for i in $(seq 1 200); do
+    [ "$(ls "$dir/k9.h5.parts"/*.h5 2>/dev/null | wc -l)" -ge 1 ] && break
+    sleep 0.05
+done
+sleep 0.3
+kill -9 $pid
+wait $pid 2>/dev/null
+parts=$(ls "$dir/k9.h5.parts"/*.h5 2>/dev/null | wc -l)
+if [ "$parts" -ge 1 ] && [ ! -e "$dir/k9.h5" ] && for p in "$dir/k9.h5.parts"/*.h5; do
+        "$py" -c 'import sys, h5py; g = h5py.File(sys.argv[1])["run"]; assert g.attrs["status"] == "finished"; g["dh_norm"][()]' "$p" || exit 1
+    done; then
+    ok "kill -9: $parts ended runs readable in their parts"
+else
+    bad "kill -9 left $parts parts"
+fi
+"$bin" run "$exps/long.ini" -o "$dir/k9.h5" --resume --quiet && same "$dir/k9.h5" "$dir/ref.h5" &&
+    [ ! -e "$dir/k9.h5.parts" ] && ok "kill -9 then --resume equals the uninterrupted sweep" ||
+    { bad "kill -9 resume"; cat "$dir/same.log"; }
+
+# refuse to overwrite; --force replaces
+cp "$dir/ref.h5" "$dir/keep.h5"
+"$bin" run "$exps/long.ini" -o "$dir/keep.h5" --quiet 2>"$dir/refuse.err"
+rc=$?
+[ $rc -eq 2 ] && grep -q "exists: --resume continues it, --force replaces it" "$dir/refuse.err" &&
+    cmp -s "$dir/ref.h5" "$dir/keep.h5" && ok "an existing file is kept without --force" ||
+    { bad "overwrite refusal (exit $rc)"; cat "$dir/refuse.err"; }
+"$bin" run "$exps/diverge.ini" -o "$dir/keep.h5" --force --quiet && same "$dir/keep.h5" "$dir/div.h5" &&
+    ok "--force replaces" || bad "--force"
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
