@@ -216,8 +216,11 @@ int config_resolve(run_spec *r, const config *c, char *err)
     if (r->init.set_forget_bias && r->cell->forget_block < 0)
         return rnb_error(err, RNB_EINVAL, "forget_bias: cell '%s' has no forget gate", r->cell->name);
     r->seed = c->seed;
-    if ((rc = positive_int(&r->log_every, c->log_every, "log_every", 1 << 30, err)) ||
-        (rc = positive_int(&r->eval_batch, c->eval_batch, "eval_batch", 1000000, err)))
+    if ((rc = positive_int(&r->log_every, c->log_every, "log_every", 1 << 30, err)))
+        return rc;
+    if (c->eval_batch == 0)
+        r->eval_batch = r->B;
+    else if ((rc = positive_int(&r->eval_batch, c->eval_batch, "eval_batch", 1000000, err)))
         return rc;
     return RNB_OK;
 }

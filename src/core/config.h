@@ -39,8 +39,8 @@
     X(eps,         REAL, "1e-8",    train, "rmsprop, adam: epsilon")            \
     X(clip,        STR,  "none",    train, "gradient clipping: none, norm:THRESHOLD, value:THRESHOLD") \
     X(seed,        U64,  "1",       train, "seed of the run's random streams")  \
-    X(log_every,   INT,  "10",      log,   "steps between records of ||dL/dh_t|| and the held-out loss (first and last steps always)") \
-    X(eval_batch,  INT,  "200",     log,   "sequences in the fixed held-out batch (rounded up to whole batches)")
+    X(log_every,   INT,  "25",      log,   "steps between records of ||dL/dh_t|| and the held-out loss (first and last steps always)") \
+    X(eval_batch,  INT,  "0",       log,   "sequences in the fixed held-out set, rounded up to whole batches; 0: one batch")
 
 typedef char cfg_str[64];
 #define CFG_CTYPE_STR     cfg_str
