@@ -53,6 +53,8 @@ static int write_params(h5file *f, const char *grp, const grid_run *g, char *err
     return rc;
 }
 
+static const char *const clip_names[] = {"none", "norm", "value"};
+
 static int write_run(h5file *f, const char *grp, const grid_run *g, const run_record *rec, char *err)
 {
     const run_spec *s = &g->spec;
@@ -73,6 +75,8 @@ static int write_run(h5file *f, const char *grp, const grid_run *g, const run_re
         return rc;
 #undef DS
     if ((rc = write_params(f, grp, g, err)) ||
+        (rc = h5io_set_attr_str(f, grp, "clip_mode", clip_names[s->clip.kind], err)) ||
+        (rc = h5io_set_attr_double(f, grp, "clip_threshold", s->clip.threshold, err)) ||
         (rc = h5io_set_attr_str(f, grp, "status", run_status_name(rec->status), err)) ||
         (rc = h5io_set_attr_long(f, grp, "steps_done", rec->steps_done, err)) ||
         (rc = h5io_set_attr_long(f, grp, "diverged_step", rec->diverged_step, err)) ||

@@ -46,7 +46,8 @@ typedef struct {
 static void draw_live(progress *p)
 {
     double work = p->work_done;
-    int running = 0, threads = omp_get_num_threads();
+    int running = 0, threads = omp_get_num_threads(), len = 0;
+    char steps[160] = "";
     for (int t = 0; t < threads; t++) {
         int i;
         long s;
@@ -57,14 +58,15 @@ static void draw_live(progress *p)
         if (i >= 0) {
             const run_spec *sp = &p->e->runs[i].spec;
             work += cost(sp) * s / sp->steps;
-            running++;
+            if (running++ < 4 && len < (int)sizeof steps)
+                len += snprintf(steps + len, sizeof steps - len, " %ld/%ld", s, sp->steps);
         }
     }
     double el = now() - p->t0, frac = p->work_total > 0 ? work / p->work_total : 0;
     double eta = frac > 0.001 ? el * (1 - frac) / frac : NAN;
-    fprintf(stderr, "\r\033[Krunnbench run: %d/%d runs done, %d running, %.0f%% of the work, "
-            "%.0f s elapsed, ETA %s%.0f s", p->done, p->n_pending, running, 100 * frac, el,
-            isnan(eta) ? "~" : "", isnan(eta) ? 0 : eta);
+    fprintf(stderr, "\r\033[Krunnbench run: %d/%d runs done, %d running (steps%s%s), "
+            "%.0f s elapsed, ETA %s%.0f s", p->done, p->n_pending, running, running ? steps : " -",
+            running > 4 ? " ..." : "", el, isnan(eta) ? "~" : "", isnan(eta) ? 0 : eta);
     fflush(stderr);
     p->last_draw = now();
 }
@@ -162,9 +164,13 @@ int sweep_run(const experiment *e, const char *out, const sweep_opts *opts,
         p.order[k] = todo[k].run;
     free(todo);
 
+    /* Never more busy threads than asked for: workers x BLAS threads. */
     int threads = opts->threads < 1 ? 1 : opts->threads;
-    int workers = p.n_pending < threads ? (p.n_pending ? p.n_pending : 1) : threads;
-    blas_set_threads(threads / workers);
+    int blas = opts->blas_threads < 1 ? 1 : opts->blas_threads;
+    blas = blas > threads ? threads : blas;
+    int workers = threads / blas;
+    workers = p.n_pending < workers ? (p.n_pending ? p.n_pending : 1) : workers;
+    blas_set_threads(blas);
     p.slot_run = malloc(sizeof(int) * workers);
     p.slot_step = calloc(workers, sizeof(long));
     if (!p.slot_run || !p.slot_step) {
@@ -183,7 +189,7 @@ int sweep_run(const experiment *e, const char *out, const sweep_opts *opts,
     if (!opts->quiet)
         fprintf(stderr, "rnnbench run: %s, %d runs (%d kept from before), %d threads x %d BLAS "
                 "threads, at most %.1f MiB for runs in flight, into %s\n",
-                e->path, p.n_pending, o->kept, workers, threads / workers, peak / 1048576, out);
+                e->path, p.n_pending, o->kept, workers, blas, peak / 1048576, out);
 
     struct sigaction old_int, old_term;
     install(&old_int, &old_term);

@@ -11,7 +11,7 @@ ROOT = ["schema_version", "rnnbench_version", "precision", "experiment", "descri
 PARAMS = ["task", "seq_len", "cell", "hidden", "init", "forget_bias", "batch", "steps",
           "optimizer", "lr", "momentum", "nesterov", "alpha", "beta1", "beta2", "eps",
           "clip", "seed", "log_every", "eval_batch"]
-OUTCOME = ["status", "steps_done", "diverged_step", "wall_seconds", "final_loss",
+OUTCOME = ["clip_mode", "clip_threshold", "status", "steps_done", "diverged_step", "wall_seconds", "final_loss",
            "final_metric", "baseline", "solved", "solve_step", "seq_total", "precision"]
 SERIES = ["loss", "metric", "grad_norm", "grad_norm_clipped"]
 LOGGED = ["log_step", "eval_loss", "eval_metric"]

@@ -1,7 +1,8 @@
 #!/bin/bash
 # sweep.sh RNNBENCH EXPERIMENTS_DIR WORKDIR
 # The sweep harness end to end:
-#   threads    the same grid with --threads 1 and 2 gives the same file
+#   threads    the same grid with --threads 1 and 2 gives the same file,
+#              a grid of many runs and one of a single run
 #   schema     h5py reads every attribute and dataset docs/results.md names
 #   diverge    a run that blows up is recorded as diverged; the sweep goes on
 #   sigint     Ctrl-C: exit 130, a valid file with interrupted runs; --resume
@@ -24,6 +25,11 @@ same() { "$py" "$here/h5same.py" "$1" "$2" >"$dir/same.log" 2>&1; }
 "$bin" run "$exps/basic.ini" -o "$dir/t2.h5" --threads 2 --quiet &&
     same "$dir/t1.h5" "$dir/t2.h5" && ok "threads 1 and 2 give the same file ($(tail -1 "$dir/same.log"))" ||
     { bad "threads 1 vs 2"; cat "$dir/same.log"; }
+
+"$bin" run "$exps/one.ini" -o "$dir/o1.h5" --threads 1 --quiet &&
+"$bin" run "$exps/one.ini" -o "$dir/o2.h5" --threads 2 --quiet &&
+    same "$dir/o1.h5" "$dir/o2.h5" && ok "a one-run grid on 1 and 2 threads gives the same file" ||
+    { bad "one run, threads 1 vs 2"; cat "$dir/same.log"; }
 
 # schema
 "$py" "$here/schema_check.py" "$dir/t1.h5" >"$dir/schema.log" && ok "schema ($(tail -1 "$dir/schema.log"))" ||
