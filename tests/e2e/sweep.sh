@@ -31,6 +31,17 @@ same() { "$py" "$here/h5same.py" "$1" "$2" >"$dir/same.log" 2>&1; }
     same "$dir/o1.h5" "$dir/o2.h5" && ok "a one-run grid on 1 and 2 threads gives the same file" ||
     { bad "one run, threads 1 vs 2"; cat "$dir/same.log"; }
 
+# train is a one-point grid: the same losses as the run of one.ini
+"$bin" train --task copy --seq-len 10 --cell lstm --hidden 64 --batch 32 --steps 15 --print-every 1 \
+    >"$dir/train.txt" && "$py" - "$dir/train.txt" "$dir/o1.h5" <<'PY' && ok "train equals the one-point grid" || bad "train vs run"
+import sys, h5py
+printed = [float(l.split()[1]) for l in open(sys.argv[1]) if l.strip() and not l.startswith("#")]
+stored = h5py.File(sys.argv[2])["runs/run/loss"][()]
+assert len(printed) == 15 == len(stored), (len(printed), len(stored))
+for a, b in zip(printed, stored):
+    assert abs(a - b) <= 1e-5 * abs(b), (a, b)
+PY
+
 # schema
 "$py" "$here/schema_check.py" "$dir/t1.h5" >"$dir/schema.log" && ok "schema ($(tail -1 "$dir/schema.log"))" ||
     { bad "schema"; cat "$dir/schema.log"; }
