@@ -102,6 +102,8 @@ static int read_input(grad_input *in, h5file *f, const char *path, char *err)
         return rnb_error(err, RNB_EINVAL, "%s: dataset 'weight_ih_l0' must be [%d*H,I] for cell %s",
                          path, G, in->cell->name);
     const long T = xd[0], B = xd[1], I = xd[2], H = wd[0] / G, GH = wd[0];
+    if ((double)T * B * (GH > I ? GH : I) > 2147483647.0)
+        return rnb_error(err, RNB_EINVAL, "%s: T=%ld B=%ld I=%ld H=%ld is too large", path, T, B, I, H);
     const long s_wih[] = {GH, I}, s_whh[] = {GH, H}, s_b[] = {GH},
                s_seq[] = {T, B, H}, s_state[] = {B, H};
     if ((rc = expect_shape(f, path, "weight_ih_l0", 2, s_wih, err)) ||

@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "args.h"
 #include "cli.h"
@@ -93,6 +94,7 @@ int cmd_run(int argc, char **argv)
         const char *base = strrchr(pa.pos[0], '/') ? strrchr(pa.pos[0], '/') + 1 : pa.pos[0];
         snprintf(default_out, sizeof default_out, "results/%.*s.h5", (int)strcspn(base, "."), base);
         out = default_out;
+        mkdir("results", 0777);     /* the default folder; an error shows below */
     }
     sweep_outcome so;
     rc = sweep_run(&e, out, &opts, &so, err);

@@ -212,7 +212,8 @@ int cmd_train(int argc, char **argv)
         printf("# %s after %ld steps in %.2f s (%.1f steps/s): loss %.6g, metric %.4g "
                "(means over the last %ld steps), baseline %.6g, solved %s\n",
                status, rec.step, secs, rec.step / secs, loss, metric, n_tail,
-               spec.task->baseline(spec.T), spec.task->solved(loss, metric) ? "yes" : "no");
+               spec.task->baseline(spec.T),
+               strcmp(status, "finished") == 0 && spec.task->solved(loss, metric) ? "yes" : "no");
     } else {
         printf("# %s after %ld steps in %.2f s\n", status, rec.step, secs);
     }

@@ -182,6 +182,10 @@ int config_resolve(run_spec *r, const config *c, char *err)
         return rc;
     if (r->T < r->task->min_T)
         return rnb_error(err, RNB_EINVAL, "seq_len: task %s needs at least %d", r->task->name, r->task->min_T);
+    /* The BLAS calls take int sizes: the largest is L*B rows of G*H. */
+    if ((double)r->task->length(r->T) * r->B * r->cell->G * r->H > 2147483647.0)
+        return rnb_error(err, RNB_EINVAL, "seq_len: %d x batch %d x hidden %d is too large a run",
+                         r->T, r->B, r->H);
     if (c->steps < 1)
         return rnb_error(err, RNB_EINVAL, "steps: %ld is out of range (at least 1)", c->steps);
     r->steps = c->steps;

@@ -209,8 +209,12 @@ static char *read_text(const char *path, char *err)
     char *text = malloc(cap);
     for (size_t got; text && (got = fread(text + n, 1, cap - n - 1, f)) > 0;) {
         n += got;
-        if (n + 1 == cap)
-            text = realloc(text, cap *= 2);
+        if (n + 1 == cap) {
+            char *bigger = realloc(text, cap *= 2);
+            if (!bigger)
+                free(text);
+            text = bigger;
+        }
     }
     fclose(f);
     if (text)
@@ -234,9 +238,34 @@ static int key_of_message(const char *msg)
     return config_key_find(key);
 }
 
+/* Two values of one key that mean the same (1e-3 and 0.001, or a seed
+ * twice) would make two runs of one grid point. */
+static int check_duplicates(experiment *e, parse_ctx *c, char *err)
+{
+    char sub[RNB_ERRLEN], a[64], b[64];
+    for (int k = 0; k < config_key_count(); k++)
+        for (int i = 0; i < e->n_values[k]; i++)
+            for (int j = i + 1; j < e->n_values[k]; j++) {
+                config x, y;
+                config_defaults(&x), config_defaults(&y);
+                config_set(&x, config_key_name(k), e->values[k][i], sub);
+                config_set(&y, config_key_name(k), e->values[k][j], sub);
+                config_key_value(&x, k, a, sizeof a);
+                config_key_value(&y, k, b, sizeof b);
+                if (strcmp(a, b) == 0)
+                    return rnb_error(err, RNB_EINVAL, "%s:%d: %s: '%s' and '%s' are the same value",
+                                     e->path, c->key_line[k], config_key_name(k),
+                                     e->values[k][i], e->values[k][j]);
+            }
+    return RNB_OK;
+}
+
 static int expand(experiment *e, parse_ctx *c, char *err)
 {
     const int K = config_key_count();
+    int rc = check_duplicates(e, c, err);
+    if (rc)
+        return rc;
     long total = 1;
     for (int k = 0; k < K; k++)
         if (e->n_values[k] && (total *= e->n_values[k]) > MAX_RUNS)
@@ -262,8 +291,9 @@ static int expand(experiment *e, parse_ctx *c, char *err)
                 continue;
             char v[64];
             config_key_value(&g->cfg, k, v, sizeof v);
-            len += snprintf(g->name + len, sizeof g->name - len, "%s%s=%s", named++ ? "," : "",
-                            config_key_name(k), v);
+            if (len < (int)sizeof g->name)
+                len += snprintf(g->name + len, sizeof g->name - len, "%s%s=%s", named++ ? "," : "",
+                                config_key_name(k), v);
         }
         if (!named)
             snprintf(g->name, sizeof g->name, "run");

@@ -239,6 +239,11 @@ int h5io_set_attr_long(h5file *f, const char *obj, const char *name, long value,
     return set_attr(f, obj, name, H5T_NATIVE_LONG, &value, err);
 }
 
+int h5io_set_attr_u64(h5file *f, const char *obj, const char *name, unsigned long long value, char *err)
+{
+    return set_attr(f, obj, name, H5T_NATIVE_ULLONG, &value, err);
+}
+
 static hid_t open_attr(h5file *f, const char *obj, const char *name, char *err)
 {
     if (!h5io_exists(f, obj) && strcmp(obj, "/") != 0) {

@@ -38,6 +38,7 @@ int h5io_write_double(h5file *f, const char *name, int rank, const long *dims,
 int h5io_set_attr_str(h5file *f, const char *obj, const char *name, const char *value, char *err);
 int h5io_set_attr_double(h5file *f, const char *obj, const char *name, double value, char *err);
 int h5io_set_attr_long(h5file *f, const char *obj, const char *name, long value, char *err);
+int h5io_set_attr_u64(h5file *f, const char *obj, const char *name, unsigned long long value, char *err);
 int h5io_get_attr_str(h5file *f, const char *obj, const char *name, char *buf, size_t n, char *err);
 int h5io_get_attr_double(h5file *f, const char *obj, const char *name, double *value, char *err);
 int h5io_get_attr_long(h5file *f, const char *obj, const char *name, long *value, char *err);

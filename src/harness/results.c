@@ -20,9 +20,11 @@ void results_init(results *r, const experiment *e, const char *out)
     snprintf(r->parts, sizeof r->parts, "%s.parts", out);
 }
 
+/* Parts are named by grid index: a run's name can be longer than a file
+ * name may be. (--resume needs the same experiment text, so the same grid.) */
 static void part_path(const results *r, const grid_run *g, char *buf, size_t n)
 {
-    snprintf(buf, n, "%s/%s.h5", r->parts, g->name);
+    snprintf(buf, n, "%s/%06ld.h5", r->parts, (long)(g - r->e->runs));
 }
 
 static bool exists(const char *path) { return access(path, F_OK) == 0; }
@@ -37,8 +39,10 @@ static int write_params(h5file *f, const char *grp, const grid_run *g, char *err
         const char *key = config_key_name(k);
         switch (config_key_type(k)) {
         case CFG_T_INT:
-        case CFG_T_U64:
             rc = h5io_set_attr_long(f, grp, key, strtol(v, NULL, 10), err);
+            break;
+        case CFG_T_U64:
+            rc = h5io_set_attr_u64(f, grp, key, strtoull(v, NULL, 10), err);
             break;
         case CFG_T_REAL:
             rc = h5io_set_attr_double(f, grp, key, strtod(v, NULL), err);
@@ -87,17 +91,20 @@ static int write_run(h5file *f, const char *grp, const grid_run *g, const run_re
         (rc = h5io_set_attr_long(f, grp, "solved", rec->solved, err)) ||
         (rc = h5io_set_attr_long(f, grp, "solve_step", rec->solve_step, err)) ||
         (rc = h5io_set_attr_long(f, grp, "seq_total", rec->L, err)) ||
-        (rc = h5io_set_attr_str(f, grp, "precision", RNB_PRECISION, err)))
+        (rc = h5io_set_attr_str(f, grp, "precision", RNB_PRECISION, err)) ||
+        (rc = h5io_set_attr_str(f, grp, "name", g->name, err)))
         return rc;
     return RNB_OK;
 }
 
-/* Creates path by writing beside it and renaming: whole or absent. */
-static int write_atomically(const char *path, int (*fill)(h5file *f, const void *ctx, char *err),
+/* Creates path by writing a temporary file in the parts folder (so that a
+ * kill leaves nothing outside it) and renaming: path is whole or absent. */
+static int write_atomically(const results *r, const char *path,
+                            int (*fill)(h5file *f, const void *ctx, char *err),
                             const void *ctx, char *err)
 {
     char tmp[2100];
-    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
+    snprintf(tmp, sizeof tmp, "%s/writing.tmp.%ld", r->parts, (long)getpid());
     h5file *f;
     int rc = h5io_create(&f, tmp, err);
     if (rc)
@@ -128,6 +135,8 @@ static int make_parts_dir(const results *r, char *err)
     return RNB_OK;
 }
 
+int results_prepare(const results *r, char *err) { return make_parts_dir(r, err); }
+
 int results_write_part(const results *r, const grid_run *g, const run_record *rec, char *err)
 {
     int rc = make_parts_dir(r, err);
@@ -136,7 +145,7 @@ int results_write_part(const results *r, const grid_run *g, const run_record *re
     char path[2048];
     part_path(r, g, path, sizeof path);
     part_ctx p = {g, rec};
-    return write_atomically(path, fill_part, &p, err);
+    return write_atomically(r, path, fill_part, &p, err);
 }
 
 int results_part_status(const results *r, const grid_run *g, run_status *status)
@@ -195,7 +204,7 @@ int results_reclaim(const results *r, char *err)
             run_status_parse(&st, name) || st == RUN_INTERRUPTED)
             continue;
         copy_ctx c = {f, grp};
-        rc = write_atomically(path, fill_copy, &c, err);
+        rc = write_atomically(r, path, fill_copy, &c, err);
     }
     h5io_close(f, NULL);
     return rc;
@@ -269,7 +278,9 @@ int results_assemble(const results *r, char *err)
 {
     int n = 0;
     assemble_ctx a = {r, &n};
-    int rc = write_atomically(r->out, fill_out, &a, err);
+    int rc = make_parts_dir(r, err);
+    if (!rc)
+        rc = write_atomically(r, r->out, fill_out, &a, err);
     if (!rc)
         remove_parts(r);
     return rc;

@@ -3,7 +3,8 @@
  *
  * How it survives a kill -9 at any moment: each run, when it ends
  * (finished, diverged or interrupted), is written whole to its own file
- * OUT.parts/NAME.h5, beside its final name first and renamed into place.
+ * OUT.parts/INDEX.h5 (INDEX its place in the grid), first as a temporary
+ * file in that folder and then renamed into place.
  * When the sweep ends, OUT is assembled from the parts (again beside its
  * name, then renamed) and the parts are removed. A killed sweep leaves the
  * parts of every run that ended, each a readable HDF5 file, and --resume
@@ -25,6 +26,9 @@ typedef struct {
 } results;
 
 void results_init(results *r, const experiment *e, const char *out);
+
+/* Makes the parts folder: a bad OUT is found before any run. */
+int results_prepare(const results *r, char *err);
 
 /* Writes run g's record to its part file. */
 int results_write_part(const results *r, const grid_run *g, const run_record *rec, char *err);

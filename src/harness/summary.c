@@ -150,13 +150,15 @@ static void aggregate(summary_row *row, run_facts *runs, int n)
         if (runs[i].solved)
             tmp[k++] = runs[i].solve_step;
     row->solve_step = median(tmp, k);
-    k = 0;
+    k = 0;      /* NaN (no rows, or a blown-up one) has no place in an order */
     for (int i = 0; i < n; i++)
-        tmp[k++] = runs[i].vanish_first;
+        if (!isnan(runs[i].vanish_first))
+            tmp[k++] = runs[i].vanish_first;
     row->vanish_first = median(tmp, k);
     k = 0;
     for (int i = 0; i < n; i++)
-        tmp[k++] = runs[i].vanish_last;
+        if (!isnan(runs[i].vanish_last))
+            tmp[k++] = runs[i].vanish_last;
     row->vanish_last = median(tmp, k);
     free(tmp);
 }
@@ -188,7 +190,7 @@ int summary_read(summary *s, const char *path, char *err)
             rc = rnb_error(err, RNB_EINVAL, "%s: run '%s': %s", path, names.names[i], sub);
     h5io_close(f, NULL);
     if (!rc) {
-        /* group the runs by grid point, in the order points first appear */
+        /* group the runs by grid point; rows in the order of run names */
         s->rows = calloc(names.n, sizeof *s->rows);
         run_facts *same = calloc(names.n, sizeof *same);
         char *used = calloc(names.n, 1);

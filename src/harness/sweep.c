@@ -68,6 +68,7 @@ static void draw_live(progress *p)
             "%.0f s elapsed, ETA %s%.0f s", p->done, p->n_pending, running, running ? steps : " -",
             running > 4 ? " ..." : "", el, isnan(eta) ? "~" : "", isnan(eta) ? 0 : eta);
     fflush(stderr);
+#pragma omp atomic write
     p->last_draw = now();
 }
 
@@ -78,7 +79,12 @@ static void on_step(long step, void *ctx)
     step_ctx *c = ctx;
 #pragma omp atomic write
     c->p->slot_step[c->slot] = step;
-    if (c->p->live && step % 16 == 0 && now() - c->p->last_draw > 0.5) {
+    if (!c->p->live || step % 16 != 0)
+        return;
+    double last;
+#pragma omp atomic read
+    last = c->p->last_draw;
+    if (now() - last > 0.5) {
 #pragma omp critical(progress)
         if (now() - c->p->last_draw > 0.5)
             draw_live(c->p);
@@ -134,7 +140,9 @@ int sweep_run(const experiment *e, const char *out, const sweep_opts *opts,
                              have_out ? out : res.parts);
         results_discard(&res);
     }
-    int rc = RNB_OK;
+    int rc = results_prepare(&res, err);
+    if (rc)
+        return rc;
     if (opts->resume && (rc = results_reclaim(&res, err)))
         return rc;
 
@@ -239,14 +247,14 @@ int sweep_run(const experiment *e, const char *out, const sweep_opts *opts,
         }
         record_free(&rec);
     }
-    sigaction(SIGINT, &old_int, NULL);
-    sigaction(SIGTERM, &old_term, NULL);
     if (p.live)
         fputc('\n', stderr);
-    o->signal = stop_signal;
     o->not_started = p.n_pending - o->ran;
     free(p.order), free(p.slot_run), free(p.slot_step);
-    if (failed)
-        return rnb_error(err, RNB_ENOMEM, "%s", first_err);
-    return results_assemble(&res, err);
+    /* A signal during the assembly changes nothing: it completes. */
+    rc = failed ? rnb_error(err, RNB_ENOMEM, "%s", first_err) : results_assemble(&res, err);
+    o->signal = stop_signal;
+    sigaction(SIGINT, &old_int, NULL);
+    sigaction(SIGTERM, &old_term, NULL);
+    return rc;
 }

@@ -83,6 +83,11 @@ case_ not_ini 3 "not a line of an INI file" <<'INI'
 steps = 4
 this is not a key
 INI
+case_ same_values 3 "lr: '1e-3' and '0.001' are the same value" <<'INI'
+[train]
+seed = 1-3
+lr = 1e-3, 0.001
+INI
 case_ experiment_key 2 "unknown key 'nmae' in \[experiment\]" <<'INI'
 [experiment]
 nmae = x
@@ -94,6 +99,14 @@ if [ $rc -eq 2 ] && grep -q "missing.ini: cannot open" "$dir/missing.err" && [ !
     passed=$((passed + 1))
 else
     failed=$((failed + 1)); echo "FAIL missing file: exit $rc"; cat "$dir/missing.err"
+fi
+printf "[train]\nsteps = 2\n" >"$dir/good.ini"
+"$bin" run "$dir/good.ini" -o "$dir/no/such/folder/x.h5" 2>"$dir/folder.err"
+rc=$?
+if [ $rc -eq 2 ] && grep -q "cannot make the folder" "$dir/folder.err"; then
+    passed=$((passed + 1))
+else
+    failed=$((failed + 1)); echo "FAIL an output folder that is not there: exit $rc"; cat "$dir/folder.err"
 fi
 for bad in "--threads 0" "--resume --force" "--frobnicate"; do
     "$bin" run "$dir/bad_value.ini" $bad 2>"$dir/flag.err" >/dev/null

@@ -12,7 +12,7 @@ PARAMS = ["task", "seq_len", "cell", "hidden", "init", "forget_bias", "batch", "
           "optimizer", "lr", "momentum", "nesterov", "alpha", "beta1", "beta2", "eps",
           "clip", "seed", "log_every", "eval_batch"]
 OUTCOME = ["clip_mode", "clip_threshold", "status", "steps_done", "diverged_step", "wall_seconds", "final_loss",
-           "final_metric", "baseline", "solved", "solve_step", "seq_total", "precision"]
+           "final_metric", "baseline", "solved", "solve_step", "seq_total", "precision", "name"]
 SERIES = ["loss", "metric", "grad_norm", "grad_norm_clipped"]
 LOGGED = ["log_step", "eval_loss", "eval_metric"]
 
@@ -36,6 +36,7 @@ check(len(runs) > 0, "some runs")
 for name, g in runs.items():
     for a in PARAMS + OUTCOME:
         check(a in g.attrs, f"{name}: attribute {a}")
+    check(g.attrs["name"] == name, f"{name}: name attribute")
     n, L = int(g.attrs["steps_done"]), int(g.attrs["seq_total"])
     status = g.attrs["status"]
     check(status in ("finished", "diverged", "interrupted"), f"{name}: status {status}")

@@ -75,13 +75,15 @@ static void check_round_trip(const grid_run *g, const run_record *rec, const cha
     experiment e;
     memset(&e, 0, sizeof e);
     e.text = "";
+    e.runs = (grid_run *)g;
+    e.n_runs = 1;
     results r;
     char out[512], err[RNB_ERRLEN];
     snprintf(out, sizeof out, "%s/rt.h5", dir);
     results_init(&r, &e, out);
     CHECK(&tally, results_write_part(&r, g, rec, err) == RNB_OK, "write part: %s", err);
     char path[2048];
-    snprintf(path, sizeof path, "%s/%s.h5", r.parts, g->name);
+    snprintf(path, sizeof path, "%s/000000.h5", r.parts);
     h5file *f;
     CHECK(&tally, h5io_open_read(&f, path, err) == RNB_OK, "read part: %s", err);
     size_t n = (size_t)rec->n_logged * rec->L;
