@@ -15,6 +15,7 @@ static const struct {
     {"summary", cmd_summary, "a results file as a table, one row per grid point over seeds"},
     {"train", cmd_train, "train one model, printing loss and gradient norms as it goes"},
     {"grad", cmd_grad, "one forward and backward pass on given weights and inputs (HDF5 in, HDF5 out)"},
+    {"bench", cmd_bench, "training speed at a set of sizes: steps/s, GFLOP/s, the GEMM-bound rate"},
     {"list", cmd_list, "the cells, tasks, inits, clip modes and optimizers, with their sources"},
 };
 enum { N_COMMANDS = sizeof commands / sizeof commands[0] };

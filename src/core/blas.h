@@ -16,4 +16,9 @@ void gemm(bool ta, bool tb, int M, int N, int K, real alpha, const real *A,
  * vector of ones[M]. */
 void add_colsum(real *y, const real *A, int M, int N, const real *ones);
 
+/* sum of v[k]^2 in double, in a fixed order (8 interleaved partial sums,
+ * then added in order): vectorisable without -ffast-math, and the same
+ * result on every run. */
+double sum_squares(const real *v, size_t n);
+
 #endif

@@ -2,19 +2,19 @@
  *   h_t = act(W_ih x_t + b_ih + W_hh h_{t-1} + b_hh),  act = tanh or relu.
  * G = 1. The activated output is h_t itself, so the gates buffer holds h_t
  * and backward needs nothing else. */
-#include <tgmath.h>
-
+#include "activation.h"
 #include "cell.h"
 
-static void rnn_tanh_forward(const cell_step *s)
+GATE_LOOP static void tanh_rows(int n, real *restrict gates, real *restrict h)
 {
-    const int n = s->B * s->H;
     for (int k = 0; k < n; k++) {
-        real h = tanh(s->gates[k]);              /* h = tanh(pre) */
-        s->gates[k] = h;
-        s->h[k] = h;
+        real v = act_tanh(gates[k]);            /* h = tanh(pre) */
+        gates[k] = v;
+        h[k] = v;
     }
 }
+
+static void rnn_tanh_forward(const cell_step *s) { tanh_rows(s->B * s->H, s->gates, s->h); }
 
 static void rnn_tanh_backward(const cell_step *s, cell_grad *g)
 {

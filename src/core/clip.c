@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "blas.h"
 #include "status.h"
 
 /* A positive finite number filling the whole of text. */
@@ -38,13 +39,7 @@ int clip_parse(clip_spec *c, const char *text, char *err)
     return RNB_OK;
 }
 
-double grad_norm(const real *g, size_t n)
-{
-    double s = 0;
-    for (size_t k = 0; k < n; k++)
-        s += (double)g[k] * g[k];
-    return sqrt(s);
-}
+double grad_norm(const real *g, size_t n) { return sqrt(sum_squares(g, n)); }
 
 double clip_apply(const clip_spec *c, real *g, size_t n, double norm)
 {

@@ -155,14 +155,6 @@ void layer_forward(layer_ws *ws, const layer_params *p, const real *x)
     }
 }
 
-static double sumsq(const real *v, size_t n)
-{
-    double s = 0;
-    for (size_t k = 0; k < n; k++)
-        s += (double)v[k] * v[k];
-    return s;
-}
-
 void layer_backward(layer_ws *ws, const layer_params *p, layer_params *g,
                     const real *x, real *dx)
 {
@@ -177,7 +169,8 @@ void layer_backward(layer_ws *ws, const layer_params *p, layer_params *g,
         /* ws->dh[t] is complete here: the readout's term plus what step
          * t+1 passed back. Its norm is the suite's central measurement. */
         real *dh = ws->dh + t * BH;
-        ws->dh_norm[t] = sqrt(sumsq(dh, BH));
+        if (!ws->skip_dh_norm)
+            ws->dh_norm[t] = sqrt(sum_squares(dh, BH));
         real *dh_prev = t > 0 ? ws->dh + (t - 1) * BH : ws->dh0;
         cell_step s = {
             .B = B, .H = H,

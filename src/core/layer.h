@@ -4,6 +4,7 @@
 #ifndef RNB_LAYER_H
 #define RNB_LAYER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "cell.h"
@@ -43,6 +44,7 @@ typedef struct {
     real *ones;             // (T*B) all ones, for the bias-gradient GEMV
     double *dh_norm;        // (T) out: ||dL/dh_t||, t = 1..T
     double *dc_norm;        // (T) out: ||dL/dc_t||; cells with c only
+    bool skip_dh_norm;      /* benchmarks only: measure what the norms cost */
     void *slab;
 } layer_ws;
 

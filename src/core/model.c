@@ -142,3 +142,35 @@ double model_forward_backward(model *m, double *metric)
     layer_backward(&m->ws, &m->p, &m->g, m->bt.x, NULL);
     return loss;
 }
+
+double model_step_flops(const model *m)
+{
+    const double L = m->L, B = m->B, I = m->I, H = m->H, O = m->O;
+    const double GH = (double)m->cell->G * m->H;
+    const double rows = m->task->readout == READOUT_ALL ? L * B : B;
+    /* forward: input and recurrent projections, readout; backward: dh
+     * through W_hh, dW_ih, dW_hh, readout's dH and dW_out */
+    return 2 * L * B * GH * (2 * I + 3 * H) + 6 * rows * O * H;
+}
+
+void model_gemm_replay(model *m)
+{
+    const int L = m->L, B = m->B, I = m->I, H = m->H, O = m->O, GH = m->cell->G * H;
+    const size_t BH = (size_t)B * H, BGH = (size_t)B * GH;
+    const bool all = m->task->readout == READOUT_ALL;
+    const int rows = all ? L * B : B;
+    layer_ws *ws = &m->ws;
+    real *hp = m->cell->split_recurrent ? ws->hp : NULL;
+    gemm(false, true, L * B, GH, I, 1, m->bt.x, I, m->p.w_ih, I, 0, ws->gates, GH);
+    for (int t = 0; t < L; t++)
+        gemm(false, true, B, GH, H, 1, ws->hs + t * BH, H, m->p.w_hh, H, 1,
+             hp ? hp : ws->gates + t * BGH, GH);
+    gemm(false, true, rows, O, H, 1, ws->hs + BH, H, m->w_out, H, 0, m->y, O);
+    gemm(false, false, rows, H, O, 1, m->dy, O, m->w_out, H, 0, ws->dh, H);
+    gemm(true, false, O, H, rows, 1, m->dy, O, ws->hs + BH, H, 0, m->gw_out, H);
+    for (int t = L - 1; t >= 0; t--)
+        gemm(false, false, B, H, GH, 1, ws->dhp + t * BGH, GH, m->p.w_hh, H, 1,
+             t > 0 ? ws->dh + (t - 1) * BH : ws->dh0, H);
+    gemm(true, false, GH, I, L * B, 1, ws->dxp, GH, m->bt.x, I, 0, m->g.w_ih, I);
+    gemm(true, false, GH, H, L * B, 1, ws->dhp, GH, ws->hs, H, 0, m->g.w_hh, H);
+}

@@ -45,4 +45,13 @@ double model_forward(model *m, double *metric);
  * m->ws holds the per-timestep norms. */
 double model_forward_backward(model *m, double *metric);
 
+/* Model FLOPs of one training step (forward and backward GEMMs; the
+ * elementwise work is not counted): the numerator of GFLOP/s. */
+double model_step_flops(const model *m);
+
+/* The GEMMs of one training step, the same shapes and order, without the
+ * gate math or the loss: how fast the step would be if it were GEMM-bound.
+ * Overwrites the workspace; benchmarks only. */
+void model_gemm_replay(model *m);
+
 #endif

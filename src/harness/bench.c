@@ -1,0 +1,67 @@
+#include "bench.h"
+
+#include <omp.h>
+#include <time.h>
+
+#include "blas_threads.h"
+#include "status.h"
+#include "trainer.h"
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + 1e-9 * ts.tv_nsec;
+}
+
+typedef enum { FULL, NO_NORMS, GEMMS } mode;
+
+/* Steps per second of one trainer in this thread; 0 on failure. */
+static double rate(const run_spec *s, mode md, double seconds, uint64_t seed)
+{
+    run_spec spec = *s;
+    spec.seed = seed;
+    trainer tr;
+    char err[RNB_ERRLEN];
+    if (trainer_create(&tr, &spec, err))
+        return 0;
+    tr.m.ws.skip_dh_norm = md == NO_NORMS;
+    step_record rec;
+    long n = 0;
+    double t0 = 0;
+    for (;;) {
+        if (md == GEMMS)
+            model_gemm_replay(&tr.m);
+        else
+            trainer_step(&tr, &rec);
+        if (++n == 2)
+            t0 = now();         /* two warm-up steps */
+        if (n > 4 && now() - t0 >= seconds)
+            break;
+    }
+    double r = (n - 2) / (now() - t0);
+    trainer_free(&tr);
+    return r;
+}
+
+int bench_run(bench_result *r, const run_spec *s, double seconds, int threads, char *err)
+{
+    trainer probe;
+    if (trainer_create(&probe, s, err))
+        return RNB_EINVAL;
+    r->flops = model_step_flops(&probe.m);
+    trainer_free(&probe);
+
+    blas_set_threads(1);
+    r->steps_per_s = rate(s, FULL, seconds, s->seed);
+    r->steps_per_s_nonorm = rate(s, NO_NORMS, seconds, s->seed);
+    r->gemm_steps_per_s = rate(s, GEMMS, seconds, s->seed);
+    r->threads = threads;
+    double total = 0;
+#pragma omp parallel num_threads(threads) reduction(+ : total)
+    total += rate(s, FULL, seconds, s->seed + omp_get_thread_num());
+    r->agg_steps_per_s = total;
+    if (r->steps_per_s <= 0)
+        return rnb_error(err, RNB_ENOMEM, "out of memory for the benchmark");
+    return RNB_OK;
+}
