@@ -9,26 +9,20 @@
 #include "args.h"
 #include "blas_threads.h"
 #include "cli.h"
+#include "clock.h"
 #include "config.h"
 #include "status.h"
 #include "trainer.h"
 
-static void to_key(char *key, size_t n, const char *flag)
-{
-    snprintf(key, n, "%s", flag);
-    for (char *p = key; *p; p++)
-        if (*p == '-')
-            *p = '_';
-}
-
+/* The config key a flag names (--seq-len: seq_len), or -1. */
 static int key_index(const char *flag)
 {
     char key[64];
-    to_key(key, sizeof key, flag);
-    for (int i = 0; i < config_key_count(); i++)
-        if (strcmp(key, config_key_name(i)) == 0)
-            return i;
-    return -1;
+    snprintf(key, sizeof key, "%s", flag);
+    for (char *p = key; *p; p++)
+        if (*p == '-')
+            *p = '_';
+    return config_key_find(key);
 }
 
 static bool needs_value(const char *name)
@@ -60,13 +54,6 @@ static void help(void)
     printf("  --%-13s %s\n", "norms FILE", "also write ||dL/dh_t|| (and ||dL/dc_t||) of every printed step to FILE, as TSV");
     printf("\nexample: rnnbench train --cell gru --task copy --seq-len 100 --hidden 128 --batch 128 \\\n"
            "           --steps 2000 --clip norm:1 --optimizer adam --lr 1e-3 --seed 1\n");
-}
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + 1e-9 * ts.tv_nsec;
 }
 
 static void print_header(const config *c, const run_spec *s)
@@ -167,7 +154,7 @@ int cmd_train(int argc, char **argv)
     long n_sum = 0, n_tail = 0, tail_from = spec.steps - spec.steps / 10;
     const char *status = "finished";
     step_record rec = {0};
-    double t0 = now();
+    double t0 = clock_seconds();
     for (long s = 1; s <= spec.steps; s++) {
         trainer_step(&tr, &rec);
         if (!rec.finite) {
@@ -190,7 +177,7 @@ int cmd_train(int argc, char **argv)
             sum_loss = sum_metric = 0, n_sum = 0;
         }
     }
-    double secs = now() - t0;
+    double secs = clock_seconds() - t0;
     if (norms) {
         bool ok = !ferror(norms);
         ok = fclose(norms) == 0 && ok;

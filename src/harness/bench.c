@@ -4,15 +4,9 @@
 #include <time.h>
 
 #include "blas_threads.h"
+#include "clock.h"
 #include "status.h"
 #include "trainer.h"
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + 1e-9 * ts.tv_nsec;
-}
 
 typedef enum { FULL, NO_NORMS, GEMMS } mode;
 
@@ -35,11 +29,11 @@ static double rate(const run_spec *s, mode md, double seconds, uint64_t seed)
         else
             trainer_step(&tr, &rec);
         if (++n == 2)
-            t0 = now();         /* two warm-up steps */
-        if (n > 4 && now() - t0 >= seconds)
+            t0 = clock_seconds();         /* two warm-up steps */
+        if (n > 4 && clock_seconds() - t0 >= seconds)
             break;
     }
-    double r = (n - 2) / (now() - t0);
+    double r = (n - 2) / (clock_seconds() - t0);
     trainer_free(&tr);
     return r;
 }

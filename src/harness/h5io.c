@@ -167,6 +167,23 @@ int h5io_read_real(h5file *f, const char *name, real *buf, char *err)
     return RNB_OK;
 }
 
+/* Creates dataset name (groups on the way made) in space with creation
+ * properties dcpl, and writes buf whole. */
+static int create_and_write(h5file *f, const char *name, hid_t space, hid_t dcpl, hid_t type,
+                            const void *buf, char *err)
+{
+    hid_t lcpl = H5Pcreate(H5P_LINK_CREATE);
+    H5Pset_create_intermediate_group(lcpl, 1);
+    hid_t d = H5Dcreate2(f->id, name, type, space, lcpl, dcpl, H5P_DEFAULT);
+    herr_t rc = d < 0 ? -1 : H5Dwrite(d, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf);
+    if (d >= 0)
+        H5Dclose(d);
+    H5Pclose(lcpl);
+    if (rc < 0)
+        return rnb_error(err, RNB_EINVAL, "%s: cannot write dataset '%s'", f->path, name);
+    return RNB_OK;
+}
+
 static int write_dataset(h5file *f, const char *name, int rank, const long *dims,
                          hid_t type, const void *buf, char *err)
 {
@@ -174,17 +191,9 @@ static int write_dataset(h5file *f, const char *name, int rank, const long *dims
     for (int i = 0; i < rank; i++)
         h[i] = (hsize_t)dims[i];
     hid_t space = H5Screate_simple(rank, h, NULL);
-    hid_t lcpl = H5Pcreate(H5P_LINK_CREATE);
-    H5Pset_create_intermediate_group(lcpl, 1);
-    hid_t d = H5Dcreate2(f->id, name, type, space, lcpl, H5P_DEFAULT, H5P_DEFAULT);
-    herr_t rc = d < 0 ? -1 : H5Dwrite(d, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf);
-    if (d >= 0)
-        H5Dclose(d);
-    H5Pclose(lcpl);
+    int rc = create_and_write(f, name, space, H5P_DEFAULT, type, buf, err);
     H5Sclose(space);
-    if (rc < 0)
-        return rnb_error(err, RNB_EINVAL, "%s: cannot write dataset '%s'", f->path, name);
-    return RNB_OK;
+    return rc;
 }
 
 int h5io_write_real(h5file *f, const char *name, int rank, const long *dims,
@@ -352,18 +361,10 @@ static int write_series(h5file *f, const char *name, int rank, const long *dims,
     H5Pset_chunk(dcpl, rank, chunk);
     H5Pset_shuffle(dcpl);
     H5Pset_deflate(dcpl, 4);
-    hid_t lcpl = H5Pcreate(H5P_LINK_CREATE);
-    H5Pset_create_intermediate_group(lcpl, 1);
-    hid_t d = H5Dcreate2(f->id, name, type, space, lcpl, dcpl, H5P_DEFAULT);
-    herr_t rc = d < 0 ? -1 : H5Dwrite(d, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf);
-    if (d >= 0)
-        H5Dclose(d);
-    H5Pclose(lcpl);
+    int rc = create_and_write(f, name, space, dcpl, type, buf, err);
     H5Pclose(dcpl);
     H5Sclose(space);
-    if (rc < 0)
-        return rnb_error(err, RNB_EINVAL, "%s: cannot write dataset '%s'", f->path, name);
-    return RNB_OK;
+    return rc;
 }
 
 int h5io_write_series_double(h5file *f, const char *name, int rank, const long *dims,

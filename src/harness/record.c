@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "status.h"
 
 static const char *const status_names[] = {"finished", "diverged", "interrupted"};
@@ -91,13 +92,6 @@ void record_free(run_record *r)
     memset(r, 0, sizeof *r);
 }
 
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + 1e-9 * ts.tv_nsec;
-}
-
 /* Keeps the norms of rec and the held-out loss as row r->n_logged. */
 static void log_row(run_record *r, trainer *tr, const step_record *rec)
 {
@@ -119,7 +113,7 @@ static void log_row(run_record *r, trainer *tr, const step_record *rec)
 int record_run(run_record *r, const run_spec *s, volatile sig_atomic_t *stop,
                void (*on_step)(long step, void *ctx), void *ctx, char *err)
 {
-    double t0 = now();
+    double t0 = clock_seconds();
     trainer tr;
     int rc = trainer_create(&tr, s, err);
     if (rc)
@@ -159,7 +153,7 @@ int record_run(run_record *r, const run_spec *s, volatile sig_atomic_t *stop,
     } else {
         r->final_loss = r->final_metric = NAN;
     }
-    r->wall_seconds = now() - t0;
+    r->wall_seconds = clock_seconds() - t0;
     trainer_free(&tr);
     return RNB_OK;
 }

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "blas_threads.h"
+#include "clock.h"
 #include "record.h"
 #include "results.h"
 #include "status.h"
@@ -18,13 +19,6 @@
 static volatile sig_atomic_t stop_signal;
 
 static void on_signal(int sig) { stop_signal = sig; }
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + 1e-9 * ts.tv_nsec;
-}
 
 /* Work of a run, for scheduling and the ETA: steps x FLOPs of one step. */
 static double cost(const run_spec *s)
@@ -62,14 +56,14 @@ static void draw_live(progress *p)
                 len += snprintf(steps + len, sizeof steps - len, " %ld/%ld", s, sp->steps);
         }
     }
-    double el = now() - p->t0, frac = p->work_total > 0 ? work / p->work_total : 0;
+    double el = clock_seconds() - p->t0, frac = p->work_total > 0 ? work / p->work_total : 0;
     double eta = frac > 0.001 ? el * (1 - frac) / frac : NAN;
     fprintf(stderr, "\r\033[Krunnbench run: %d/%d runs done, %d running (steps%s%s), "
             "%.0f s elapsed, ETA %s%.0f s", p->done, p->n_pending, running, running ? steps : " -",
             running > 4 ? " ..." : "", el, isnan(eta) ? "~" : "", isnan(eta) ? 0 : eta);
     fflush(stderr);
 #pragma omp atomic write
-    p->last_draw = now();
+    p->last_draw = clock_seconds();
 }
 
 typedef struct { progress *p; int slot; } step_ctx;
@@ -84,9 +78,9 @@ static void on_step(long step, void *ctx)
     double last;
 #pragma omp atomic read
     last = c->p->last_draw;
-    if (now() - last > 0.5) {
+    if (clock_seconds() - last > 0.5) {
 #pragma omp critical(progress)
-        if (now() - c->p->last_draw > 0.5)
+        if (clock_seconds() - c->p->last_draw > 0.5)
             draw_live(c->p);
     }
 }
@@ -146,7 +140,7 @@ int sweep_run(const experiment *e, const char *out, const sweep_opts *opts,
     if (opts->resume && (rc = results_reclaim(&res, err)))
         return rc;
 
-    progress p = {.e = e, .t0 = now(), .quiet = opts->quiet,
+    progress p = {.e = e, .t0 = clock_seconds(), .quiet = opts->quiet,
                   .live = !opts->quiet && isatty(STDERR_FILENO)};
     p.order = malloc(sizeof(int) * (e->n_runs ? e->n_runs : 1));
     if (!p.order)
