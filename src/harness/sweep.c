@@ -145,8 +145,8 @@ int sweep_run(const experiment *e, const char *out, const sweep_opts *opts,
     p.order = malloc(sizeof(int) * (e->n_runs ? e->n_runs : 1));
     if (!p.order)
         return rnb_error(err, RNB_ENOMEM, "out of memory");
-    pending *todo = malloc(sizeof(pending) * (e->n_runs ? e->n_runs : 1));
-    if (!todo) {
+    pending *queue = malloc(sizeof(pending) * (e->n_runs ? e->n_runs : 1));
+    if (!queue) {
         free(p.order);
         return rnb_error(err, RNB_ENOMEM, "out of memory");
     }
@@ -156,15 +156,15 @@ int sweep_run(const experiment *e, const char *out, const sweep_opts *opts,
             o->kept++;
             continue;
         }
-        todo[p.n_pending].run = i;
-        todo[p.n_pending++].cost = cost(&e->runs[i].spec);
+        queue[p.n_pending].run = i;
+        queue[p.n_pending++].cost = cost(&e->runs[i].spec);
         p.work_total += cost(&e->runs[i].spec);
     }
     /* The longest runs first, so that no long one starts last. */
-    qsort(todo, p.n_pending, sizeof(pending), costliest_first);
+    qsort(queue, p.n_pending, sizeof(pending), costliest_first);
     for (int k = 0; k < p.n_pending; k++)
-        p.order[k] = todo[k].run;
-    free(todo);
+        p.order[k] = queue[k].run;
+    free(queue);
 
     /* Never more busy threads than asked for: workers x BLAS threads. */
     int threads = opts->threads < 1 ? 1 : opts->threads;
