@@ -26,7 +26,7 @@ void layer_params_view(layer_params *p, real *slab, const cell_type *cell,
 /* The workspace is carved from one slab; this table of sizes is the single
  * place that says what it holds, used both to allocate and to report. */
 typedef struct {
-    size_t hs, cs, gates, aux, hp, dh, dxp, dhp, dh0, dc, ones;  /* reals */
+    size_t hs, cs, gates, aux, hp, w_hh_t, dh, dxp, dhp, dh0, dc, ones;  /* reals */
     size_t norms;                                                /* doubles */
 } ws_sizes;
 
@@ -40,6 +40,7 @@ static ws_sizes sizes_of(const layer_dims *d)
         .gates = T * B * GH,
         .aux = T * B * c->A * H,
         .hp = c->split_recurrent ? B * GH : 0,
+        .w_hh_t = GH * H,
         .dh = T * B * H,
         .dxp = T * B * GH,
         .dhp = c->split_recurrent ? T * B * GH : 0,
@@ -57,7 +58,7 @@ static size_t round64(size_t bytes) { return (bytes + 63) & ~(size_t)63; }
 size_t layer_ws_bytes(const layer_dims *d)
 {
     ws_sizes s = sizes_of(d);
-    size_t reals[] = {s.hs, s.cs, s.gates, s.aux, s.hp, s.dh, s.dxp, s.dhp,
+    size_t reals[] = {s.hs, s.cs, s.gates, s.aux, s.hp, s.w_hh_t, s.dh, s.dxp, s.dhp,
                       s.dh0, s.dc, s.ones};
     size_t total = round64(s.norms * sizeof(double));
     for (size_t i = 0; i < sizeof reals / sizeof reals[0]; i++)
@@ -86,6 +87,7 @@ int layer_ws_alloc(layer_ws *ws, const layer_dims *d)
     TAKE(gates, s.gates, real);
     TAKE(aux, s.aux, real);
     TAKE(hp, s.hp, real);
+    TAKE(w_hh_t, s.w_hh_t, real);
     TAKE(dh, s.dh, real);
     TAKE(dxp, s.dxp, real);
     TAKE(dhp, s.dhp, real);
@@ -132,6 +134,13 @@ void layer_forward(layer_ws *ws, const layer_params *p, const real *x)
                 ws->gates[r * GH + k] += p->b_hh[k];
     gemm(false, true, T * B, GH, I, 1, x, I, p->w_ih, I, 1, ws->gates, GH);
 
+    /* weight_hh transposed once, so that each step's GEMM is a plain
+     * (B, H) x (H, G*H) product: OpenBLAS then takes its small-matrix path
+     * instead of packing W_hh again at every step. */
+    for (int r = 0; r < GH; r++)
+        for (int c = 0; c < H; c++)
+            ws->w_hh_t[(size_t)c * GH + r] = p->w_hh[(size_t)r * H + c];
+
     for (int t = 0; t < T; t++) {
         real *gates = ws->gates + t * BGH;
         const real *h_prev = ws->hs + t * BH;
@@ -140,7 +149,7 @@ void layer_forward(layer_ws *ws, const layer_params *p, const real *x)
             hp = ws->hp;
             broadcast_rows(hp, p->b_hh, B, GH);
         }
-        gemm(false, true, B, GH, H, 1, h_prev, H, p->w_hh, H, 1, hp, GH);
+        gemm(false, false, B, GH, H, 1, h_prev, H, ws->w_hh_t, GH, 1, hp, GH);
         cell_step s = {
             .B = B, .H = H,
             .gates = gates,

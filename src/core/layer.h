@@ -35,6 +35,7 @@ typedef struct {
     real *gates;            // (T, B, G*H) pre-activations, then gates
     real *aux;              // (T, B, A*H)
     real *hp;               // (B, G*H) recurrent projection; split cells
+    real *w_hh_t;           // (H, G*H) weight_hh transposed, for the per-step GEMM
     real *dh;               // (T, B, H) in: the direct dL/dh_t (readout);
                             //           out: the total dL/dh_t
     real *dxp;              // (T, B, G*H)

@@ -162,8 +162,8 @@ void model_gemm_replay(model *m)
     layer_ws *ws = &m->ws;
     real *hp = m->cell->split_recurrent ? ws->hp : NULL;
     gemm(false, true, L * B, GH, I, 1, m->bt.x, I, m->p.w_ih, I, 0, ws->gates, GH);
-    for (int t = 0; t < L; t++)
-        gemm(false, true, B, GH, H, 1, ws->hs + t * BH, H, m->p.w_hh, H, 1,
+    for (int t = 0; t < L; t++)     /* as layer_forward: W_hh transposed once */
+        gemm(false, false, B, GH, H, 1, ws->hs + t * BH, H, ws->w_hh_t, GH, 1,
              hp ? hp : ws->gates + t * BGH, GH);
     gemm(false, true, rows, O, H, 1, ws->hs + BH, H, m->w_out, H, 0, m->y, O);
     gemm(false, false, rows, H, O, 1, m->dy, O, m->w_out, H, 0, ws->dh, H);
