@@ -133,14 +133,12 @@ static hid_t open_float(h5file *f, const char *name, char *err)
     return d;
 }
 
-int h5io_shape(h5file *f, const char *name, int *rank, long dims[H5IO_MAXRANK], char *err)
+/* The shape of open dataset d (named name, for messages); closes d. */
+static int shape_and_close(h5file *f, hid_t d, const char *name, int *rank,
+                           long dims[H5IO_MAXRANK], char *err)
 {
-    hid_t d = open_float(f, name, err);
-    if (d < 0)
-        return RNB_EINVAL;
     hid_t space = H5Dget_space(d);
-    int r = H5Sget_simple_extent_ndims(space);
-    int rc = RNB_OK;
+    int r = H5Sget_simple_extent_ndims(space), rc = RNB_OK;
     if (r < 0 || r > H5IO_MAXRANK) {
         rc = rnb_error(err, RNB_EINVAL, "%s: dataset '%s' has an unsupported rank", f->path, name);
     } else {
@@ -153,6 +151,14 @@ int h5io_shape(h5file *f, const char *name, int *rank, long dims[H5IO_MAXRANK], 
     H5Sclose(space);
     H5Dclose(d);
     return rc;
+}
+
+int h5io_shape(h5file *f, const char *name, int *rank, long dims[H5IO_MAXRANK], char *err)
+{
+    hid_t d = open_float(f, name, err);
+    if (d < 0)
+        return RNB_EINVAL;
+    return shape_and_close(f, d, name, rank, dims, err);
 }
 
 int h5io_read_real(h5file *f, const char *name, real *buf, char *err)
@@ -386,20 +392,7 @@ int h5io_shape_any(h5file *f, const char *name, int *rank, long dims[H5IO_MAXRAN
     hid_t d = H5Dopen2(f->id, name, H5P_DEFAULT);
     if (d < 0)
         return rnb_error(err, RNB_EINVAL, "%s: '%s' is not a dataset", f->path, name);
-    hid_t space = H5Dget_space(d);
-    int r = H5Sget_simple_extent_ndims(space), rc = RNB_OK;
-    if (r < 0 || r > H5IO_MAXRANK) {
-        rc = rnb_error(err, RNB_EINVAL, "%s: dataset '%s' has an unsupported rank", f->path, name);
-    } else {
-        hsize_t h[H5IO_MAXRANK];
-        H5Sget_simple_extent_dims(space, h, NULL);
-        *rank = r;
-        for (int i = 0; i < r; i++)
-            dims[i] = (long)h[i];
-    }
-    H5Sclose(space);
-    H5Dclose(d);
-    return rc;
+    return shape_and_close(f, d, name, rank, dims, err);
 }
 
 int h5io_read_double(h5file *f, const char *name, double *buf, char *err)
