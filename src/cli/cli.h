@@ -12,6 +12,7 @@ int cmd_grad(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_summary(int argc, char **argv);
+int cmd_plot(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 
 /* Prints "rnnbench CMD: message" on stderr and returns code. */

@@ -13,6 +13,7 @@ static const struct {
 } commands[] = {
     {"run", cmd_run, "run an experiment file's grid in parallel into one HDF5 results file"},
     {"summary", cmd_summary, "a results file as a table, one row per grid point over seeds"},
+    {"plot", cmd_plot, "the paper figures of a results file, drawn with gnuplot (with data and scripts)"},
     {"train", cmd_train, "train one model, printing loss and gradient norms as it goes"},
     {"grad", cmd_grad, "one forward and backward pass on given weights and inputs (HDF5 in, HDF5 out)"},
     {"bench", cmd_bench, "training speed at a set of sizes: steps/s, GFLOP/s, the GEMM-bound rate"},

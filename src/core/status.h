@@ -6,6 +6,9 @@
 #include <stddef.h>
 
 enum { RNB_OK = 0, RNB_EINVAL = -1, RNB_ENOMEM = -2 };
+/* The harness only: a file could not be written or a child program failed
+ * (a runtime failure, not bad input). -3 is config's RNB_ENOKEY. */
+enum { RNB_EIO = -4 };
 
 #define RNB_ERRLEN 256
 

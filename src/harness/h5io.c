@@ -342,6 +342,11 @@ int h5io_get_attr_long(h5file *f, const char *obj, const char *name, long *value
     return get_attr_num(f, obj, name, H5T_NATIVE_LONG, value, err);
 }
 
+int h5io_get_attr_u64(h5file *f, const char *obj, const char *name, unsigned long long *value, char *err)
+{
+    return get_attr_num(f, obj, name, H5T_NATIVE_ULLONG, value, err);
+}
+
 /* ---- series ---- */
 
 static int write_series(h5file *f, const char *name, int rank, const long *dims,

@@ -30,8 +30,6 @@ int h5io_write_real(h5file *f, const char *name, int rank, const long *dims,
 int h5io_write_double(h5file *f, const char *name, int rank, const long *dims,
                       const double *buf, char *err);
 
-#endif
-
 /* ---- the results file's needs ---- */
 
 /* Attributes of the object at obj ("/" for the root). */
@@ -42,6 +40,7 @@ int h5io_set_attr_u64(h5file *f, const char *obj, const char *name, unsigned lon
 int h5io_get_attr_str(h5file *f, const char *obj, const char *name, char *buf, size_t n, char *err);
 int h5io_get_attr_double(h5file *f, const char *obj, const char *name, double *value, char *err);
 int h5io_get_attr_long(h5file *f, const char *obj, const char *name, long *value, char *err);
+int h5io_get_attr_u64(h5file *f, const char *obj, const char *name, unsigned long long *value, char *err);
 
 /* A chunked, compressed (shuffle + deflate) dataset whose first dimension
  * is extendable, written whole in one call. */
@@ -58,3 +57,5 @@ int h5io_copy(h5file *src, const char *src_path, h5file *dst, const char *dst_pa
 /* Names of the links in a group, in name order: calls fn for each. */
 int h5io_list(h5file *f, const char *group, void (*fn)(const char *name, void *ctx),
               void *ctx, char *err);
+
+#endif

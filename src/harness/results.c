@@ -57,6 +57,39 @@ static int write_params(h5file *f, const char *grp, const grid_run *g, char *err
     return rc;
 }
 
+int results_read_params(h5file *f, const char *grp, config *c, char *err)
+{
+    config_defaults(c);
+    int rc = RNB_OK;
+    for (int k = 0; k < config_key_count() && !rc; k++) {
+        const char *key = config_key_name(k);
+        char v[64];
+        long l;
+        unsigned long long u;
+        double d;
+        switch (config_key_type(k)) {
+        case CFG_T_INT:
+            if (!(rc = h5io_get_attr_long(f, grp, key, &l, err)))
+                snprintf(v, sizeof v, "%ld", l);
+            break;
+        case CFG_T_U64:
+            if (!(rc = h5io_get_attr_u64(f, grp, key, &u, err)))
+                snprintf(v, sizeof v, "%llu", u);
+            break;
+        case CFG_T_REAL:
+        case CFG_T_OPTREAL:
+            if (!(rc = h5io_get_attr_double(f, grp, key, &d, err)))
+                snprintf(v, sizeof v, isnan(d) ? "none" : "%.17g", d);
+            break;
+        default:
+            rc = h5io_get_attr_str(f, grp, key, v, sizeof v, err);
+        }
+        if (!rc && config_set(c, key, v, err))
+            rc = RNB_EINVAL;
+    }
+    return rc;
+}
+
 static const char *const clip_names[] = {"none", "norm", "value"};
 
 static int write_run(h5file *f, const char *grp, const grid_run *g, const run_record *rec, char *err)

@@ -15,6 +15,7 @@
 #include <stdbool.h>
 
 #include "experiment.h"
+#include "h5io.h"
 #include "record.h"
 
 enum { RESULTS_SCHEMA_VERSION = 1 };
@@ -43,6 +44,11 @@ int results_reclaim(const results *r, char *err);
 
 /* Removes OUT and its parts: --force. */
 void results_discard(const results *r);
+
+/* A run's parameters back from the attributes of its group grp (the
+ * inverse of what a part holds): config_key_value gives each as the
+ * experiment file would write it. */
+int results_read_params(h5file *f, const char *grp, config *c, char *err);
 
 /* OUT from the parts of every run that has one; then the parts go. */
 int results_assemble(const results *r, char *err);

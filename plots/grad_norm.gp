@@ -1,0 +1,34 @@
+# grad_norm.gp - the exploding picture: the global gradient norm before
+# clipping at every training step, one line per cell, the steps whose
+# gradient clipping changed marked, the threshold drawn where clipping is
+# by norm; one panel per clip mode.
+# From rnnbench: data (columns run cell clip seed step grad_norm
+# grad_norm_clipped clipped), output, formats, title, cells, clips, xmax,
+# ymin, ymax.
+
+threshold(clip) = clip[1:5] eq "norm:" ? real(clip[6:]) : NaN
+do for [fmt in formats] {
+    eval "set terminal " . terminal(fmt, words(clips), 1)
+    set output output . "." . fmt
+    set multiplot layout 1, words(clips) title title noenhanced font ",13"
+    set logscale y
+    set format y "10^{%L}"
+    set xrange [0:xmax]
+    set yrange [ymin:ymax]
+    set xlabel "training step"
+    set ylabel "gradient norm before clipping ||∇_θ L||" enhanced
+    set key top right
+    do for [k = 1:words(clips)] {
+        clip = word(clips, k)
+        thr = threshold(clip)
+        set title "clipping: " . clip . (clip[1:6] eq "value:" ? " (each component)" : "") noenhanced
+        plot for [c in cells] data using "step":(positive(pick("grad_norm", c, clip))) \
+                 with lines lw 1 lc rgb cell_color(c) title c, \
+             for [c in cells] data using "step":(positive(pick("grad_norm", c, clip) * (column("clipped") > 0 ? 1 : NaN))) \
+                 with points pt 7 ps 0.45 lc rgb cell_color(c) notitle, \
+             NaN with points pt 7 ps 0.6 lc rgb "#404040" title "step clipped", \
+             thr with lines lw 1.2 lc rgb "#404040" dt 2 title (thr == thr ? sprintf("threshold %g", thr) : "")
+        unset key
+    }
+    unset multiplot
+}

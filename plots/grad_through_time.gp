@@ -1,0 +1,30 @@
+# grad_through_time.gp - the vanishing picture: ||dL/dh_t|| against the
+# timestep t, one line per cell, at the first logged training step (dashed)
+# and the last (solid); one panel per clip mode.
+# From rnnbench: data (columns run cell clip seed phase step t dh_norm),
+# output, formats, title, cells, clips, L (timesteps), ymin, ymax.
+
+do for [fmt in formats] {
+    eval "set terminal " . terminal(fmt, words(clips), 1)
+    set output output . "." . fmt
+    set multiplot layout 1, words(clips) title title noenhanced font ",13"
+    set logscale y
+    set format y "10^{%L}"
+    set xrange [1:L]
+    set yrange [ymin:ymax]
+    set xlabel "timestep t of the input sequence"
+    set ylabel "gradient norm ||∂L/∂h_t||" enhanced
+    set key bottom right
+    do for [k = 1:words(clips)] {
+        clip = word(clips, k)
+        set title "clipping: " . clip noenhanced
+        plot for [c in cells] data using "t":(positive(pick("dh_norm", c, clip) * (strcol("phase") eq "last" ? 1 : NaN))) \
+                 with lines lw 2 lc rgb cell_color(c) dt 1 title c, \
+             for [c in cells] data using "t":(positive(pick("dh_norm", c, clip) * (strcol("phase") eq "first" ? 1 : NaN))) \
+                 with lines lw 1.2 lc rgb cell_color(c) dt 2 notitle, \
+             NaN with lines lw 1.2 lc rgb "#404040" dt 2 title "first logged step", \
+             NaN with lines lw 2 lc rgb "#404040" dt 1 title "last logged step"
+        unset key
+    }
+    unset multiplot
+}

@@ -1,0 +1,153 @@
+/* cmd_plot.c - `rnnbench plot RESULTS.h5`: the paper figures, with gnuplot. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "args.h"
+#include "cli.h"
+#include "gnuplot.h"
+#include "plot.h"
+#include "status.h"
+
+static bool needs_value(const char *name)
+{
+    return !strcmp(name, "out") || !strcmp(name, "format") || !strcmp(name, "runs");
+}
+
+static void help(void)
+{
+    printf("usage: rnnbench plot RESULTS.h5 [-o DIR] [--format png,svg,pdf] [--runs FILTER] [--quiet]\n"
+           "\n"
+           "Draws the figures of a results file with gnuplot (docs/figures.md):\n"
+           "  grad_through_time  ||dL/dh_t|| against t at the first and last logged step\n"
+           "  grad_heatmap       log10 ||dL/dh_t|| over training step x timestep, per run\n"
+           "  training_curves    held-out loss, mean and min-max over seeds, and the baseline\n"
+           "  grad_norm          gradient norm before clipping, the threshold, clipped steps\n"
+           "  length_sweep       final loss / baseline and solved fraction against T\n"
+           "Colour is the cell and a panel the clip mode; each other key that varies makes\n"
+           "figures of its own (STEM-KEY=VALUE). Beside each image: STEM.tsv, the data it\n"
+           "drew, and STEM.gp, the script that drew it (cd DIR && gnuplot STEM.gp).\n"
+           "\n"
+           "  -o, --out DIR     where the figures go (default plots/NAME, NAME the results\n"
+           "                    file's); made if missing, its parent must exist\n"
+           "  --format LIST     any of png, svg, pdf, comma-separated (default png,svg,pdf)\n"
+           "  --runs FILTER     only the runs that match: KEY=VALUE terms joined by commas,\n"
+           "                    VALUE one or several joined by '|' (cell=lstm|gru,seed=1);\n"
+           "                    KEY an experiment key or status\n"
+           "  --quiet           no list of what was made\n"
+           "\n"
+           "Exit status 0 when done, 2 for bad input (no gnuplot, not a results file, a\n"
+           "filter that matches nothing), 1 when writing or gnuplot fails.\n");
+}
+
+/* "png,svg" -> "png svg", each known and once. */
+static int parse_formats(char *out, size_t n, const char *list, char *err)
+{
+    static const char *const known[] = {"png", "svg", "pdf"};
+    size_t len = 0;
+    out[0] = '\0';
+    for (const char *s = list; *s;) {
+        size_t k = strcspn(s, ",");
+        int j;
+        for (j = 0; j < 3 && !(strlen(known[j]) == k && !strncmp(s, known[j], k)); j++)
+            ;
+        if (j == 3)
+            return rnb_error(err, RNB_EINVAL, "--format: '%.*s' is not png, svg or pdf", (int)k, s);
+        if (strstr(out, known[j]))
+            return rnb_error(err, RNB_EINVAL, "--format: %s given twice", known[j]);
+        len += snprintf(out + len, n - len, "%s%s", len ? " " : "", known[j]);
+        s += k + (s[k] == ',');
+    }
+    if (!len)
+        return rnb_error(err, RNB_EINVAL, "--format: no format given");
+    return RNB_OK;
+}
+
+/* plots/NAME for results/NAME.h5 */
+static void default_dir(char *out, size_t n, const char *results)
+{
+    const char *base = strrchr(results, '/');
+    base = base ? base + 1 : results;
+    size_t len = strlen(base);
+    if (len > 3 && !strcmp(base + len - 3, ".h5"))
+        len -= 3;
+    snprintf(out, n, "plots/%.*s", (int)len, base);
+}
+
+static int make_dir(const char *dir, char *err)
+{
+    struct stat st;
+    if (stat(dir, &st) == 0)
+        return S_ISDIR(st.st_mode) ? RNB_OK : rnb_error(err, RNB_EINVAL, "%s: exists and is not a folder", dir);
+    if (mkdir(dir, 0777) != 0)
+        return rnb_error(err, RNB_EINVAL, "%s: cannot make the folder: %s", dir, strerror(errno));
+    return RNB_OK;
+}
+
+int cmd_plot(int argc, char **argv)
+{
+    if (cli_wants_help(argc, argv)) {
+        help();
+        return EXIT_OK;
+    }
+    char *args[ARGS_MAX];
+    int n = 0;
+    for (int i = 0; i < argc && n < ARGS_MAX; i++)
+        args[n++] = strcmp(argv[i], "-o") == 0 ? "--out" : argv[i];
+    char err[RNB_ERRLEN];
+    parsed_args pa;
+    if (args_split(&pa, n, args, needs_value, err))
+        return cli_fail("plot", EXIT_USAGE, "%s", err);
+    const char *out = NULL, *formats = "png,svg,pdf", *filter = NULL;
+    bool quiet = false;
+    for (int i = 0; i < pa.n_opt; i++) {
+        const option *o = &pa.opt[i];
+        if (!strcmp(o->name, "out") && o->value)
+            out = o->value;
+        else if (!strcmp(o->name, "format") && o->value)
+            formats = o->value;
+        else if (!strcmp(o->name, "runs") && o->value)
+            filter = o->value;
+        else if (!strcmp(o->name, "quiet") && !o->value)
+            quiet = true;
+        else
+            return cli_fail("plot", EXIT_USAGE, "unknown option --%s (rnnbench plot --help)", o->name);
+    }
+    if (pa.n_pos != 1)
+        return cli_fail("plot", EXIT_USAGE, "expected one RESULTS.h5 (rnnbench plot --help)");
+    char fmts[32], gnuplot[4096], dir[4096];
+    if (parse_formats(fmts, sizeof fmts, formats, err) || gnuplot_find(gnuplot, sizeof gnuplot, err))
+        return cli_fail("plot", EXIT_USAGE, "%s", err);
+
+    plot_runs p;
+    int rc = plot_runs_read(&p, pa.pos[0], err);
+    if (!rc && filter)
+        rc = plot_runs_filter(&p, filter, err);
+    if (rc) {
+        plot_runs_free(&p);
+        return cli_fail("plot", rc == RNB_EINVAL ? EXIT_USAGE : EXIT_RUNTIME, "%s", err);
+    }
+    if (out)
+        snprintf(dir, sizeof dir, "%s", out);
+    else
+        default_dir(dir, sizeof dir, pa.pos[0]), mkdir("plots", 0777);   /* an error shows below */
+    size_t len = strlen(dir);
+    while (len > 1 && dir[len - 1] == '/')
+        dir[--len] = '\0';
+    if ((rc = make_dir(dir, err))) {
+        plot_runs_free(&p);
+        return cli_fail("plot", EXIT_USAGE, "%s", err);
+    }
+    if (!quiet)
+        printf("%s: %d runs of experiment %s -> %s/\n", pa.pos[0], p.n, p.experiment, dir);
+    plot_options o = {dir, fmts, gnuplot, quiet ? NULL : stdout};
+    int made;
+    rc = plot_all(&p, &o, &made, err);
+    plot_runs_free(&p);
+    if (rc)
+        return cli_fail("plot", rc == RNB_EINVAL ? EXIT_USAGE : EXIT_RUNTIME, "%s", err);
+    if (!quiet)
+        printf("%d figures\n", made);
+    return EXIT_OK;
+}

@@ -1,0 +1,600 @@
+#include "plot.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gnuplot.h"
+#include "status.h"
+#include "task.h"
+
+enum { MAX_CELLS = 32, MAX_CLIPS = 32, MAX_LENGTHS = 64, CONTEXT_LEN = 1024 };
+enum { HEAT_MAX_ROWS = 80, HEAT_MAX_COLS = 200, NORM_MAX_POINTS = 4000 };
+
+/* The runs one image draws: those that agree on every varying key the
+ * figure does not draw itself. */
+typedef struct {
+    const plot_runs *p;
+    const plot_options *o;
+    int *members, n;
+    char suffix[CONTEXT_LEN];   /* "-task=adding-hidden=64", "" when nothing else varies */
+    char context[CONTEXT_LEN];  /* "adding, T = 30, hidden 64" */
+    const char *cells[MAX_CELLS];
+    int n_cells;
+    const char *clips[MAX_CLIPS];
+    int n_clips;
+    uint64_t seed;              /* the smallest seed: single-run figures draw it */
+} facet;
+
+static int key(const char *name) { return config_key_find(name); }
+
+static const plot_run *run_of(const facet *fc, int i) { return &fc->p->runs[fc->members[i]]; }
+
+/* ---- numbers and files ---- */
+
+static void put_num(FILE *f, double v)
+{
+    if (isnan(v))
+        fputs("NaN", f);
+    else if (isinf(v))
+        fputs(v > 0 ? "Inf" : "-Inf", f);
+    else
+        fprintf(f, "%.17g", v);
+}
+
+typedef struct {
+    FILE *f;
+    char path[4200], tmp[4300];
+} tsv;
+
+static int tsv_open(tsv *t, const facet *fc, const char *stem, const char *header, char *err)
+{
+    snprintf(t->path, sizeof t->path, "%s/%s.tsv", fc->o->dir, stem);
+    snprintf(t->tmp, sizeof t->tmp, "%s.tmp", t->path);
+    if (!(t->f = fopen(t->tmp, "w")))
+        return rnb_error(err, RNB_EIO, "%s: %s", t->tmp, strerror(errno));
+    fputs(header, t->f);
+    return RNB_OK;
+}
+
+/* Ends the file: renamed into place when ok, removed otherwise. */
+static int tsv_close(tsv *t, int rc, char *err)
+{
+    if (!t->f)
+        return rc;
+    int bad = ferror(t->f);
+    bad |= fclose(t->f);
+    t->f = NULL;
+    if (!rc && bad)
+        rc = rnb_error(err, RNB_EIO, "%s: cannot write", t->tmp);
+    if (!rc && rename(t->tmp, t->path))
+        rc = rnb_error(err, RNB_EIO, "%s: %s", t->path, strerror(errno));
+    if (rc)
+        remove(t->tmp);
+    return rc;
+}
+
+/* A range on a log axis: whole decades around [lo, hi]. */
+static void decades(double lo, double hi, double *min, double *max)
+{
+    if (!(lo > 0 && isfinite(lo) && hi >= lo && isfinite(hi)))
+        lo = 1e-3, hi = 1;
+    *min = pow(10, floor(log10(lo)));
+    *max = pow(10, ceil(log10(hi)));
+    if (*max <= *min)
+        *max = *min * 10;
+}
+
+static void widen(double v, double *lo, double *hi)
+{
+    if (v > 0 && isfinite(v)) {
+        *lo = fmin(*lo, v);
+        *hi = fmax(*hi, v);
+    }
+}
+
+/* ---- grouping ---- */
+
+static int clip_order(const plot_run *r)
+{
+    return strcmp(r->clip_mode, "none") == 0 ? 0 : strcmp(r->clip_mode, "norm") == 0 ? 1 : 2;
+}
+
+static const plot_run *with_clip(const facet *fc, const char *clip)
+{
+    for (int i = 0; i < fc->n; i++)
+        if (strcmp(run_of(fc, i)->value[key("clip")], clip) == 0)
+            return run_of(fc, i);
+    return NULL;
+}
+
+/* Cells in registry order; clips none, norm, value, each by threshold. */
+static void list_cells_and_clips(facet *fc)
+{
+    const int kc = key("cell"), kk = key("clip");
+    fc->n_cells = fc->n_clips = 0;
+    fc->seed = UINT64_MAX;
+    for (int i = 0; i < fc->n; i++) {
+        const plot_run *r = run_of(fc, i);
+        fc->seed = r->cfg.seed < fc->seed ? r->cfg.seed : fc->seed;
+        int j;
+        for (j = 0; j < fc->n_cells && strcmp(fc->cells[j], r->value[kc]); j++)
+            ;
+        if (j == fc->n_cells && fc->n_cells < MAX_CELLS)
+            fc->cells[fc->n_cells++] = r->value[kc];
+        for (j = 0; j < fc->n_clips && strcmp(fc->clips[j], r->value[kk]); j++)
+            ;
+        if (j == fc->n_clips && fc->n_clips < MAX_CLIPS)
+            fc->clips[fc->n_clips++] = r->value[kk];
+    }
+    for (int a = 1; a < fc->n_cells; a++)   /* insertion sorts: short lists */
+        for (int b = a; b > 0; b--) {
+            const plot_run *x = NULL, *y = NULL;
+            for (int i = 0; i < fc->n; i++) {
+                if (!strcmp(run_of(fc, i)->value[kc], fc->cells[b - 1])) x = run_of(fc, i);
+                if (!strcmp(run_of(fc, i)->value[kc], fc->cells[b])) y = run_of(fc, i);
+            }
+            if (x->cell_rank < y->cell_rank || (x->cell_rank == y->cell_rank && strcmp(x->cfg.cell, y->cfg.cell) <= 0))
+                break;
+            const char *t = fc->cells[b - 1]; fc->cells[b - 1] = fc->cells[b]; fc->cells[b] = t;
+        }
+    for (int a = 1; a < fc->n_clips; a++)
+        for (int b = a; b > 0; b--) {
+            const plot_run *x = with_clip(fc, fc->clips[b - 1]), *y = with_clip(fc, fc->clips[b]);
+            int ox = clip_order(x), oy = clip_order(y);
+            if (ox < oy || (ox == oy && x->clip_threshold <= y->clip_threshold))
+                break;
+            const char *t = fc->clips[b - 1]; fc->clips[b - 1] = fc->clips[b]; fc->clips[b] = t;
+        }
+}
+
+static void join(char *out, size_t n, const char *const *words, int count)
+{
+    size_t len = 0;
+    out[0] = '\0';
+    for (int i = 0; i < count && len < n; i++)
+        len += snprintf(out + len, n - len, "%s%s", i ? " " : "", words[i]);
+}
+
+/* Run of the facet with that cell and clip at the smallest seed; NULL: none. */
+static const plot_run *first_seed(const facet *fc, const char *cell, const char *clip)
+{
+    const plot_run *best = NULL;
+    for (int i = 0; i < fc->n; i++) {
+        const plot_run *r = run_of(fc, i);
+        if (!strcmp(r->value[key("cell")], cell) && !strcmp(r->value[key("clip")], clip) &&
+            (!best || r->cfg.seed < best->cfg.seed))
+            best = r;
+    }
+    return best;
+}
+
+static bool drawn_by(const char *const *drawn, const char *name)
+{
+    for (const char *const *d = drawn; *d; d++)
+        if (strcmp(*d, name) == 0)
+            return true;
+    return false;
+}
+
+/* The facet of run r: the varying keys not drawn (a NULL-ended list). */
+static void facet_key(const plot_runs *p, const plot_run *r, const char *const *drawn, char *out, size_t n)
+{
+    size_t len = 0;
+    out[0] = '\0';
+    for (int k = 0; k < config_key_count(); k++)
+        if (p->varies[k] && !drawn_by(drawn, config_key_name(k)) && len < n)
+            len += snprintf(out + len, n - len, "-%s=%s", config_key_name(k), r->value[k]);
+}
+
+/* "adding, T = 30, hidden 64": what the facet's runs share, for titles. */
+static void describe(facet *fc, const char *const *drawn)
+{
+    const plot_run *r = run_of(fc, 0);
+    size_t len = snprintf(fc->context, sizeof fc->context, "%s", r->cfg.task);
+    if (!drawn_by(drawn, "seq_len"))
+        len += snprintf(fc->context + len, sizeof fc->context - len, ", T = %ld", r->cfg.seq_len);
+    for (int k = 0; k < config_key_count() && len < sizeof fc->context; k++) {
+        const char *name = config_key_name(k);
+        if (fc->p->varies[k] && !drawn_by(drawn, name) && strcmp(name, "task") && strcmp(name, "seq_len"))
+            len += snprintf(fc->context + len, sizeof fc->context - len, ", %s %s", name, r->value[k]);
+    }
+}
+
+/* ---- the figures ---- */
+
+typedef int (*figure_fn)(facet *fc, const char *stem, gp_vars *v, char *err);
+
+static void title(gp_vars *v, const facet *fc, const char *what, bool one_seed)
+{
+    char t[CONTEXT_LEN + 256];
+    if (one_seed)
+        snprintf(t, sizeof t, "%s: %s (%s; seed %llu)", fc->p->experiment, what, fc->context,
+                 (unsigned long long)fc->seed);
+    else
+        snprintf(t, sizeof t, "%s: %s (%s)", fc->p->experiment, what, fc->context);
+    gp_str(v, "title", t);
+}
+
+static void cells_and_clips(gp_vars *v, const facet *fc)
+{
+    char s[CONTEXT_LEN];
+    join(s, sizeof s, fc->cells, fc->n_cells);
+    gp_str(v, "cells", s);
+    join(s, sizeof s, fc->clips, fc->n_clips);
+    gp_str(v, "clips", s);
+}
+
+/* 1. ||dL/dh_t|| against t at the first and the last logged step. */
+static int fig_through_time(facet *fc, const char *stem, gp_vars *v, char *err)
+{
+    tsv t;
+    int rc = tsv_open(&t, fc, stem, "run\tcell\tclip\tseed\tphase\tstep\tt\tdh_norm\n", err);
+    double lo = INFINITY, hi = 0;
+    long L = 2;
+    for (int c = 0; !rc && c < fc->n_cells; c++)
+        for (int k = 0; !rc && k < fc->n_clips; k++) {
+            const plot_run *r = first_seed(fc, fc->cells[c], fc->clips[k]);
+            double *dh = NULL, *step = NULL;
+            long m, cols, m2, one;
+            if (!r || (rc = plot_run_read(fc->p, r, "dh_norm", &dh, &m, &cols, err)) ||
+                (rc = plot_run_read(fc->p, r, "log_step", &step, &m2, &one, err))) {
+                free(dh);
+                continue;
+            }
+            L = cols > L ? cols : L;
+            for (int phase = 0; phase < 2 && m > 0; phase++) {
+                long row = phase ? m - 1 : 0;
+                for (long j = 0; j < cols; j++) {
+                    fprintf(t.f, "%s\t%s\t%s\t%s\t%s\t%ld\t%ld\t", r->name, fc->cells[c], fc->clips[k],
+                            r->value[key("seed")], phase ? "last" : "first", (long)step[row], j + 1);
+                    put_num(t.f, dh[row * cols + j]);
+                    fputc('\n', t.f);
+                    widen(dh[row * cols + j], &lo, &hi);
+                }
+            }
+            free(dh), free(step);
+        }
+    if ((rc = tsv_close(&t, rc, err)))
+        return rc;
+    double ymin, ymax;
+    decades(lo, hi, &ymin, &ymax);
+    title(v, fc, "gradient reaching each timestep", true);
+    cells_and_clips(v, fc);
+    gp_num(v, "L", L);
+    gp_num(v, "ymin", ymin);
+    gp_num(v, "ymax", ymax);
+    return RNB_OK;
+}
+
+/* At most max indices of 0..n-1, evenly spread, first and last among them. */
+static long spread(long i, long n, long max)
+{
+    return n <= max ? i : (long)llround((double)i * (n - 1) / (max - 1));
+}
+
+/* 2. log10 ||dL/dh_t|| over training step x timestep, one panel per run. */
+static int fig_heatmap(facet *fc, const char *stem, gp_vars *v, char *err)
+{
+    tsv t;
+    int rc = tsv_open(&t, fc, stem, "run\tcell\tclip\tseed\tstep\tt\tdh_norm\n", err);
+    char pc[CONTEXT_LEN] = "", pk[CONTEXT_LEN] = "";
+    size_t lc = 0, lk = 0;
+    int panels = 0;
+    double lo = INFINITY, hi = 0;
+    long L = 2;
+    for (int c = 0; !rc && c < fc->n_cells; c++)
+        for (int k = 0; !rc && k < fc->n_clips; k++) {
+            const plot_run *r = first_seed(fc, fc->cells[c], fc->clips[k]);
+            double *dh = NULL, *step = NULL;
+            long m, cols, m2, one;
+            if (!r || (rc = plot_run_read(fc->p, r, "dh_norm", &dh, &m, &cols, err)) ||
+                (rc = plot_run_read(fc->p, r, "log_step", &step, &m2, &one, err))) {
+                free(dh);
+                continue;
+            }
+            if (m >= 2 && cols >= 2) {   /* a map needs two rows and two columns */
+                long rows = m < HEAT_MAX_ROWS ? m : HEAT_MAX_ROWS;
+                long ts = cols < HEAT_MAX_COLS ? cols : HEAT_MAX_COLS;
+                fputs("\n\n", t.f);   /* block k (from 1) is panel k: the header is block 0 */
+                for (long a = 0; a < rows; a++) {
+                    long row = spread(a, m, HEAT_MAX_ROWS);
+                    for (long b = 0; b < ts; b++) {
+                        long j = spread(b, cols, HEAT_MAX_COLS);
+                        fprintf(t.f, "%s\t%s\t%s\t%s\t%ld\t%ld\t", r->name, fc->cells[c], fc->clips[k],
+                                r->value[key("seed")], (long)step[row], j + 1);
+                        put_num(t.f, dh[row * cols + j]);
+                        fputc('\n', t.f);
+                        widen(dh[row * cols + j], &lo, &hi);
+                    }
+                    fputs(a + 1 < rows ? "\n" : "", t.f);
+                }
+                lc += snprintf(pc + lc, sizeof pc - lc, "%s%s", panels ? " " : "", fc->cells[c]);
+                lk += snprintf(pk + lk, sizeof pk - lk, "%s%s", panels ? " " : "", fc->clips[k]);
+                L = cols > L ? cols : L;
+                panels++;
+            } else if (fc->o->log) {
+                fprintf(fc->o->log, "  %s: run %s has %ld logged step(s): no panel\n", stem, r->name, m);
+            }
+            free(dh), free(step);
+        }
+    if ((rc = tsv_close(&t, rc, err)))
+        return rc;
+    if (panels == 0)
+        return 1;   /* nothing to draw */
+    int cols = panels == fc->n_cells * fc->n_clips ? fc->n_clips : panels < 3 ? panels : 3;
+    title(v, fc, "log10 of the gradient reaching each timestep, through training", true);
+    gp_str(v, "panel_cells", pc);
+    gp_str(v, "panel_clips", pk);
+    gp_num(v, "rows", (panels + cols - 1) / cols);
+    gp_num(v, "cols", cols);
+    gp_num(v, "L", L);
+    double cmin, cmax;
+    decades(lo, hi, &cmin, &cmax);
+    gp_num(v, "cbmin", log10(cmin));
+    gp_num(v, "cbmax", log10(cmax));
+    return RNB_OK;
+}
+
+static int cmp_pair(const void *a, const void *b)
+{
+    const double *x = a, *y = b;
+    return x[0] < y[0] ? -1 : x[0] > y[0];
+}
+
+/* 3. Held-out loss over seeds: mean, min, max at each logged step. */
+static int fig_training(facet *fc, const char *stem, gp_vars *v, char *err)
+{
+    tsv t;
+    int rc = tsv_open(&t, fc, stem, "cell\tclip\tstep\truns\tloss_mean\tloss_min\tloss_max\n", err);
+    const plot_run *r0 = run_of(fc, 0);
+    double lo = r0->baseline, hi = r0->baseline, xmax = 1;
+    for (int c = 0; !rc && c < fc->n_cells; c++)
+        for (int k = 0; !rc && k < fc->n_clips; k++) {
+            long total = 0;
+            double *pairs = NULL;   /* (step, loss) of every run of this cell and clip */
+            for (int i = 0; !rc && i < fc->n; i++) {
+                const plot_run *r = run_of(fc, i);
+                if (strcmp(r->value[key("cell")], fc->cells[c]) || strcmp(r->value[key("clip")], fc->clips[k]))
+                    continue;
+                double *loss = NULL, *step = NULL, *grown;
+                long m, m2, one;
+                if ((rc = plot_run_read(fc->p, r, "eval_loss", &loss, &m, &one, err)) ||
+                    (rc = plot_run_read(fc->p, r, "log_step", &step, &m2, &one, err))) {
+                    free(loss);
+                    break;
+                }
+                if (!(grown = realloc(pairs, sizeof(double) * 2 * (total + m + 1))))
+                    rc = rnb_error(err, RNB_ENOMEM, "out of memory");
+                else
+                    pairs = grown;
+                for (long j = 0; !rc && j < m; j++, total++)
+                    pairs[2 * total] = step[j], pairs[2 * total + 1] = loss[j];
+                xmax = fmax(xmax, r->steps_done);
+                free(loss), free(step);
+            }
+            if (!rc && total > 0)
+                qsort(pairs, total, 2 * sizeof(double), cmp_pair);
+            for (long a = 0, b; !rc && a < total; a = b) {
+                double sum = 0, mn = INFINITY, mx = -INFINITY;
+                int n = 0;
+                for (b = a; b < total && pairs[2 * b] == pairs[2 * a]; b++)
+                    if (isfinite(pairs[2 * b + 1])) {
+                        double y = pairs[2 * b + 1];
+                        sum += y, n++, mn = fmin(mn, y), mx = fmax(mx, y);
+                    }
+                fprintf(t.f, "%s\t%s\t%ld\t%d\t", fc->cells[c], fc->clips[k], (long)pairs[2 * a], n);
+                put_num(t.f, n ? sum / n : NAN), fputc('\t', t.f);
+                put_num(t.f, n ? mn : NAN), fputc('\t', t.f);
+                put_num(t.f, n ? mx : NAN), fputc('\n', t.f);
+                if (n)
+                    widen(mn, &lo, &hi), widen(mx, &lo, &hi);
+            }
+            free(pairs);
+        }
+    if ((rc = tsv_close(&t, rc, err)))
+        return rc;
+    const task_type *task = task_find(r0->cfg.task);
+    double ymin, ymax;
+    decades(lo, hi, &ymin, &ymax);
+    title(v, fc, "training curves", false);
+    cells_and_clips(v, fc);
+    gp_num(v, "baseline", r0->baseline);
+    gp_str(v, "loss_label", task && task->loss == LOSS_MSE ? "mean squared error"
+                                                            : "cross-entropy per output step, nats");
+    gp_num(v, "xmax", xmax);
+    gp_num(v, "ymin", ymin);
+    gp_num(v, "ymax", ymax);
+    return RNB_OK;
+}
+
+/* 4. The gradient norm before clipping at every step (at most
+ * NORM_MAX_POINTS per run: beyond, each bin's largest), clipped steps. */
+static int fig_grad_norm(facet *fc, const char *stem, gp_vars *v, char *err)
+{
+    tsv t;
+    int rc = tsv_open(&t, fc, stem, "run\tcell\tclip\tseed\tstep\tgrad_norm\tgrad_norm_clipped\tclipped\n", err);
+    double lo = INFINITY, hi = 0, xmax = 1;
+    for (int c = 0; !rc && c < fc->n_cells; c++)
+        for (int k = 0; !rc && k < fc->n_clips; k++) {
+            const plot_run *r = first_seed(fc, fc->cells[c], fc->clips[k]);
+            double *g = NULL, *gc = NULL;
+            long n, n2, one;
+            if (!r || (rc = plot_run_read(fc->p, r, "grad_norm", &g, &n, &one, err)) ||
+                (rc = plot_run_read(fc->p, r, "grad_norm_clipped", &gc, &n2, &one, err))) {
+                free(g);
+                continue;
+            }
+            long bin = (n + NORM_MAX_POINTS - 1) / NORM_MAX_POINTS;
+            bin = bin < 1 ? 1 : bin;
+            for (long a = 0; a < n; a += bin) {
+                long best = a;    /* a blown-up (NaN) step counts as the largest */
+                for (long j = a + 1; j < a + bin && j < n; j++)
+                    if (isnan(g[j]) || (!isnan(g[best]) && g[j] > g[best]))
+                        best = j;
+                fprintf(t.f, "%s\t%s\t%s\t%s\t%ld\t", r->name, fc->cells[c], fc->clips[k],
+                        r->value[key("seed")], best + 1);
+                put_num(t.f, g[best]), fputc('\t', t.f);
+                put_num(t.f, gc[best]);
+                fprintf(t.f, "\t%d\n", isfinite(g[best]) && gc[best] != g[best]);
+                widen(g[best], &lo, &hi);
+            }
+            if (r->clip_threshold > 0 && !strcmp(r->clip_mode, "norm"))
+                widen(r->clip_threshold, &lo, &hi);
+            xmax = fmax(xmax, n);
+            free(g), free(gc);
+        }
+    if ((rc = tsv_close(&t, rc, err)))
+        return rc;
+    double ymin, ymax;
+    decades(lo, hi, &ymin, &ymax);
+    title(v, fc, "gradient norm before clipping", true);
+    cells_and_clips(v, fc);
+    gp_num(v, "xmax", xmax);
+    gp_num(v, "ymin", ymin);
+    gp_num(v, "ymax", ymax);
+    return RNB_OK;
+}
+
+static int cmp_long(const void *a, const void *b)
+{
+    long x = *(const long *)a, y = *(const long *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* 5. Final held-out loss over the baseline, and solved fraction, against T. */
+static int fig_length(facet *fc, const char *stem, gp_vars *v, char *err)
+{
+    long T[MAX_LENGTHS];
+    int nT = 0;
+    for (int i = 0; i < fc->n; i++) {
+        long x = run_of(fc, i)->cfg.seq_len;
+        int j;
+        for (j = 0; j < nT && T[j] != x; j++)
+            ;
+        if (j == nT && nT < MAX_LENGTHS)
+            T[nT++] = x;
+    }
+    if (nT < 2)
+        return 1;   /* one length: no sweep to draw */
+    qsort(T, nT, sizeof *T, cmp_long);
+    tsv t;
+    int rc = tsv_open(&t, fc, stem, "cell\tclip\tseq_len\truns\tloss_mean\tloss_min\tloss_max\tbaseline\t"
+                                    "ratio_mean\tratio_min\tratio_max\tsolved_frac\n", err);
+    double lo = 1, hi = 1;
+    for (int c = 0; !rc && c < fc->n_cells; c++)
+        for (int k = 0; k < fc->n_clips; k++)
+            for (int j = 0; j < nT; j++) {
+                double sum = 0, mn = INFINITY, mx = -INFINITY, base = NAN;
+                int runs = 0, finite = 0, solved = 0;
+                for (int i = 0; i < fc->n; i++) {
+                    const plot_run *r = run_of(fc, i);
+                    if (strcmp(r->value[key("cell")], fc->cells[c]) || strcmp(r->value[key("clip")], fc->clips[k]) ||
+                        r->cfg.seq_len != T[j])
+                        continue;
+                    runs++, solved += r->solved != 0, base = r->baseline;
+                    if (isfinite(r->final_loss))
+                        sum += r->final_loss, finite++, mn = fmin(mn, r->final_loss), mx = fmax(mx, r->final_loss);
+                }
+                if (!runs)
+                    continue;
+                double mean = finite ? sum / finite : NAN;
+                if (!finite)
+                    mn = mx = NAN;
+                fprintf(t.f, "%s\t%s\t%ld\t%d\t", fc->cells[c], fc->clips[k], T[j], runs);
+                double vals[] = {mean, mn, mx, base, mean / base, mn / base, mx / base, (double)solved / runs};
+                for (int q = 0; q < 8; q++)
+                    put_num(t.f, vals[q]), fputc(q < 7 ? '\t' : '\n', t.f);
+                widen(mn / base, &lo, &hi), widen(mx / base, &lo, &hi);
+            }
+    if ((rc = tsv_close(&t, rc, err)))
+        return rc;
+    char s[CONTEXT_LEN];
+    size_t len = 0;
+    for (int j = 0; j < nT; j++)
+        len += snprintf(s + len, sizeof s - len, "%s%ld", j ? " " : "", T[j]);
+    double ymin, ymax;
+    decades(lo, hi, &ymin, &ymax);
+    title(v, fc, "what each cell reaches as the lag grows", false);
+    cells_and_clips(v, fc);
+    gp_str(v, "lengths", s);
+    gp_num(v, "ymin", ymin);
+    gp_num(v, "ymax", ymax);
+    return RNB_OK;
+}
+
+/* ---- the driver ---- */
+
+static const struct {
+    const char *name;
+    figure_fn draw;
+    bool draws_T;       /* seq_len is the figure's x axis, not a facet */
+} figures[] = {
+    {"grad_through_time", fig_through_time, false},
+    {"grad_heatmap", fig_heatmap, false},
+    {"training_curves", fig_training, false},
+    {"grad_norm", fig_grad_norm, false},
+    {"length_sweep", fig_length, true},
+};
+
+static int draw_facet(facet *fc, int fig, const char *const *drawn, int *made, char *err)
+{
+    char stem[CONTEXT_LEN + 64];
+    snprintf(stem, sizeof stem, "%s%s", figures[fig].name, fc->suffix);
+    list_cells_and_clips(fc);
+    describe(fc, drawn);
+    gp_vars v = {0};
+    int rc = figures[fig].draw(fc, stem, &v, err);
+    if (rc == 1) {      /* nothing to draw in this facet */
+        if (fc->o->log)
+            fprintf(fc->o->log, "  %s: skipped (%s)\n", stem,
+                    figures[fig].draws_T ? "one sequence length: no sweep" : "no run with two logged steps");
+        gp_vars_free(&v);
+        return RNB_OK;
+    }
+    if (!rc) {
+        char header[8192];
+        snprintf(header, sizeof header,
+                 "# %s.gp - drawn by rnnbench plot from %s (experiment %s)\n"
+                 "# Data: %s.tsv (tab-separated, a header row).\n",
+                 stem, fc->p->path, fc->p->experiment, stem);
+        gp_figure gf = {fc->o->gnuplot, fc->o->dir, stem, figures[fig].name, fc->o->formats, header};
+        rc = gnuplot_draw(&gf, &v, err);
+    }
+    gp_vars_free(&v);
+    if (!rc) {
+        ++*made;
+        if (fc->o->log)
+            fprintf(fc->o->log, "  %s/%s.{%s}\n", fc->o->dir, stem, fc->o->formats);
+    }
+    return rc;
+}
+
+int plot_all(const plot_runs *p, const plot_options *o, int *made, char *err)
+{
+    *made = 0;
+    int *members = malloc(sizeof(int) * p->n);
+    char (*keys)[CONTEXT_LEN] = malloc(sizeof *keys * p->n);
+    char *done = malloc(p->n);
+    int rc = members && keys && done ? RNB_OK : rnb_error(err, RNB_ENOMEM, "out of memory");
+    for (int fig = 0; !rc && fig < (int)(sizeof figures / sizeof figures[0]); fig++) {
+        const char *drawn[] = {"cell", "clip", "seed", figures[fig].draws_T ? "seq_len" : NULL, NULL};
+        for (int i = 0; i < p->n; i++)
+            facet_key(p, &p->runs[i], drawn, keys[i], CONTEXT_LEN);
+        memset(done, 0, p->n);
+        for (int i = 0; !rc && i < p->n; i++) {
+            if (done[i])
+                continue;
+            facet fc = {.p = p, .o = o, .members = members};
+            for (int j = i; j < p->n; j++)
+                if (!done[j] && strcmp(keys[j], keys[i]) == 0)
+                    members[fc.n++] = j, done[j] = 1;
+            snprintf(fc.suffix, sizeof fc.suffix, "%s", keys[i]);
+            rc = draw_facet(&fc, fig, drawn, made, err);
+        }
+    }
+    free(members), free(keys), free(done);
+    return rc;
+}

@@ -1,0 +1,28 @@
+/* plot.h - the five figures of a results file (docs/figures.md):
+ *   grad_through_time  ||dL/dh_t|| against t, first and last logged step
+ *   grad_heatmap       log10 ||dL/dh_t|| over training step x timestep
+ *   training_curves    held-out loss, mean and min-max over seeds, baseline
+ *   grad_norm          gradient norm before clipping, threshold, clipped steps
+ *   length_sweep       final loss / baseline and solved fraction against T
+ * Within a figure, colour is the cell and a panel the clip mode; every other
+ * key that varies in the file (task, hidden, lr, ...) makes a figure of its
+ * own, named STEM-KEY=VALUE-... . Each figure leaves STEM.tsv (what it
+ * drew), STEM.gp (the script that drew it) and STEM.FMT per format. */
+#ifndef RNB_PLOT_H
+#define RNB_PLOT_H
+
+#include <stdio.h>
+
+#include "plot_runs.h"
+
+typedef struct {
+    const char *dir;        /* an existing folder */
+    const char *formats;    /* space-separated: png svg pdf */
+    const char *gnuplot;    /* from gnuplot_find */
+    FILE *log;              /* a line per figure made or skipped; NULL: quiet */
+} plot_options;
+
+/* RNB_EIO when a file cannot be written or gnuplot fails. */
+int plot_all(const plot_runs *p, const plot_options *o, int *made, char *err);
+
+#endif
