@@ -23,7 +23,7 @@ do for [fmt in formats] {
         thr = threshold(clip)
         set title "clipping: " . clip . (clip[1:6] eq "value:" ? " (each component)" : "") noenhanced
         plot for [c in cells] data using "step":(positive(pick("grad_norm", c, clip))) \
-                 with lines lw 1 lc rgb cell_color(c) title c, \
+                 with lines lw 1 lc rgb cell_color(c) title cell_label(c), \
              for [c in cells] data using "step":(positive(pick("grad_norm", c, clip) * (column("clipped") > 0 ? 1 : NaN))) \
                  with points pt 7 ps 0.45 lc rgb cell_color(c) notitle, \
              NaN with points pt 7 ps 0.6 lc rgb "#404040" title "step clipped", \

@@ -2,7 +2,7 @@
 # timestep t, one line per cell, at the first logged training step (dashed)
 # and the last (solid); one panel per clip mode.
 # From rnnbench: data (columns run cell clip seed phase step t dh_norm),
-# output, formats, title, cells, clips, L (timesteps), ymin, ymax.
+# output, formats, title, cells, clips, cell_label(c), L (timesteps), ymin, ymax.
 
 do for [fmt in formats] {
     eval "set terminal " . terminal(fmt, words(clips), 1)
@@ -19,7 +19,7 @@ do for [fmt in formats] {
         clip = word(clips, k)
         set title "clipping: " . clip noenhanced
         plot for [c in cells] data using "t":(positive(pick("dh_norm", c, clip) * (strcol("phase") eq "last" ? 1 : NaN))) \
-                 with lines lw 2 lc rgb cell_color(c) dt 1 title c, \
+                 with lines lw 2 lc rgb cell_color(c) dt 1 title cell_label(c), \
              for [c in cells] data using "t":(positive(pick("dh_norm", c, clip) * (strcol("phase") eq "first" ? 1 : NaN))) \
                  with lines lw 1.2 lc rgb cell_color(c) dt 2 notitle, \
              NaN with lines lw 1.2 lc rgb "#404040" dt 2 title "first logged step", \

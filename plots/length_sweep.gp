@@ -33,7 +33,7 @@ do for [fmt in formats] {
          for [i = 1:words(cells)] for [k = 1:words(clips)] data \
              using (column("seq_len") + dodge(i, k)):(positive(pick("ratio_mean", word(cells, i), word(clips, k)))) \
              with lines lw 2 lc rgb cell_color(word(cells, i)) dt clip_dash(k) \
-             title word(cells, i) . ", " . word(clips, k), \
+             title cell_label(word(cells, i)) . ", clipping " . word(clips, k), \
          1 with lines lw 1.2 lc rgb "#404040" dt 2 title "baseline"
     set title "fraction of seeds that solved the task"
     unset logscale y

@@ -22,7 +22,7 @@ do for [fmt in formats] {
         plot for [c in cells] data using "step":(positive(pick("loss_min", c, clip))):(positive(pick("loss_max", c, clip))) \
                  with filledcurves lc rgb cell_color(c) notitle, \
              for [c in cells] data using "step":(positive(pick("loss_mean", c, clip))) \
-                 with lines lw 2 lc rgb cell_color(c) title c, \
+                 with lines lw 2 lc rgb cell_color(c) title cell_label(c), \
              baseline with lines lw 1.2 lc rgb "#404040" dt 2 title "memoryless baseline"
         unset key
     }

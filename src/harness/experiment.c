@@ -131,6 +131,37 @@ static int handler(void *user, const char *section, const char *name, const char
     return 0;
 }
 
+/* "cell+init, task+seq_len": groups numbered from 1 into e->group. */
+static int parse_together(parse_ctx *c, const char *value)
+{
+    experiment *e = c->e;
+    char buf[1024];
+    snprintf(buf, sizeof buf, "%s", value);
+    int g = 0;
+    for (char *item = buf, *next; item; item = next) {
+        next = strchr(item, ',');
+        if (next)
+            *next++ = '\0';
+        g++;
+        int keys = 0;
+        for (char *name = item, *plus; name; name = plus) {
+            plus = strchr(name, '+');
+            if (plus)
+                *plus++ = '\0';
+            char *key = trim(name);
+            int k = config_key_find(key);
+            if (k < 0)
+                return rnb_error(c->err, RNB_EINVAL, "together: unknown key '%s'", key);
+            if (e->group[k])
+                return rnb_error(c->err, RNB_EINVAL, "together: key '%s' is in two groups", key);
+            e->group[k] = g, keys++;
+        }
+        if (keys < 2)
+            return rnb_error(c->err, RNB_EINVAL, "together: '%s' is not two or more keys joined by '+'", trim(item));
+    }
+    return RNB_OK;
+}
+
 static int handle_pair(parse_ctx *c, const char *section, const char *name, const char *value)
 {
     experiment *e = c->e;
@@ -139,8 +170,12 @@ static int handle_pair(parse_ctx *c, const char *section, const char *name, cons
             snprintf(e->name, sizeof e->name, "%s", value);
         else if (strcmp(name, "description") == 0)
             snprintf(e->description, sizeof e->description, "%s", value);
-        else {
-            rnb_error(c->err, RNB_EINVAL, "unknown key '%s' in [experiment] (name, description)", name);
+        else if (strcmp(name, "together") == 0 && !e->together_line) {
+            e->together_line = c->pair_line[c->n_calls - 1];
+            return parse_together(c, value) == RNB_OK;
+        } else {
+            rnb_error(c->err, RNB_EINVAL, strcmp(name, "together") ? "unknown key '%s' in [experiment] (name, description, together)"
+                                                                   : "key '%s' is given twice", name);
             return 0;
         }
         return 1;
@@ -240,35 +275,81 @@ static int key_of_message(const char *msg)
 
 /* Two values of one key that mean the same (1e-3 and 0.001, or a seed
  * twice) would make two runs of one grid point. */
-static int check_duplicates(experiment *e, parse_ctx *c, char *err)
+static bool same_value(const experiment *e, int k, int i, int j)
 {
     char sub[RNB_ERRLEN], a[64], b[64];
-    for (int k = 0; k < config_key_count(); k++)
+    config x, y;
+    config_defaults(&x), config_defaults(&y);
+    config_set(&x, config_key_name(k), e->values[k][i], sub);
+    config_set(&y, config_key_name(k), e->values[k][j], sub);
+    config_key_value(&x, k, a, sizeof a);
+    config_key_value(&y, k, b, sizeof b);
+    return strcmp(a, b) == 0;
+}
+
+/* Two values of one key that mean the same (1e-3 and 0.001, or a seed
+ * twice) would make two runs of one grid point; in a together group, two
+ * places whose values all mean the same would. */
+static int check_duplicates(experiment *e, parse_ctx *c, char *err)
+{
+    const int K = config_key_count();
+    for (int k = 0; k < K; k++)
         for (int i = 0; i < e->n_values[k]; i++)
             for (int j = i + 1; j < e->n_values[k]; j++) {
-                config x, y;
-                config_defaults(&x), config_defaults(&y);
-                config_set(&x, config_key_name(k), e->values[k][i], sub);
-                config_set(&y, config_key_name(k), e->values[k][j], sub);
-                config_key_value(&x, k, a, sizeof a);
-                config_key_value(&y, k, b, sizeof b);
-                if (strcmp(a, b) == 0)
+                bool same = true;
+                for (int q = 0; q < K && same; q++)
+                    if (q == k || (e->group[k] && e->group[q] == e->group[k]))
+                        same = same_value(e, q, i, j);
+                if (same && !e->group[k])
                     return rnb_error(err, RNB_EINVAL, "%s:%d: %s: '%s' and '%s' are the same value",
                                      e->path, c->key_line[k], config_key_name(k),
                                      e->values[k][i], e->values[k][j]);
+                if (same)
+                    return rnb_error(err, RNB_EINVAL, "%s:%d: together: places %d and %d of the lists "
+                                     "are the same grid point", e->path, e->together_line, i + 1, j + 1);
             }
     return RNB_OK;
+}
+
+/* Every key of a group has a list, and the lists have one length. */
+static int check_groups(experiment *e, char *err)
+{
+    const int K = config_key_count();
+    for (int k = 0; k < K; k++) {
+        if (!e->group[k])
+            continue;
+        if (!e->n_values[k])
+            return rnb_error(err, RNB_EINVAL, "%s:%d: together: key '%s' has no list in the file",
+                             e->path, e->together_line, config_key_name(k));
+        for (int q = 0; q < k; q++)
+            if (e->group[q] == e->group[k] && e->n_values[q] != e->n_values[k])
+                return rnb_error(err, RNB_EINVAL, "%s:%d: together: %s has %d values, %s has %d",
+                                 e->path, e->together_line, config_key_name(q), e->n_values[q],
+                                 config_key_name(k), e->n_values[k]);
+    }
+    return RNB_OK;
+}
+
+/* The first key of k's group, or k: one dimension of the grid each. */
+static int leader(const experiment *e, int k)
+{
+    for (int q = 0; q < k && e->group[k]; q++)
+        if (e->group[q] == e->group[k])
+            return q;
+    return k;
 }
 
 static int expand(experiment *e, parse_ctx *c, char *err)
 {
     const int K = config_key_count();
-    int rc = check_duplicates(e, c, err);
+    int rc = check_groups(e, err);
+    if (!rc)
+        rc = check_duplicates(e, c, err);
     if (rc)
         return rc;
     long total = 1;
     for (int k = 0; k < K; k++)
-        if (e->n_values[k] && (total *= e->n_values[k]) > MAX_RUNS)
+        if (e->n_values[k] && leader(e, k) == k && (total *= e->n_values[k]) > MAX_RUNS)
             return rnb_error(err, RNB_EINVAL, "%s:0: the grid has more than %d runs", e->path, MAX_RUNS);
     e->runs = calloc(total, sizeof(grid_run));
     if (!e->runs)
@@ -279,13 +360,16 @@ static int expand(experiment *e, parse_ctx *c, char *err)
         long rest = r;
         int named = 0, len = 0;
         char sub[RNB_ERRLEN];
+        int place[64];
         for (int k = K - 1; k >= 0; k--) {     /* the last key varies fastest */
-            if (!e->n_values[k])
+            if (!e->n_values[k] || leader(e, k) != k)
                 continue;
-            int i = (int)(rest % e->n_values[k]);
+            place[k] = (int)(rest % e->n_values[k]);
             rest /= e->n_values[k];
-            config_set(&g->cfg, config_key_name(k), e->values[k][i], sub);
         }
+        for (int k = 0; k < K; k++)            /* a group's keys take its leader's place */
+            if (e->n_values[k])
+                config_set(&g->cfg, config_key_name(k), e->values[k][place[leader(e, k)]], sub);
         for (int k = 0; k < K; k++) {
             if (e->n_values[k] < 2)
                 continue;

@@ -10,7 +10,12 @@
  * Any key may hold a comma list; integer keys also take ranges (seed =
  * 1-5). The grid is the product of all lists, in CONFIG_KEYS order, the
  * last key varying fastest. A run is named by the keys that vary, as
- * "cell=lstm,clip=norm:1,seed=3" ("run" when none does). */
+ * "cell=lstm,clip=norm:1,seed=3" ("run" when none does).
+ *
+ * [experiment] together = cell+init, ... pairs lists up instead: the keys
+ * of a group give lists of one length, and their i-th values go together
+ * (one dimension of the grid, e.g. rnn_relu with identity, lstm with
+ * uniform). */
 #ifndef RNB_EXPERIMENT_H
 #define RNB_EXPERIMENT_H
 
@@ -31,6 +36,8 @@ typedef struct {
     char description[512];
     int n_values[64];           /* per config key: values given (0: default) */
     cfg_str *values[64];        /* per config key: the values as text */
+    int group[64];              /* per config key: its together group, 0 for none */
+    int together_line;
     int n_runs;
     grid_run *runs;
 } experiment;

@@ -53,6 +53,8 @@ void gp_num(gp_vars *v, const char *name, double value)
         append(v, "%s = %.17g\n", name, value);
 }
 
+void gp_raw(gp_vars *v, const char *line) { append(v, "%s\n", line); }
+
 void gp_vars_free(gp_vars *v)
 {
     free(v->text);

@@ -20,6 +20,7 @@ typedef struct {
 
 void gp_str(gp_vars *v, const char *name, const char *value);
 void gp_num(gp_vars *v, const char *name, double value);
+void gp_raw(gp_vars *v, const char *line);     /* a definition as it stands */
 void gp_vars_free(gp_vars *v);
 
 /* The gnuplot executable on PATH, into path; RNB_EINVAL when there is none. */

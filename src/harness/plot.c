@@ -26,6 +26,7 @@ typedef struct {
     const char *clips[MAX_CLIPS];
     int n_clips;
     uint64_t seed;              /* the smallest seed: single-run figures draw it */
+    const bool *facet_keys;     /* the keys that make figures of their own */
 } facet;
 
 static int key(const char *name) { return config_key_find(name); }
@@ -179,13 +180,31 @@ static bool drawn_by(const char *const *drawn, const char *name)
     return false;
 }
 
-/* The facet of run r: the varying keys not drawn (a NULL-ended list). */
-static void facet_key(const plot_runs *p, const plot_run *r, const char *const *drawn, char *out, size_t n)
+/* Whether key k follows from the drawn keys other than the seed (as init
+ * does under together = cell+init): then it labels lines, not figures. */
+static bool attached(const plot_runs *p, int k, const char *const *drawn)
+{
+    for (int i = 0; i < p->n; i++)
+        for (int j = i + 1; j < p->n; j++) {
+            if (!strcmp(p->runs[i].value[k], p->runs[j].value[k]))
+                continue;
+            bool agree = true;
+            for (const char *const *d = drawn; *d && agree; d++)
+                if (strcmp(*d, "seed"))
+                    agree = !strcmp(p->runs[i].value[key(*d)], p->runs[j].value[key(*d)]);
+            if (agree)
+                return false;
+        }
+    return true;
+}
+
+/* The facet of run r: "-KEY=VALUE" for each key that makes figures. */
+static void facet_key(const plot_run *r, const bool *facet_keys, char *out, size_t n)
 {
     size_t len = 0;
     out[0] = '\0';
     for (int k = 0; k < config_key_count(); k++)
-        if (p->varies[k] && !drawn_by(drawn, config_key_name(k)) && len < n)
+        if (facet_keys[k] && len < n)
             len += snprintf(out + len, n - len, "-%s=%s", config_key_name(k), r->value[k]);
 }
 
@@ -198,7 +217,7 @@ static void describe(facet *fc, const char *const *drawn)
         len += snprintf(fc->context + len, sizeof fc->context - len, ", T = %ld", r->cfg.seq_len);
     for (int k = 0; k < config_key_count() && len < sizeof fc->context; k++) {
         const char *name = config_key_name(k);
-        if (fc->p->varies[k] && !drawn_by(drawn, name) && strcmp(name, "task") && strcmp(name, "seq_len"))
+        if (fc->facet_keys[k] && strcmp(name, "task") && strcmp(name, "seq_len"))
             len += snprintf(fc->context + len, sizeof fc->context - len, ", %s %s", name, r->value[k]);
     }
 }
@@ -218,13 +237,46 @@ static void title(gp_vars *v, const facet *fc, const char *what, bool one_seed)
     gp_str(v, "title", t);
 }
 
+/* A cell's label: its name, and the keys that vary with it alone (as
+ * init under together = cell+init): "rnn_relu, init identity". */
+static void cell_label(const facet *fc, const char *cell, char *out, size_t n)
+{
+    size_t len = snprintf(out, n, "%s", cell);
+    const plot_run *first = NULL;
+    for (int i = 0; i < fc->n && !first; i++)
+        if (!strcmp(run_of(fc, i)->value[key("cell")], cell))
+            first = run_of(fc, i);
+    for (int k = 0; k < config_key_count() && first; k++) {
+        const char *name = config_key_name(k);
+        if (!fc->p->varies[k] || fc->facet_keys[k] || !strcmp(name, "cell") || !strcmp(name, "clip") ||
+            !strcmp(name, "seed") || !strcmp(name, "seq_len"))
+            continue;
+        bool same = true;
+        for (int i = 0; i < fc->n && same; i++)
+            if (!strcmp(run_of(fc, i)->value[key("cell")], cell))
+                same = !strcmp(run_of(fc, i)->value[k], first->value[k]);
+        if (same && len < n)
+            len += snprintf(out + len, n - len, ", %s %s", name, first->value[k]);
+    }
+}
+
 static void cells_and_clips(gp_vars *v, const facet *fc)
 {
-    char s[CONTEXT_LEN];
+    char s[CONTEXT_LEN], def[4 * CONTEXT_LEN], label[CONTEXT_LEN];
     join(s, sizeof s, fc->cells, fc->n_cells);
     gp_str(v, "cells", s);
     join(s, sizeof s, fc->clips, fc->n_clips);
     gp_str(v, "clips", s);
+    /* cell_label(c): a chain of c eq NAME ? LABEL : ... (config values
+     * hold no quotes) */
+    size_t len = snprintf(def, sizeof def, "cell_label(c) = ");
+    for (int i = 0; i < fc->n_cells && len < sizeof def; i++) {
+        cell_label(fc, fc->cells[i], label, sizeof label);
+        len += snprintf(def + len, sizeof def - len, "c eq \"%s\" ? \"%s\" : ", fc->cells[i], label);
+    }
+    if (len < sizeof def)
+        snprintf(def + len, sizeof def - len, "c");
+    gp_raw(v, def);
 }
 
 /* 1. ||dL/dh_t|| against t at the first and the last logged step. */
@@ -326,6 +378,7 @@ static int fig_heatmap(facet *fc, const char *stem, gp_vars *v, char *err)
         return 1;   /* nothing to draw */
     int cols = panels == fc->n_cells * fc->n_clips ? fc->n_clips : panels < 3 ? panels : 3;
     title(v, fc, "log10 of the gradient reaching each timestep, through training", true);
+    cells_and_clips(v, fc);
     gp_str(v, "panel_cells", pc);
     gp_str(v, "panel_clips", pk);
     gp_num(v, "rows", (panels + cols - 1) / cols);
@@ -581,13 +634,16 @@ int plot_all(const plot_runs *p, const plot_options *o, int *made, char *err)
     int rc = members && keys && done ? RNB_OK : rnb_error(err, RNB_ENOMEM, "out of memory");
     for (int fig = 0; !rc && fig < (int)(sizeof figures / sizeof figures[0]); fig++) {
         const char *drawn[] = {"cell", "clip", "seed", figures[fig].draws_T ? "seq_len" : NULL, NULL};
+        bool facet_keys[PLOT_MAX_KEYS];
+        for (int k = 0; k < config_key_count(); k++)
+            facet_keys[k] = p->varies[k] && !drawn_by(drawn, config_key_name(k)) && !attached(p, k, drawn);
         for (int i = 0; i < p->n; i++)
-            facet_key(p, &p->runs[i], drawn, keys[i], CONTEXT_LEN);
+            facet_key(&p->runs[i], facet_keys, keys[i], CONTEXT_LEN);
         memset(done, 0, p->n);
         for (int i = 0; !rc && i < p->n; i++) {
             if (done[i])
                 continue;
-            facet fc = {.p = p, .o = o, .members = members};
+            facet fc = {.p = p, .o = o, .members = members, .facet_keys = facet_keys};
             for (int j = i; j < p->n; j++)
                 if (!done[j] && strcmp(keys[j], keys[i]) == 0)
                     members[fc.n++] = j, done[j] = 1;
