@@ -117,6 +117,34 @@ for bad in "--threads 0" "--resume --force" "--frobnicate"; do
         failed=$((failed + 1)); echo "FAIL flags '$bad': exit $rc"; cat "$dir/flag.err"
     fi
 done
+case_ together_lengths 2 "together: cell has 2 values, init has 1" <<'INI'
+[experiment]
+together = cell+init
+[model]
+cell = lstm, gru
+init = uniform
+INI
+case_ together_unknown 2 "together: unknown key 'cel'" <<'INI'
+[experiment]
+together = cel+init
+INI
+case_ together_alone 2 "together: 'cell' is not two or more keys" <<'INI'
+[experiment]
+together = cell
+INI
+case_ together_no_list 2 "together: key 'init' has no list in the file" <<'INI'
+[experiment]
+together = cell+init
+[model]
+cell = lstm, gru
+INI
+case_ together_same_point 2 "together: places 1 and 3 of the lists are the same grid point" <<'INI'
+[experiment]
+together = cell+init
+[model]
+cell = lstm, gru, lstm
+init = uniform, uniform, uniform
+INI
 "$bin" summary "$dir/bad_value.ini" 2>"$dir/sum.err"
 rc=$?
 [ $rc -eq 2 ] && grep -q "not an HDF5 file" "$dir/sum.err" && passed=$((passed + 1)) ||

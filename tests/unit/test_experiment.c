@@ -70,6 +70,26 @@ int main(void)
                       strcmp(e.name, "test_experiment") == 0,
           "a one-point grid: %d runs, '%s', name '%s' (%s)", e.n_runs, e.runs[0].name, e.name, err);
     experiment_free(&e);
+
+    /* together: cell and init pair up, one dimension; seed crosses it */
+    write_file(path,
+               "[experiment]\n"
+               "together = cell + init\n"
+               "[model]\n"
+               "cell = rnn_tanh, rnn_relu, lstm\n"
+               "init = uniform, identity, uniform\n"
+               "[train]\n"
+               "seed = 1-2\n");
+    rc = experiment_load(&e, path, err);
+    CHECK(&tally, rc == RNB_OK && e.n_runs == 3 * 2, "together: %d runs, want 6 (%s)", e.n_runs, err);
+    if (rc == RNB_OK && e.n_runs == 6) {
+        CHECK(&tally, strcmp(e.runs[0].name, "cell=rnn_tanh,init=uniform,seed=1") == 0, "together: first '%s'", e.runs[0].name);
+        CHECK(&tally, strcmp(e.runs[3].name, "cell=rnn_relu,init=identity,seed=2") == 0, "together: fourth '%s'", e.runs[3].name);
+        CHECK(&tally, e.runs[3].spec.init.kind == INIT_IDENTITY && e.runs[3].spec.cell == cell_find("rnn_relu") &&
+                          e.runs[5].spec.init.kind == INIT_UNIFORM && e.runs[5].spec.cell == cell_find("lstm"),
+              "together: the i-th values go together");
+    }
+    experiment_free(&e);
     remove(path);
     return check_done(&tally);
 }
