@@ -25,6 +25,7 @@ do for [fmt in formats] {
     unset key
     unset grid
     set tics front
+    set lmargin 10
     do for [k = 1:words(panel_cells)] {
         set title cell_label(word(panel_cells, k)) . ", clipping " . word(panel_clips, k) noenhanced
         splot data index k using 6:5:(v = positive($7), v == v ? log10(v) : NaN) with pm3d

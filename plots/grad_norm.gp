@@ -13,7 +13,6 @@ do for [fmt in formats] {
     set multiplot layout 1, words(clips) title title noenhanced font ",13"
     set logscale y
     set format y "10^{%L}"
-    set xrange [0:xmax]
     set yrange [ymin:ymax]
     set xlabel "training step"
     set ylabel "gradient norm before clipping ||∇_θ L||" enhanced
@@ -21,12 +20,16 @@ do for [fmt in formats] {
     do for [k = 1:words(clips)] {
         clip = word(clips, k)
         thr = threshold(clip)
-        set title "clipping: " . clip . (clip[1:6] eq "value:" ? " (each component)" : "") noenhanced
+        set xrange [0:real(word(xmax_by_clip, k))]
+        set title "clipping: " . clip . (clip[1:6] eq "value:" ? " (each component)" : "") . clip_note(clip) noenhanced
         plot for [c in cells] data using "step":(positive(pick("grad_norm", c, clip))) \
                  with lines lw 1 lc rgb cell_color(c) title cell_label(c), \
              for [c in cells] data using "step":(positive(pick("grad_norm", c, clip) * (column("clipped") > 0 ? 1 : NaN))) \
                  with points pt 7 ps 0.45 lc rgb cell_color(c) notitle, \
+             for [c in cells] data using "step":(pick("diverged", c, clip) > 0 ? ymax : NaN) \
+                 with points pt 2 ps 2 lw 2 lc rgb cell_color(c) notitle, \
              NaN with points pt 7 ps 0.6 lc rgb "#404040" title "step clipped", \
+             NaN with points pt 2 ps 1.2 lw 2 lc rgb "#404040" title "diverged (not finite)", \
              thr with lines lw 1.2 lc rgb "#404040" dt 2 title (thr == thr ? sprintf("threshold %g", thr) : "")
         unset key
     }

@@ -2,7 +2,8 @@
 # timestep t, one line per cell, at the first logged training step (dashed)
 # and the last (solid); one panel per clip mode.
 # From rnnbench: data (columns run cell clip seed phase step t dh_norm),
-# output, formats, title, cells, clips, cell_label(c), L (timesteps), ymin, ymax.
+# output, formats, title, cells, clips, cell_label(c), clip_note(k), L
+# (timesteps), ymin, ymax.
 
 do for [fmt in formats] {
     eval "set terminal " . terminal(fmt, words(clips), 1)
@@ -17,7 +18,7 @@ do for [fmt in formats] {
     set key bottom right
     do for [k = 1:words(clips)] {
         clip = word(clips, k)
-        set title "clipping: " . clip noenhanced
+        set title "clipping: " . clip . clip_note(clip) noenhanced
         plot for [c in cells] data using "t":(positive(pick("dh_norm", c, clip) * (strcol("phase") eq "last" ? 1 : NaN))) \
                  with lines lw 2 lc rgb cell_color(c) dt 1 title cell_label(c), \
              for [c in cells] data using "t":(positive(pick("dh_norm", c, clip) * (strcol("phase") eq "first" ? 1 : NaN))) \

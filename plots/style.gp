@@ -7,14 +7,16 @@ panel_px_w = 600; panel_px_h = 440      # png, svg: one panel, in pixels
 panel_in_w = 3.6; panel_in_h = 2.7      # pdf: one panel, in inches
 title_px = 44; title_in = 0.3           # room for the figure's title
 
+min_cols = 1.3                          # a one-panel figure is a little wider: its title fits
+
 # The terminal for a format, sized for cols x rows panels.
 terminal(fmt, cols, rows) = \
     fmt eq "png" ? sprintf("pngcairo size %d,%d font '%s,11' linewidth 1.4 enhanced", \
-                           cols * panel_px_w, rows * panel_px_h + title_px, font_name) : \
+                           (cols < min_cols ? min_cols : cols) * panel_px_w, rows * panel_px_h + title_px, font_name) : \
     fmt eq "svg" ? sprintf("svg size %d,%d font '%s,11' linewidth 1.4 enhanced background '#ffffff'", \
-                           cols * panel_px_w, rows * panel_px_h + title_px, font_name) : \
+                           (cols < min_cols ? min_cols : cols) * panel_px_w, rows * panel_px_h + title_px, font_name) : \
     fmt eq "pdf" ? sprintf("pdfcairo size %.2fin,%.2fin font '%s,7' linewidth 1 enhanced", \
-                           cols * panel_in_w, rows * panel_in_h + title_in, font_name) : \
+                           (cols < min_cols ? min_cols : cols) * panel_in_w, rows * panel_in_h + title_in, font_name) : \
     "unknown"
 
 # A cell keeps its colour in every figure (Okabe and Ito's colour-blind-safe

@@ -2,7 +2,8 @@
 # seeds as a line and their min-max as a band, one line per cell; the
 # task's memoryless baseline dashed; one panel per clip mode.
 # From rnnbench: data (columns cell clip step runs loss_mean loss_min
-# loss_max), output, formats, title, cells, clips, baseline, loss_label,
+# loss_max), output, formats, title, cells, clips, cell_label(c),
+# clip_note(k), baseline, loss_label,
 # xmax, ymin, ymax.
 
 do for [fmt in formats] {
@@ -18,7 +19,7 @@ do for [fmt in formats] {
     set key top right
     do for [k = 1:words(clips)] {
         clip = word(clips, k)
-        set title "clipping: " . clip noenhanced
+        set title "clipping: " . clip . clip_note(clip) noenhanced
         plot for [c in cells] data using "step":(positive(pick("loss_min", c, clip))):(positive(pick("loss_max", c, clip))) \
                  with filledcurves lc rgb cell_color(c) notitle, \
              for [c in cells] data using "step":(positive(pick("loss_mean", c, clip))) \

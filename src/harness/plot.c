@@ -277,6 +277,20 @@ static void cells_and_clips(gp_vars *v, const facet *fc)
     if (len < sizeof def)
         snprintf(def + len, sizeof def - len, "c");
     gp_raw(v, def);
+    /* clip_note(k): " (2 of 3 runs diverged)" for a panel whose runs did */
+    len = snprintf(def, sizeof def, "clip_note(k) = ");
+    for (int j = 0; j < fc->n_clips && len < sizeof def; j++) {
+        int runs = 0, diverged = 0;
+        for (int i = 0; i < fc->n; i++)
+            if (!strcmp(run_of(fc, i)->value[key("clip")], fc->clips[j]))
+                runs++, diverged += run_of(fc, i)->status == RUN_DIVERGED;
+        if (diverged)
+            len += snprintf(def + len, sizeof def - len, "k eq \"%s\" ? \" (%d of %d runs diverged)\" : ",
+                            fc->clips[j], diverged, runs);
+    }
+    if (len < sizeof def)
+        snprintf(def + len, sizeof def - len, "\"\"");
+    gp_raw(v, def);
 }
 
 /* 1. ||dL/dh_t|| against t at the first and the last logged step. */
@@ -376,8 +390,9 @@ static int fig_heatmap(facet *fc, const char *stem, gp_vars *v, char *err)
         return rc;
     if (panels == 0)
         return 1;   /* nothing to draw */
-    int cols = panels == fc->n_cells * fc->n_clips ? fc->n_clips : panels < 3 ? panels : 3;
-    title(v, fc, "log10 of the gradient reaching each timestep, through training", true);
+    /* a cell a row and a clip mode a column; one clip mode: a row of cells */
+    int cols = panels == fc->n_cells * fc->n_clips && fc->n_clips > 1 ? fc->n_clips : panels < 4 ? panels : 4;
+    title(v, fc, "gradient reaching each timestep, through training", true);
     cells_and_clips(v, fc);
     gp_str(v, "panel_cells", pc);
     gp_str(v, "panel_clips", pk);
@@ -468,10 +483,13 @@ static int fig_training(facet *fc, const char *stem, gp_vars *v, char *err)
 static int fig_grad_norm(facet *fc, const char *stem, gp_vars *v, char *err)
 {
     tsv t;
-    int rc = tsv_open(&t, fc, stem, "run\tcell\tclip\tseed\tstep\tgrad_norm\tgrad_norm_clipped\tclipped\n", err);
+    int rc = tsv_open(&t, fc, stem, "run\tcell\tclip\tseed\tstep\tgrad_norm\tgrad_norm_clipped\tclipped\tdiverged\n", err);
     double lo = INFINITY, hi = 0, xmax = 1;
-    for (int c = 0; !rc && c < fc->n_cells; c++)
-        for (int k = 0; !rc && k < fc->n_clips; k++) {
+    char xmaxs[CONTEXT_LEN] = "";
+    size_t lx = 0;
+    for (int k = 0; !rc && k < fc->n_clips; k++) {
+        double panel_max = 1;   /* a panel whose runs all diverged early shows their steps */
+        for (int c = 0; !rc && c < fc->n_cells; c++) {
             const plot_run *r = first_seed(fc, fc->cells[c], fc->clips[k]);
             double *g = NULL, *gc = NULL;
             long n, n2, one;
@@ -491,14 +509,18 @@ static int fig_grad_norm(facet *fc, const char *stem, gp_vars *v, char *err)
                         r->value[key("seed")], best + 1);
                 put_num(t.f, g[best]), fputc('\t', t.f);
                 put_num(t.f, gc[best]);
-                fprintf(t.f, "\t%d\n", isfinite(g[best]) && gc[best] != g[best]);
+                fprintf(t.f, "\t%d\t%d\n", isfinite(g[best]) && gc[best] != g[best],
+                        r->status == RUN_DIVERGED && best + 1 == r->diverged_step);
                 widen(g[best], &lo, &hi);
             }
             if (r->clip_threshold > 0 && !strcmp(r->clip_mode, "norm"))
                 widen(r->clip_threshold, &lo, &hi);
             xmax = fmax(xmax, n);
+            panel_max = fmax(panel_max, n);
             free(g), free(gc);
         }
+        lx += snprintf(xmaxs + lx, sizeof xmaxs - lx, "%s%ld", k ? " " : "", (long)panel_max);
+    }
     if ((rc = tsv_close(&t, rc, err)))
         return rc;
     double ymin, ymax;
@@ -506,6 +528,7 @@ static int fig_grad_norm(facet *fc, const char *stem, gp_vars *v, char *err)
     title(v, fc, "gradient norm before clipping", true);
     cells_and_clips(v, fc);
     gp_num(v, "xmax", xmax);
+    gp_str(v, "xmax_by_clip", xmaxs);
     gp_num(v, "ymin", ymin);
     gp_num(v, "ymax", ymax);
     return RNB_OK;
