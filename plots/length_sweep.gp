@@ -21,7 +21,7 @@ do for [fmt in formats] {
     set xrange [Tmin - 0.06 * (Tmax - Tmin) : Tmax + 0.06 * (Tmax - Tmin)]
     set key top left
     set title "final held-out loss / baseline (mean, min-max over seeds)"
-    set logscale y
+    if (ymax / ymin < 10) { unset logscale y } else { set logscale y }   # near 1: linear
     set format y "%g"
     set yrange [ymin:ymax]
     set ylabel "loss / memoryless baseline"

@@ -591,8 +591,11 @@ static int fig_length(facet *fc, const char *stem, gp_vars *v, char *err)
     size_t len = 0;
     for (int j = 0; j < nT; j++)
         len += snprintf(s + len, sizeof s - len, "%s%ld", j ? " " : "", T[j]);
-    double ymin, ymax;
-    decades(lo, hi, &ymin, &ymax);
+    double ymin, ymax;    /* ratios near 1 get a close range, far ones whole decades */
+    if (hi / lo < 30)
+        ymin = lo / 1.15, ymax = hi * 1.15;
+    else
+        decades(lo, hi, &ymin, &ymax);
     title(v, fc, "what each cell reaches as the lag grows", false);
     cells_and_clips(v, fc);
     gp_str(v, "lengths", s);
