@@ -1,10 +1,12 @@
 # length_sweep.gp - what each cell and clip mode achieves as the time lag
 # grows: the final held-out loss over the task's memoryless baseline (below
-# 1 beats it; mean over seeds, bars min to max), and the fraction of seeds
-# that solved the task. Colour: cell; dash: clip mode; lines are drawn a
+# 1 beats it; mean over seeds, bars min to max), and the fractions of seeds
+# that solved the task (filled circles, joined) and that diverged (open
+# triangles: their loss is missing from the left panel). Colour: cell; dash: clip mode; lines are drawn a
 # little apart in T so that equal ones stay visible.
 # From rnnbench: data (columns cell clip seq_len runs loss_mean loss_min
-# loss_max baseline ratio_mean ratio_min ratio_max solved_frac), output,
+# loss_max baseline ratio_mean ratio_min ratio_max solved_frac
+# diverged_frac), output,
 # formats, title, cells, clips, lengths, ymin, ymax.
 
 # Lines side by side, a little apart, so that equal values stay visible.
@@ -35,14 +37,19 @@ do for [fmt in formats] {
              with lines lw 2 lc rgb cell_color(word(cells, i)) dt clip_dash(k) \
              title cell_label(word(cells, i)) . ", clipping " . word(clips, k), \
          1 with lines lw 1.2 lc rgb "#404040" dt 2 title "baseline"
-    set title "fraction of seeds that solved the task"
+    set title "fraction of seeds that solved the task, and that diverged"
     unset logscale y
     set format y "%g"
     set yrange [-0.03:1.03]
-    set ylabel "solved fraction"
-    unset key
+    set ylabel "fraction of seeds"
+    set key center right
     plot for [i = 1:words(cells)] for [k = 1:words(clips)] data \
              using (column("seq_len") + dodge(i, k)):(pick("solved_frac", word(cells, i), word(clips, k))) \
-             with linespoints lw 2 pt 7 ps 0.6 lc rgb cell_color(word(cells, i)) dt clip_dash(k) notitle
+             with linespoints lw 2 pt 7 ps 0.6 lc rgb cell_color(word(cells, i)) dt clip_dash(k) notitle, \
+         for [i = 1:words(cells)] for [k = 1:words(clips)] data \
+             using (column("seq_len") + dodge(i, k)):(v = pick("diverged_frac", word(cells, i), word(clips, k)), v > 0 ? v : NaN) \
+             with points pt 8 ps 1.4 lw 1.5 lc rgb cell_color(word(cells, i)) notitle, \
+         NaN with linespoints lw 2 pt 7 ps 0.6 lc rgb "#404040" title "solved", \
+         NaN with points pt 8 ps 1.4 lw 1.5 lc rgb "#404040" title "diverged"
     unset multiplot
 }

@@ -558,19 +558,20 @@ static int fig_length(facet *fc, const char *stem, gp_vars *v, char *err)
     qsort(T, nT, sizeof *T, cmp_long);
     tsv t;
     int rc = tsv_open(&t, fc, stem, "cell\tclip\tseq_len\truns\tloss_mean\tloss_min\tloss_max\tbaseline\t"
-                                    "ratio_mean\tratio_min\tratio_max\tsolved_frac\n", err);
+                                    "ratio_mean\tratio_min\tratio_max\tsolved_frac\tdiverged_frac\n", err);
     double lo = 1, hi = 1;
     for (int c = 0; !rc && c < fc->n_cells; c++)
         for (int k = 0; k < fc->n_clips; k++)
             for (int j = 0; j < nT; j++) {
                 double sum = 0, mn = INFINITY, mx = -INFINITY, base = NAN;
-                int runs = 0, finite = 0, solved = 0;
+                int runs = 0, finite = 0, solved = 0, diverged = 0;
                 for (int i = 0; i < fc->n; i++) {
                     const plot_run *r = run_of(fc, i);
                     if (strcmp(r->value[key("cell")], fc->cells[c]) || strcmp(r->value[key("clip")], fc->clips[k]) ||
                         r->cfg.seq_len != T[j])
                         continue;
                     runs++, solved += r->solved != 0, base = r->baseline;
+                    diverged += r->status == RUN_DIVERGED;
                     if (isfinite(r->final_loss))
                         sum += r->final_loss, finite++, mn = fmin(mn, r->final_loss), mx = fmax(mx, r->final_loss);
                 }
@@ -580,9 +581,10 @@ static int fig_length(facet *fc, const char *stem, gp_vars *v, char *err)
                 if (!finite)
                     mn = mx = NAN;
                 fprintf(t.f, "%s\t%s\t%ld\t%d\t", fc->cells[c], fc->clips[k], T[j], runs);
-                double vals[] = {mean, mn, mx, base, mean / base, mn / base, mx / base, (double)solved / runs};
-                for (int q = 0; q < 8; q++)
-                    put_num(t.f, vals[q]), fputc(q < 7 ? '\t' : '\n', t.f);
+                double vals[] = {mean, mn, mx, base, mean / base, mn / base, mx / base, (double)solved / runs,
+                                 (double)diverged / runs};
+                for (int q = 0; q < 9; q++)
+                    put_num(t.f, vals[q]), fputc(q < 8 ? '\t' : '\n', t.f);
                 widen(mn / base, &lo, &hi), widen(mx / base, &lo, &hi);
             }
     if ((rc = tsv_close(&t, rc, err)))

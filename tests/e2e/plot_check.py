@@ -115,6 +115,7 @@ for stem in sorted(stems):
             expect(int(r["runs"]) == len(gs), stem + ": runs")
             expect(same(num(r["baseline"]), gs[0].attrs["baseline"]), stem + ": baseline")
             expect(same(num(r["solved_frac"]), sum(int(g.attrs["solved"]) for g in gs) / len(gs)), stem + ": solved")
+            expect(same(num(r["diverged_frac"]), sum(g.attrs["status"] == "diverged" for g in gs) / len(gs)), stem + ": diverged")
             if loss:
                 expect(same(num(r["loss_mean"]), sum(loss) / len(loss), 1e-15) and
                        same(num(r["loss_min"]), min(loss)) and same(num(r["loss_max"]), max(loss)),
