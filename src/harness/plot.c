@@ -647,8 +647,14 @@ static int draw_facet(facet *fc, int fig, const char *const *drawn, int *made, c
     gp_vars_free(&v);
     if (!rc) {
         ++*made;
-        if (fc->o->log)
-            fprintf(fc->o->log, "  %s/%s.{%s}\n", fc->o->dir, stem, fc->o->formats);
+        if (fc->o->log) {   /* DIR/STEM.png, or DIR/STEM.{png,svg} */
+            char list[32];
+            snprintf(list, sizeof list, "%s", fc->o->formats);
+            bool several = strchr(list, ' ') != NULL;
+            for (char *c = list; *c; c++)
+                *c = *c == ' ' ? ',' : *c;
+            fprintf(fc->o->log, "  %s/%s.%s%s%s\n", fc->o->dir, stem, several ? "{" : "", list, several ? "}" : "");
+        }
     }
     return rc;
 }
