@@ -55,3 +55,11 @@ int args_int(int *out, const char *text, int lo, int hi)
     *out = (int)v;
     return 0;
 }
+
+int args_long_o(char **out, int argc, char **argv)
+{
+    int n = 0;
+    for (int i = 0; i < argc && n < ARGS_MAX; i++)
+        out[n++] = strcmp(argv[i], "-o") == 0 ? "--out" : argv[i];
+    return n;
+}

@@ -26,6 +26,10 @@ typedef struct {
 int args_split(parsed_args *pa, int argc, char **argv,
                bool (*needs_value)(const char *name), char *err);
 
+/* argv into out (ARGS_MAX entries) with the one short option, -o, spelled
+ * --out; returns how many. */
+int args_long_o(char **out, int argc, char **argv);
+
 /* A whole-string integer in [lo, hi]; -1 otherwise. */
 int args_int(int *out, const char *text, int lo, int hi);
 

@@ -92,9 +92,7 @@ int cmd_plot(int argc, char **argv)
         return EXIT_OK;
     }
     char *args[ARGS_MAX];
-    int n = 0;
-    for (int i = 0; i < argc && n < ARGS_MAX; i++)
-        args[n++] = strcmp(argv[i], "-o") == 0 ? "--out" : argv[i];
+    int n = args_long_o(args, argc, argv);
     char err[RNB_ERRLEN];
     parsed_args pa;
     if (args_split(&pa, n, args, needs_value, err))

@@ -47,11 +47,8 @@ int cmd_run(int argc, char **argv)
         help();
         return EXIT_OK;
     }
-    /* -o is the one short option */
     char *args[ARGS_MAX];
-    int n = 0;
-    for (int i = 0; i < argc && n < ARGS_MAX; i++)
-        args[n++] = strcmp(argv[i], "-o") == 0 ? "--out" : argv[i];
+    int n = args_long_o(args, argc, argv);
 
     char err[RNB_ERRLEN];
     parsed_args pa;

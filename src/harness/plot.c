@@ -293,6 +293,20 @@ static void cells_and_clips(gp_vars *v, const facet *fc)
     gp_raw(v, def);
 }
 
+/* Run r's dh_norm (m x cols) and the step of each row; *dh NULL when r is. */
+static int read_norms(const facet *fc, const plot_run *r, double **dh, long *m, long *cols,
+                      double **step, char *err)
+{
+    long m2, one;
+    *dh = *step = NULL;
+    int rc = r ? plot_run_read(fc->p, r, "dh_norm", dh, m, cols, err) : RNB_OK;
+    if (r && !rc && (rc = plot_run_read(fc->p, r, "log_step", step, &m2, &one, err))) {
+        free(*dh);
+        *dh = NULL;
+    }
+    return rc;
+}
+
 /* 1. ||dL/dh_t|| against t at the first and the last logged step. */
 static int fig_through_time(facet *fc, const char *stem, gp_vars *v, char *err)
 {
@@ -303,13 +317,10 @@ static int fig_through_time(facet *fc, const char *stem, gp_vars *v, char *err)
     for (int c = 0; !rc && c < fc->n_cells; c++)
         for (int k = 0; !rc && k < fc->n_clips; k++) {
             const plot_run *r = first_seed(fc, fc->cells[c], fc->clips[k]);
-            double *dh = NULL, *step = NULL;
-            long m, cols, m2, one;
-            if (!r || (rc = plot_run_read(fc->p, r, "dh_norm", &dh, &m, &cols, err)) ||
-                (rc = plot_run_read(fc->p, r, "log_step", &step, &m2, &one, err))) {
-                free(dh);
+            double *dh, *step;
+            long m, cols;
+            if ((rc = read_norms(fc, r, &dh, &m, &cols, &step, err)) || !dh)
                 continue;
-            }
             L = cols > L ? cols : L;
             for (int phase = 0; phase < 2 && m > 0; phase++) {
                 long row = phase ? m - 1 : 0;
@@ -354,13 +365,10 @@ static int fig_heatmap(facet *fc, const char *stem, gp_vars *v, char *err)
     for (int c = 0; !rc && c < fc->n_cells; c++)
         for (int k = 0; !rc && k < fc->n_clips; k++) {
             const plot_run *r = first_seed(fc, fc->cells[c], fc->clips[k]);
-            double *dh = NULL, *step = NULL;
-            long m, cols, m2, one;
-            if (!r || (rc = plot_run_read(fc->p, r, "dh_norm", &dh, &m, &cols, err)) ||
-                (rc = plot_run_read(fc->p, r, "log_step", &step, &m2, &one, err))) {
-                free(dh);
+            double *dh, *step;
+            long m, cols;
+            if ((rc = read_norms(fc, r, &dh, &m, &cols, &step, err)) || !dh)
                 continue;
-            }
             if (m >= 2 && cols >= 2) {   /* a map needs two rows and two columns */
                 long rows = m < HEAT_MAX_ROWS ? m : HEAT_MAX_ROWS;
                 long ts = cols < HEAT_MAX_COLS ? cols : HEAT_MAX_COLS;

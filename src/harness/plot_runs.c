@@ -9,27 +9,6 @@
 #include "results.h"
 #include "status.h"
 
-typedef struct {
-    char (*names)[EXP_NAME_LEN];
-    int n, cap;
-    bool nomem;
-} name_list;
-
-static void collect(const char *name, void *ctx)
-{
-    name_list *l = ctx;
-    if (l->n == l->cap) {
-        int cap = l->cap ? 2 * l->cap : 64;
-        void *q = realloc(l->names, sizeof *l->names * cap);
-        if (!q) {
-            l->nomem = true;
-            return;
-        }
-        l->names = q, l->cap = cap;
-    }
-    snprintf(l->names[l->n++], EXP_NAME_LEN, "%s", name);
-}
-
 static int read_one(h5file *f, const char *name, plot_run *r, char *err)
 {
     char grp[EXP_NAME_LEN + 8], st[32];
@@ -91,19 +70,16 @@ int plot_runs_read(plot_runs *p, const char *path, char *err)
                          path, version, RESULTS_SCHEMA_VERSION);
     }
     h5io_get_attr_str(p->f, "/", "description", p->description, sizeof p->description, sub);
-    name_list names = {0};
-    if ((rc = h5io_list(p->f, "runs", collect, &names, err)) == RNB_OK) {
-        if (names.nomem)
-            rc = rnb_error(err, RNB_ENOMEM, "out of memory");
-        else if (names.n == 0)
-            rc = rnb_error(err, RNB_EINVAL, "%s: the results file holds no runs", path);
-    }
-    if (!rc && !(p->runs = calloc(names.n, sizeof *p->runs)))
+    char (*names)[EXP_NAME_LEN];
+    int n;
+    if ((rc = results_run_names(p->f, &names, &n, err)) == RNB_OK && n == 0)
+        rc = rnb_error(err, RNB_EINVAL, "%s: the results file holds no runs", path);
+    if (!rc && !(p->runs = calloc(n, sizeof *p->runs)))
         rc = rnb_error(err, RNB_ENOMEM, "out of memory");
-    for (int i = 0; !rc && i < names.n; i++, p->n++)
-        if ((rc = read_one(p->f, names.names[i], &p->runs[i], sub)))
-            rc = rnb_error(err, RNB_EINVAL, "%s: run '%s': %s", path, names.names[i], sub);
-    free(names.names);
+    for (int i = 0; !rc && i < n; i++, p->n++)
+        if ((rc = read_one(p->f, names[i], &p->runs[i], sub)))
+            rc = rnb_error(err, RNB_EINVAL, "%s: run '%s': %s", path, names[i], sub);
+    free(names);
     if (rc) {
         plot_runs_free(p);
         return rc;

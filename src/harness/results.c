@@ -57,6 +57,41 @@ static int write_params(h5file *f, const char *grp, const grid_run *g, char *err
     return rc;
 }
 
+typedef struct {
+    char (*names)[EXP_NAME_LEN];
+    int n, cap;
+    bool nomem;
+} name_list;
+
+static void collect(const char *name, void *ctx)
+{
+    name_list *l = ctx;
+    if (l->n == l->cap) {
+        int cap = l->cap ? 2 * l->cap : 64;
+        void *q = realloc(l->names, sizeof *l->names * cap);
+        if (!q) {
+            l->nomem = true;
+            return;
+        }
+        l->names = q, l->cap = cap;
+    }
+    snprintf(l->names[l->n++], EXP_NAME_LEN, "%s", name);
+}
+
+int results_run_names(h5file *f, char (**names)[EXP_NAME_LEN], int *n, char *err)
+{
+    name_list l = {0};
+    int rc = h5io_list(f, "runs", collect, &l, err);
+    if (!rc && l.nomem)
+        rc = rnb_error(err, RNB_ENOMEM, "out of memory");
+    if (rc) {
+        free(l.names);
+        l.names = NULL, l.n = 0;
+    }
+    *names = l.names, *n = l.n;
+    return rc;
+}
+
 int results_read_params(h5file *f, const char *grp, config *c, char *err)
 {
     config_defaults(c);

@@ -45,6 +45,10 @@ int results_reclaim(const results *r, char *err);
 /* Removes OUT and its parts: --force. */
 void results_discard(const results *r);
 
+/* The names of the groups under /runs, in name order (malloc'd; *n 0 and
+ * *names NULL when there are none). */
+int results_run_names(h5file *f, char (**names)[EXP_NAME_LEN], int *n, char *err);
+
 /* A run's parameters back from the attributes of its group grp (the
  * inverse of what a part holds): config_key_value gives each as the
  * experiment file would write it. */

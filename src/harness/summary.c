@@ -7,25 +7,8 @@
 
 #include "h5io.h"
 #include "record.h"
+#include "results.h"
 #include "status.h"
-
-typedef struct {
-    char (*names)[EXP_NAME_LEN];
-    int n, cap;
-} name_list;
-
-static void collect(const char *name, void *ctx)
-{
-    name_list *l = ctx;
-    if (l->n == l->cap) {
-        int cap = l->cap ? 2 * l->cap : 64;
-        void *p = realloc(l->names, sizeof *l->names * cap);
-        if (!p)
-            return;
-        l->names = p, l->cap = cap;
-    }
-    snprintf(l->names[l->n++], EXP_NAME_LEN, "%s", name);
-}
 
 /* "cell=lstm,seed=3,clip=none" -> "cell=lstm,clip=none" */
 static void strip_seed(char *out, size_t n, const char *name)
@@ -179,28 +162,29 @@ int summary_read(summary *s, const char *path, char *err)
         return rnb_error(err, RNB_EINVAL, "%s: not an rnnbench results file (no schema_version, experiment or /runs)", path);
     }
     h5io_get_attr_str(f, "/", "precision", s->precision, sizeof s->precision, sub);
-    name_list names = {0};
-    if ((rc = h5io_list(f, "runs", collect, &names, err)) == RNB_OK && names.n == 0)
+    char (*names)[EXP_NAME_LEN];
+    int n_names;
+    if ((rc = results_run_names(f, &names, &n_names, err)) == RNB_OK && n_names == 0)
         rc = rnb_error(err, RNB_EINVAL, "%s: the results file holds no runs", path);
-    run_facts *facts = rc ? NULL : calloc(names.n, sizeof *facts);
+    run_facts *facts = rc ? NULL : calloc(n_names, sizeof *facts);
     if (!rc && !facts)
         rc = rnb_error(err, RNB_ENOMEM, "out of memory");
-    for (int i = 0; !rc && i < names.n; i++)
-        if ((rc = read_run(f, names.names[i], &facts[i], sub)))
-            rc = rnb_error(err, RNB_EINVAL, "%s: run '%s': %s", path, names.names[i], sub);
+    for (int i = 0; !rc && i < n_names; i++)
+        if ((rc = read_run(f, names[i], &facts[i], sub)))
+            rc = rnb_error(err, RNB_EINVAL, "%s: run '%s': %s", path, names[i], sub);
     h5io_close(f, NULL);
     if (!rc) {
         /* group the runs by grid point; rows in the order of run names */
-        s->rows = calloc(names.n, sizeof *s->rows);
-        run_facts *same = calloc(names.n, sizeof *same);
-        char *used = calloc(names.n, 1);
+        s->rows = calloc(n_names, sizeof *s->rows);
+        run_facts *same = calloc(n_names, sizeof *same);
+        char *used = calloc(n_names, 1);
         if (!s->rows || !same || !used)
             rc = rnb_error(err, RNB_ENOMEM, "out of memory");
-        for (int i = 0; !rc && i < names.n; i++) {
+        for (int i = 0; !rc && i < n_names; i++) {
             if (used[i])
                 continue;
             int n = 0;
-            for (int j = i; j < names.n; j++)
+            for (int j = i; j < n_names; j++)
                 if (!used[j] && strcmp(facts[j].point, facts[i].point) == 0)
                     same[n++] = facts[j], used[j] = 1;
             summary_row *row = &s->rows[s->n++];
@@ -210,7 +194,7 @@ int summary_read(summary *s, const char *path, char *err)
         free(same), free(used);
     }
     free(facts);
-    free(names.names);
+    free(names);
     if (rc)
         summary_free(s);
     return rc;
