@@ -1,5 +1,6 @@
 /* cmd_list.c - `rnnbench list`: what can be chosen, with its source. */
 #include <stdio.h>
+#include <string.h>
 
 #include "cell.h"
 #include "cli.h"
@@ -14,16 +15,21 @@ int cmd_list(int argc, char **argv)
     if (argc > 0)
         return cli_fail("list", EXIT_USAGE, "unexpected argument '%s'", argv[0]);
 
+    int w = 10;     /* the name column: as wide as the longest name */
+    for (int i = 0; i < cell_count(); i++)
+        w = (int)strlen(cell_at(i)->name) > w ? (int)strlen(cell_at(i)->name) : w;
+    for (int i = 0; i < task_count(); i++)
+        w = (int)strlen(task_at(i)->name) > w ? (int)strlen(task_at(i)->name) : w;
     printf("cells (--cell):\n");
     for (int i = 0; i < cell_count(); i++) {
         const cell_type *c = cell_at(i);
-        printf("  %-10s %s\n  %-10s   source: %s\n", c->name, c->summary, "", c->source);
+        printf("  %-*s %s\n  %-*s   source: %s\n", w, c->name, c->summary, w, "", c->source);
     }
     printf("\ntasks (--task):\n");
     for (int i = 0; i < task_count(); i++) {
         const task_type *t = task_at(i);
-        printf("  %-10s %s\n  %-10s   source: %s\n", t->name, t->summary, "", t->source);
-        printf("  %-10s   metric: %s; solved when %s\n", "", t->metric_name, t->solved_rule);
+        printf("  %-*s %s\n  %-*s   source: %s\n", w, t->name, t->summary, w, "", t->source);
+        printf("  %-*s   metric: %s; solved when %s\n", w, "", t->metric_name, t->solved_rule);
     }
     printf("\ninits (--init; --forget-bias B for cells with a forget gate):\n"
            "  uniform            every weight and bias U(-1/sqrt(H), 1/sqrt(H)), PyTorch's default\n"

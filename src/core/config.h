@@ -21,7 +21,7 @@
 
 /* X(key, type, default, section, help); section: the experiment file's */
 #define CONFIG_KEYS(X)                                                        \
-    X(task,        STR,  "adding",  task,  "task: copy, adding (rnnbench list)") \
+    X(task,        STR,  "adding",  task,  "task: copy, adding, multiplication, temporal_order, temporal_order3, random_permutation, memorization (rnnbench list)") \
     X(seq_len,     INT,  "100",     task,  "time lag T of the task (copy's sequences are T+20 long)") \
     X(cell,        STR,  "lstm",    model, "cell type: rnn_tanh, rnn_relu, lstm, gru (rnnbench list)") \
     X(hidden,      INT,  "128",     model, "hidden units H")                    \

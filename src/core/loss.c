@@ -34,3 +34,17 @@ double loss_mse(real *dy, const real *y, const real *target, int N)
     }
     return total / N;
 }
+
+double accuracy(const real *y, const int *labels, int N, int O)
+{
+    long right = 0;
+    for (int n = 0; n < N; n++) {
+        const real *logit = y + (size_t)n * O;
+        int best = 0;
+        for (int k = 1; k < O; k++)
+            if (logit[k] > logit[best])
+                best = k;
+        right += best == labels[n];
+    }
+    return N ? (double)right / N : 0;
+}

@@ -12,4 +12,8 @@ double loss_xent(real *dy, const real *y, const int *labels, int N, int O);
 /* Mean squared error of y (N) against target (N). dy = 2 (y - target) / N. */
 double loss_mse(real *dy, const real *y, const real *target, int N);
 
+/* The fraction of the N rows of logits y (N, O) whose largest entry is at
+ * their label (the first largest, on ties). */
+double accuracy(const real *y, const int *labels, int N, int O);
+
 #endif

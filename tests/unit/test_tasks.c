@@ -154,6 +154,173 @@ static void test_adding(void)
     free_batch(&bt);
 }
 
+/* Which symbol of I a one-hot input row holds; -1 if it is not one-hot. */
+static int onehot(const real *x, int I)
+{
+    int sym = -1, ones = 0;
+    for (int k = 0; k < I; k++) {
+        if (x[k] == 1)
+            sym = k, ones++;
+        else if (x[k] != 0)
+            return -1;
+    }
+    return ones == 1 ? sym : -1;
+}
+
+static void test_temporal(const char *name, int K, const int *window, int classes)
+{
+    const task_type *t = task_find(name);
+    const int T = 50, B = 4000, I = 6;
+    CHECK(&tally, t && t->length(T) == T && t->in_dim == I && t->out_dim == classes && t->min_T == 10,
+          "%s: L = T, 6 inputs, %d classes", name, classes);
+    if (!t)
+        return;
+    batch bt;
+    alloc_batch(&bt, t, T, B);
+    rng_t r;
+    rng_seed(&r, 7, RNG_STREAM_DATA);
+    t->sample(&bt, T, B, &r);
+    int bad = 0, counts[8] = {0}, distract[6] = {0};
+    for (int b = 0; b < B; b++) {
+        int k = 0, cls = 0;
+        for (int s = 0; s < T; s++) {
+            int sym = onehot(bt.x + ((size_t)s * B + b) * I, I);
+            if (sym < 0) {
+                bad++;
+            } else if (sym < 2) {   /* a relevant symbol, in its window, in order */
+                bad += k >= K || s < window[k] * T / 10 || s >= (window[k] + 1) * T / 10;
+                cls = 2 * cls + sym, k++;
+            } else {
+                distract[sym]++;
+            }
+        }
+        bad += k != K || bt.labels[b] != cls;
+        if (cls >= 0 && cls < classes)
+            counts[cls]++;
+    }
+    CHECK(&tally, bad == 0, "%s: %d sequences out of layout or with a wrong class", name, bad);
+    int lo = B, hi = 0;
+    for (int c = 0; c < classes; c++)
+        lo = counts[c] < lo ? counts[c] : lo, hi = counts[c] > hi ? counts[c] : hi;
+    CHECK(&tally, lo > 0.8 * B / classes && hi < 1.2 * B / classes, "%s: classes not uniform (%d..%d)", name, lo, hi);
+    CHECK(&tally, distract[2] > 0.9 * distract[5] && distract[2] < 1.1 * distract[5], "%s: distractors not uniform", name);
+    /* the memoryless predictor is chance: equal logits */
+    real *y = calloc((size_t)B * classes, sizeof(real)), *dy = calloc((size_t)B * classes, sizeof(real));
+    double loss = loss_xent(dy, y, bt.labels, B, classes);
+    CHECK(&tally, fabs(loss - t->baseline(T)) < 1e-9 && fabs(t->baseline(T) - log(classes)) < 1e-15,
+          "%s: chance %g, baseline says %g", name, loss, t->baseline(T));
+    for (int b = 0; b < B; b++)
+        y[(size_t)b * classes + bt.labels[b]] = 5;
+    CHECK(&tally, t->metric(y, &bt, T, B) == 1.0 && t->solved(0, 0.995) && !t->solved(0, 0.98),
+          "%s: perfect metric and solved rule", name);
+    free(y), free(dy);
+    free_batch(&bt);
+}
+
+static void test_permutation(void)
+{
+    const task_type *t = task_find("random_permutation");
+    const int T = 20, B = 4000, I = 100;
+    CHECK(&tally, t && t->length(T) == T && t->in_dim == I && t->out_dim == I, "random_permutation: shape");
+    if (!t)
+        return;
+    batch bt;
+    alloc_batch(&bt, t, T, B);
+    rng_t r;
+    rng_seed(&r, 8, RNG_STREAM_DATA);
+    t->sample(&bt, T, B, &r);
+    int bad = 0, ones = 0;
+    for (int b = 0; b < B; b++)
+        for (int s = 0; s < T; s++) {
+            int sym = onehot(bt.x + ((size_t)s * B + b) * I, I);
+            bad += s == 0 ? (sym != bt.labels[b] || sym < 0 || sym > 1) : (sym < 2);
+            ones += s == 0 && sym == 1;
+        }
+    CHECK(&tally, bad == 0, "random_permutation: %d steps out of layout", bad);
+    CHECK(&tally, ones > 0.45 * B && ones < 0.55 * B, "random_permutation: first symbol not 0/1 evenly (%d)", ones);
+    /* memoryless: 1/2 on each of 0 and 1, nothing elsewhere */
+    real *y = calloc((size_t)B * I, sizeof(real)), *dy = calloc((size_t)B * I, sizeof(real));
+    for (int b = 0; b < B; b++)
+        for (int k = 2; k < I; k++)
+            y[(size_t)b * I + k] = -200;
+    double loss = loss_xent(dy, y, bt.labels, B, I);
+    CHECK(&tally, fabs(loss - t->baseline(T)) < 1e-9, "random_permutation: memoryless %g, baseline %g", loss, t->baseline(T));
+    free(y), free(dy);
+    free_batch(&bt);
+}
+
+static void test_memorization(void)
+{
+    const task_type *t = task_find("memorization");
+    const int T = 25, B = 64, L = T + 20, I = 7, O = 6;
+    CHECK(&tally, t && t->length(T) == L && t->in_dim == I && t->out_dim == O, "memorization: shape");
+    if (!t)
+        return;
+    batch bt;
+    alloc_batch(&bt, t, T, B);
+    rng_t r;
+    rng_seed(&r, 9, RNG_STREAM_DATA);
+    t->sample(&bt, T, B, &r);
+    int bad = 0;
+    for (int b = 0; b < B; b++)
+        for (int s = 0; s < L; s++) {
+            int sym = onehot(bt.x + ((size_t)s * B + b) * I, I), label = bt.labels[s * B + b];
+            if (s < 10)
+                bad += sym < 1 || sym > 5 || bt.labels[(T + 10 + s) * B + b] != sym;
+            else
+                bad += sym != (s == T + 9 ? 6 : 0);
+            if (s < T + 10)
+                bad += label != 0;
+        }
+    CHECK(&tally, bad == 0, "memorization: %d steps out of layout", bad);
+    real *y = calloc((size_t)L * B * O, sizeof(real)), *dy = calloc((size_t)L * B * O, sizeof(real));
+    for (int s = 0; s < L; s++)
+        for (int b = 0; b < B; b++)
+            for (int k = 0; k < O; k++)
+                y[((size_t)s * B + b) * O + k] = s < T + 10 ? (k == 0 ? 0 : -200) : (k == 0 ? -200 : 0);
+    double loss = loss_xent(dy, y, bt.labels, L * B, O);
+    CHECK(&tally, fabs(loss - t->baseline(T)) < 1e-9 && fabs(t->baseline(T) - 10 * log(5.0) / (T + 20)) < 1e-15,
+          "memorization: memoryless %g, baseline %g", loss, t->baseline(T));
+    free(y), free(dy);
+    free_batch(&bt);
+}
+
+static void test_multiplication(void)
+{
+    const task_type *t = task_find("multiplication");
+    const int T = 30, B = 20000;
+    CHECK(&tally, t && t->length(T) == T && t->in_dim == 2 && t->out_dim == 1, "multiplication: shape");
+    if (!t)
+        return;
+    batch bt;
+    alloc_batch(&bt, t, T, B);
+    rng_t r;
+    rng_seed(&r, 10, RNG_STREAM_DATA);
+    t->sample(&bt, T, B, &r);
+    int bad = 0;
+    for (int b = 0; b < B; b++) {
+        double want = 1;
+        int n = 0;
+        for (int s = 0; s < T; s++) {
+            const real *x = bt.x + ((size_t)s * B + b) * 2;
+            if (x[1] == 1)
+                want *= x[0], n++, bad += n == 1 ? s >= T / 2 : s < T / 2;
+        }
+        bad += n != 2 || fabs(bt.values[b] - want) > 1e-6;
+    }
+    CHECK(&tally, bad == 0, "multiplication: %d targets not the product of the marked values", bad);
+    /* predicting the mean 1/4 scores the baseline 7/144 */
+    real *y = malloc(B * sizeof(real)), *dy = malloc(B * sizeof(real));
+    for (int b = 0; b < B; b++)
+        y[b] = 0.25;
+    double loss = loss_mse(dy, y, bt.values, B);
+    CHECK(&tally, fabs(loss - t->baseline(T)) < 0.03 * t->baseline(T),
+          "multiplication: predicting 1/4 gives %g, baseline says %g", loss, t->baseline(T));
+    CHECK(&tally, t->solved(0.002, 0) && !t->solved(0.004, 1), "multiplication: solved rule");
+    free(y), free(dy);
+    free_batch(&bt);
+}
+
 static void test_determinism(void)
 {
     const task_type *t = task_find("copy");
@@ -182,6 +349,11 @@ int main(void)
 {
     test_copy();
     test_adding();
+    test_temporal("temporal_order", 2, (const int[]){1, 5}, 4);
+    test_temporal("temporal_order3", 3, (const int[]){1, 3, 6}, 8);
+    test_permutation();
+    test_memorization();
+    test_multiplication();
     test_determinism();
     return check_done(&tally);
 }
