@@ -21,7 +21,8 @@ do for [fmt in formats] {
         clip = word(clips, k)
         thr = threshold(clip)
         set xrange [0:real(word(xmax_by_clip, k))]
-        set title "clipping: " . clip . (clip[1:6] eq "value:" ? " (each component)" : "") . clip_note(clip) noenhanced
+        set title "clipping: " . clip . (clip[1:6] eq "value:" ? " (each component)" : \
+                  clip[1:5] eq "step:" ? " (dL/dh_t inside BPTT)" : "") . clip_note(clip) noenhanced
         plot for [c in cells] data using "step":(positive(pick("grad_norm", c, clip))) \
                  with lines lw 1 lc rgb cell_color(c) title cell_label(c), \
              for [c in cells] data using "step":(positive(pick("grad_norm", c, clip) * (column("clipped") > 0 ? 1 : NaN))) \

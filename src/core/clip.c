@@ -30,9 +30,11 @@ int clip_parse(clip_spec *c, const char *text, char *err)
         c->kind = CLIP_NORM;
     else if (len == 5 && strncmp(text, "value", 5) == 0)
         c->kind = CLIP_VALUE;
+    else if (len == 4 && strncmp(text, "step", 4) == 0)
+        c->kind = CLIP_STEP;
     else
         return rnb_error(err, RNB_EINVAL,
-                         "unknown clip mode '%s' (none, norm:THRESHOLD, value:THRESHOLD)", text);
+                         "unknown clip mode '%s' (none, norm:THRESHOLD, value:THRESHOLD, step:THRESHOLD)", text);
     if (!colon || parse_threshold(&c->threshold, colon + 1) != 0)
         return rnb_error(err, RNB_EINVAL,
                          "clip '%s' needs a positive threshold, as in %.*s:1", text, (int)len, text);
@@ -45,6 +47,7 @@ double clip_apply(const clip_spec *c, real *g, size_t n, double norm)
 {
     switch (c->kind) {
     case CLIP_NONE:
+    case CLIP_STEP:     /* done inside the backward pass */
         return norm;
     case CLIP_NORM:
         if (norm <= c->threshold)

@@ -37,7 +37,7 @@
     X(beta1,       REAL, "0.9",     train, "adam: first-moment decay")          \
     X(beta2,       REAL, "0.999",   train, "adam: second-moment decay")         \
     X(eps,         REAL, "1e-8",    train, "rmsprop, adam: epsilon")            \
-    X(clip,        STR,  "none",    train, "gradient clipping: none, norm:THRESHOLD, value:THRESHOLD") \
+    X(clip,        STR,  "none",    train, "gradient clipping: none, norm:THRESHOLD, value:THRESHOLD, step:THRESHOLD") \
     X(seed,        U64,  "1",       train, "seed of the run's random streams")  \
     X(log_every,   INT,  "25",      log,   "steps between records of ||dL/dh_t|| and the held-out loss (first and last steps always)") \
     X(eval_batch,  INT,  "0",       log,   "sequences in the fixed held-out set, rounded up to whole batches; 0: one batch")

@@ -178,6 +178,11 @@ void layer_backward(layer_ws *ws, const layer_params *p, layer_params *g,
         /* ws->dh[t] is complete here: the readout's term plus what step
          * t+1 passed back. Its norm is the suite's central measurement. */
         real *dh = ws->dh + t * BH;
+        if (ws->step_clip > 0) {
+            const real hi = (real)ws->step_clip, lo = -hi;
+            for (size_t k = 0; k < BH; k++)
+                dh[k] = dh[k] > hi ? hi : dh[k] < lo ? lo : dh[k];
+        }
         if (!ws->skip_dh_norm)
             ws->dh_norm[t] = sqrt(sum_squares(dh, BH));
         real *dh_prev = t > 0 ? ws->dh + (t - 1) * BH : ws->dh0;

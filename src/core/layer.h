@@ -46,6 +46,9 @@ typedef struct {
     double *dh_norm;        // (T) out: ||dL/dh_t||, t = 1..T
     double *dc_norm;        // (T) out: ||dL/dc_t||; cells with c only
     bool skip_dh_norm;      /* benchmarks only: measure what the norms cost */
+    double step_clip;       /* > 0: each component of dL/dh_t clamped to
+                             * [-step_clip, step_clip] before it passes back
+                             * (clip step:θ); dh_norm is then the clipped one */
     void *slab;
 } layer_ws;
 

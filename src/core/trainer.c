@@ -41,6 +41,7 @@ int trainer_create(trainer *tr, const run_spec *s, char *err)
         return rc;
     }
     model_init_readout(&tr->m, &init_rng);
+    tr->m.ws.step_clip = s->clip.kind == CLIP_STEP ? s->clip.threshold : 0;
     return RNB_OK;
 }
 

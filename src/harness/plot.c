@@ -100,7 +100,11 @@ static void widen(double v, double *lo, double *hi)
 
 static int clip_order(const plot_run *r)
 {
-    return strcmp(r->clip_mode, "none") == 0 ? 0 : strcmp(r->clip_mode, "norm") == 0 ? 1 : 2;
+    static const char *const order[] = {"none", "norm", "value", "step"};
+    for (int i = 0; i < 4; i++)
+        if (strcmp(r->clip_mode, order[i]) == 0)
+            return i;
+    return 4;
 }
 
 static const plot_run *with_clip(const facet *fc, const char *clip)

@@ -125,7 +125,7 @@ int results_read_params(h5file *f, const char *grp, config *c, char *err)
     return rc;
 }
 
-static const char *const clip_names[] = {"none", "norm", "value"};
+static const char *const clip_names[] = {"none", "norm", "value", "step"};
 
 static int write_run(h5file *f, const char *grp, const grid_run *g, const run_record *rec, char *err)
 {

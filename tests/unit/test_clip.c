@@ -3,10 +3,13 @@
  * and leaves those inside alone; none changes nothing; bad specs are
  * refused with a message. */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "../check.h"
 #include "clip.h"
+#include "config.h"
+#include "trainer.h"
 #include "rng.h"
 #include "status.h"
 
@@ -95,6 +98,55 @@ static void test_none_and_parse(rng_t *r)
     }
 }
 
+/* One training step of an exploding tanh RNN with the given clip mode. */
+static void one_step(trainer *tr, const char *clip)
+{
+    config c;
+    run_spec s;
+    char err[RNB_ERRLEN];
+    config_defaults(&c);
+    config_set(&c, "cell", "rnn_tanh", err), config_set(&c, "task", "adding", err);
+    config_set(&c, "seq_len", "30", err), config_set(&c, "hidden", "16", err);
+    config_set(&c, "batch", "8", err), config_set(&c, "init", "orthogonal:2", err);
+    config_set(&c, "clip", clip, err);
+    int rc = config_resolve(&s, &c, err) || trainer_create(tr, &s, err);
+    CHECK(&tally, rc == 0, "step: a run with clip %s: %s", clip, err);
+    step_record rec;
+    trainer_step(tr, &rec);
+}
+
+/* step:θ clamps every component of every dL/dh_t passed back, so every
+ * recorded ||dL/dh_t|| is at most θ sqrt(B H); a θ above every component
+ * changes nothing, bit for bit. */
+static void test_step(void)
+{
+    trainer ref, tight, loose;
+    one_step(&ref, "none");
+    const size_t n = (size_t)ref.m.L * ref.m.B * ref.m.H, np = ref.m.n_params;
+    double top = 0;
+    for (size_t k = 0; k < n; k++)
+        top = fmax(top, fabs(ref.m.ws.dh[k]));
+    char clip[64];
+    snprintf(clip, sizeof clip, "step:%.9g", top / 10);
+    one_step(&tight, clip);
+    const double theta = tight.spec.clip.threshold, bound = theta * sqrt((double)ref.m.B * ref.m.H);
+    double worst = 0, norm_worst = 0;
+    for (size_t k = 0; k < n; k++)
+        worst = fmax(worst, fabs(tight.m.ws.dh[k]));
+    for (int t = 0; t < tight.m.L; t++)
+        norm_worst = fmax(norm_worst, tight.m.ws.dh_norm[t] / bound);
+    CHECK(&tally, tight.spec.clip.kind == CLIP_STEP && worst <= (real)theta && worst == (real)theta,
+          "step: largest |dL/dh_t| component %g, theta %g", worst, theta);
+    CHECK(&tally, norm_worst <= 1 + 1e-6, "step: a ||dL/dh_t|| above theta sqrt(BH) (ratio %g)", norm_worst);
+    CHECK(&tally, memcmp(tight.m.grads, ref.m.grads, np * sizeof(real)) != 0, "step: a tight theta changed nothing");
+    snprintf(clip, sizeof clip, "step:%.9g", 2 * top);
+    one_step(&loose, clip);
+    CHECK(&tally, memcmp(loose.m.grads, ref.m.grads, np * sizeof(real)) == 0 &&
+                      memcmp(loose.m.ws.dh_norm, ref.m.ws.dh_norm, ref.m.L * sizeof(double)) == 0,
+          "step: a theta above every component changed the gradient");
+    trainer_free(&ref), trainer_free(&tight), trainer_free(&loose);
+}
+
 int main(void)
 {
     rng_t r;
@@ -102,5 +154,6 @@ int main(void)
     test_norm(&r);
     test_value(&r);
     test_none_and_parse(&r);
+    test_step();
     return check_done(&tally);
 }
