@@ -64,9 +64,9 @@ int plot_runs_read(plot_runs *p, const char *path, char *err)
         plot_runs_free(p);
         return rnb_error(err, RNB_EINVAL, "%s: not an rnnbench results file (no schema_version, experiment or /runs)", path);
     }
-    if (version != RESULTS_SCHEMA_VERSION) {
+    if (version < 1 || version > RESULTS_SCHEMA_VERSION) {
         plot_runs_free(p);
-        return rnb_error(err, RNB_EINVAL, "%s: results schema version %ld, this rnnbench reads version %d",
+        return rnb_error(err, RNB_EINVAL, "%s: results schema version %ld, this rnnbench reads 1 to %d",
                          path, version, RESULTS_SCHEMA_VERSION);
     }
     h5io_get_attr_str(p->f, "/", "description", p->description, sizeof p->description, sub);

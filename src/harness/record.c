@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "clock.h"
+#include "spectral.h"
 #include "status.h"
 
 static const char *const status_names[] = {"finished", "diverged", "interrupted"};
@@ -47,7 +48,7 @@ static sizes sizes_of(const run_spec *s)
     int L = s->task->length(s->T);
     sizes z = {
         .per_step = 4,
-        .per_log = 3 + (size_t)L * (s->cell->has_c ? 2 : 1),   /* + log_step */
+        .per_log = 3 + 2 * (size_t)s->cell->G + (size_t)L * (s->cell->has_c ? 2 : 1),   /* + log_step */
     };
     return z;
 }
@@ -65,11 +66,12 @@ int record_alloc(run_record *r, const run_spec *s)
     r->steps = s->steps;
     r->L = s->task->length(s->T);
     r->has_c = s->cell->has_c;
+    r->G = s->cell->G;
     r->n_log_cap = logged_count(s->steps, s->log_every);
-    size_t n = (size_t)s->steps, m = (size_t)r->n_log_cap, L = (size_t)r->L;
+    size_t n = (size_t)s->steps, m = (size_t)r->n_log_cap, L = (size_t)r->L, G = (size_t)r->G;
     r->loss = calloc(4 * n, sizeof(double));
     r->log_step = calloc(m, sizeof(long));
-    r->dh_norm = calloc(m * L * (r->has_c ? 2 : 1) + 2 * m, sizeof(double));
+    r->dh_norm = calloc(m * L * (r->has_c ? 2 : 1) + 2 * m + 2 * m * G, sizeof(double));
     if (!r->loss || !r->log_step || !r->dh_norm) {
         record_free(r);
         return RNB_ENOMEM;
@@ -80,6 +82,8 @@ int record_alloc(run_record *r, const run_spec *s)
     r->dc_norm = r->has_c ? r->dh_norm + m * L : NULL;
     r->eval_loss = r->dh_norm + m * L * (r->has_c ? 2 : 1);
     r->eval_metric = r->eval_loss + m;
+    r->w_hh_radius = r->eval_metric + m;
+    r->w_hh_sigma = r->w_hh_radius + m * G;
     r->solve_step = -1;
     return RNB_OK;
 }
@@ -115,9 +119,14 @@ int record_run(run_record *r, const run_spec *s, volatile sig_atomic_t *stop,
 {
     double t0 = clock_seconds();
     trainer tr;
+    spectral_ws sw;
     int rc = trainer_create(&tr, s, err);
     if (rc)
         return rc;
+    if (spectral_ws_alloc(&sw, s->H)) {
+        trainer_free(&tr);
+        return rnb_error(err, RNB_ENOMEM, "out of memory");
+    }
     r->status = RUN_FINISHED;
     step_record rec;
     for (long step = 1; step <= s->steps; step++) {
@@ -125,7 +134,17 @@ int record_run(run_record *r, const run_spec *s, volatile sig_atomic_t *stop,
             r->status = RUN_INTERRUPTED;
             break;
         }
+        /* The spectrum of the W_hh this step runs with: taken before the
+         * step where it will be logged, or after a step that diverged
+         * (which updates nothing). */
+        double *radius = r->w_hh_radius + (size_t)r->n_logged * r->G;
+        double *sigma = r->w_hh_sigma + (size_t)r->n_logged * r->G;
+        bool planned = record_is_logged(step, s->steps, s->log_every);
+        if (planned)
+            spectral_blocks(&sw, tr.m.p.w_hh, r->G, radius, sigma);
         trainer_step(&tr, &rec);
+        if (!planned && !rec.finite)
+            spectral_blocks(&sw, tr.m.p.w_hh, r->G, radius, sigma);
         long i = step - 1;
         r->loss[i] = rec.loss, r->metric[i] = rec.metric;
         r->grad_norm[i] = rec.grad_norm, r->grad_norm_clipped[i] = rec.grad_norm_clipped;
@@ -154,6 +173,7 @@ int record_run(run_record *r, const run_spec *s, volatile sig_atomic_t *stop,
         r->final_loss = r->final_metric = NAN;
     }
     r->wall_seconds = clock_seconds() - t0;
+    spectral_ws_free(&sw);
     trainer_free(&tr);
     return RNB_OK;
 }

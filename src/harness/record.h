@@ -31,6 +31,9 @@ typedef struct {
     double *dc_norm;        // (n_log_cap, L) ||dL/dc_t||, cells with c
     double *eval_loss;      // (n_log_cap) on the held-out set
     double *eval_metric;    // (n_log_cap)
+    int G;                  /* gate blocks of weight_hh */
+    double *w_hh_radius;    // (n_log_cap, G) spectral radius of each block
+    double *w_hh_sigma;     // (n_log_cap, G) its largest singular value
     /* outcome */
     run_status status;
     long diverged_step;     /* 0 unless diverged */

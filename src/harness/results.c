@@ -133,7 +133,7 @@ static int write_run(h5file *f, const char *grp, const grid_run *g, const run_re
     char path[EXP_NAME_LEN + 64];
 #define DS(name) (snprintf(path, sizeof path, "%s/%s", grp, name), path)
     const long n = rec->steps_done, m = rec->n_logged;
-    const long d_steps[] = {n}, d_log[] = {m}, d_norms[] = {m, rec->L};
+    const long d_steps[] = {n}, d_log[] = {m}, d_norms[] = {m, rec->L}, d_blocks[] = {m, rec->G};
     int rc;
     if ((rc = h5io_write_series_double(f, DS("loss"), 1, d_steps, rec->loss, err)) ||
         (rc = h5io_write_series_double(f, DS("metric"), 1, d_steps, rec->metric, err)) ||
@@ -143,7 +143,9 @@ static int write_run(h5file *f, const char *grp, const grid_run *g, const run_re
         (rc = h5io_write_series_double(f, DS("dh_norm"), 2, d_norms, rec->dh_norm, err)) ||
         (rec->has_c && (rc = h5io_write_series_double(f, DS("dc_norm"), 2, d_norms, rec->dc_norm, err))) ||
         (rc = h5io_write_series_double(f, DS("eval_loss"), 1, d_log, rec->eval_loss, err)) ||
-        (rc = h5io_write_series_double(f, DS("eval_metric"), 1, d_log, rec->eval_metric, err)))
+        (rc = h5io_write_series_double(f, DS("eval_metric"), 1, d_log, rec->eval_metric, err)) ||
+        (rc = h5io_write_series_double(f, DS("w_hh_radius"), 2, d_blocks, rec->w_hh_radius, err)) ||
+        (rc = h5io_write_series_double(f, DS("w_hh_sigma"), 2, d_blocks, rec->w_hh_sigma, err)))
         return rc;
 #undef DS
     if ((rc = write_params(f, grp, g, err)) ||

@@ -18,7 +18,8 @@
 #include "h5io.h"
 #include "record.h"
 
-enum { RESULTS_SCHEMA_VERSION = 1 };
+/* 2: w_hh_radius and w_hh_sigma added; readers take 1 and 2. */
+enum { RESULTS_SCHEMA_VERSION = 2 };
 
 typedef struct {
     const experiment *e;

@@ -29,7 +29,7 @@ def check(cond, what):
 f = h5py.File(sys.argv[1], "r")
 for a in ROOT:
     check(a in f.attrs, f"root attribute {a}")
-check(f.attrs.get("schema_version") == 1, "schema_version 1")
+check(f.attrs.get("schema_version") == 2, "schema_version 2")
 check(isinstance(f.attrs.get("experiment"), str), "strings read as str")
 runs = f["runs"]
 check(len(runs) > 0, "some runs")
@@ -47,6 +47,13 @@ for name, g in runs.items():
     for d in LOGGED:
         check(g[d].shape == (m,), f"{name}/{d} shape")
     check(g["dh_norm"].shape == (m, L), f"{name}/dh_norm shape {g['dh_norm'].shape}, want {(m, L)}")
+    G = {"rnn_tanh": 1, "rnn_relu": 1, "lstm": 4, "gru": 3}[g.attrs["cell"]]
+    for d in ("w_hh_radius", "w_hh_sigma"):
+        check(g[d].shape == (m, G), f"{name}/{d} shape {g[d].shape}, want {(m, G)}")
+    rad, sig = g["w_hh_radius"][()], g["w_hh_sigma"][()]
+    fin = np.isfinite(rad) & np.isfinite(sig)
+    check(np.all(rad[fin] > 0) and np.all(rad[fin] <= sig[fin] * (1 + 1e-9)),
+          f"{name}: 0 < spectral radius <= largest singular value")
     check(("dc_norm" in g) == (g.attrs["cell"] == "lstm"), f"{name}: dc_norm iff lstm")
     if "dc_norm" in g:
         check(g["dc_norm"].shape == (m, L), f"{name}/dc_norm shape")
