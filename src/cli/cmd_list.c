@@ -35,6 +35,8 @@ int cmd_list(int argc, char **argv)
            "  uniform            every weight and bias U(-1/sqrt(H), 1/sqrt(H)), PyTorch's default\n"
            "  orthogonal[:GAIN]  each gate block of weight_hh a random orthogonal matrix (Saxe et al. 2014)\n"
            "  identity[:SCALE]   each gate block of weight_hh SCALE*I, biases 0 (IRNN, Le et al. 2015)\n"
+           "  chrono[:TMAX]      forget bias log U[1, TMAX-1], input bias its negative; TMAX default the\n"
+           "                     sequence length (Tallec & Ollivier 2018); cells with input and forget gates\n"
            "\nclip modes (--clip):\n"
            "  none               the raw gradient\n"
            "  norm:THRESHOLD     rescale the whole gradient to THRESHOLD when its L2 norm is above it,\n"

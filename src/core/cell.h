@@ -61,6 +61,8 @@ typedef struct cell_type {
      * keeps it apart and the two gradients differ. */
     bool split_recurrent;
     int forget_block;       /* gate block of the forget gate, or -1 */
+    int input_block;        /* gate block of the input gate (cells with c), or -1 */
+    int out_block;          /* gate block of the output gate (cells with c), or -1 */
     void (*forward)(const cell_step *s);
     void (*backward)(const cell_step *s, cell_grad *g);
 } cell_type;

@@ -63,6 +63,6 @@ const cell_type cell_gru = {
     .summary = "gates r,z,n; n = tanh(W_in x + b_in + r*(W_hn h + b_hn)); h' = (1-z)*n + z*h",
     .source = "Cho et al. 2014, reset-after form of PyTorch nn.GRU and cuDNN",
     .G = 3, .A = 1, .has_c = false, .split_recurrent = true,
-    .forget_block = -1,
+    .forget_block = -1, .input_block = -1, .out_block = -1,
     .forward = gru_forward, .backward = gru_backward,
 };

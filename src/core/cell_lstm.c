@@ -76,6 +76,6 @@ const cell_type cell_lstm = {
     .summary = "gates i,f,g,o; c' = f*c + i*g; h' = o*tanh(c')",
     .source = "Hochreiter & Schmidhuber 1997, forget gate Gers et al. 2000; PyTorch nn.LSTM",
     .G = 4, .A = 1, .has_c = true, .split_recurrent = false,
-    .forget_block = 1,
+    .forget_block = 1, .input_block = 0, .out_block = 3,
     .forward = lstm_forward, .backward = lstm_backward,
 };

@@ -47,7 +47,7 @@ const cell_type cell_rnn_tanh = {
     .summary = "h' = tanh(W_ih x + b_ih + W_hh h + b_hh)",
     .source = "Elman 1990; PyTorch nn.RNN(nonlinearity='tanh')",
     .G = 1, .A = 0, .has_c = false, .split_recurrent = false,
-    .forget_block = -1,
+    .forget_block = -1, .input_block = -1, .out_block = -1,
     .forward = rnn_tanh_forward, .backward = rnn_tanh_backward,
 };
 
@@ -56,6 +56,6 @@ const cell_type cell_rnn_relu = {
     .summary = "h' = relu(W_ih x + b_ih + W_hh h + b_hh)",
     .source = "Le et al. 2015 (IRNN with identity init); PyTorch nn.RNN(nonlinearity='relu')",
     .G = 1, .A = 0, .has_c = false, .split_recurrent = false,
-    .forget_block = -1,
+    .forget_block = -1, .input_block = -1, .out_block = -1,
     .forward = rnn_relu_forward, .backward = rnn_relu_backward,
 };

@@ -4,13 +4,16 @@
 
 #include "cell.h"
 
-extern const cell_type cell_rnn_tanh, cell_rnn_relu, cell_lstm, cell_gru;
+extern const cell_type cell_rnn_tanh, cell_rnn_relu, cell_lstm, cell_gru, cell_lstm_cifg,
+    cell_lstm_nfg;
 
 static const cell_type *const cells[] = {
     &cell_rnn_tanh,
     &cell_rnn_relu,
     &cell_lstm,
     &cell_gru,
+    &cell_lstm_cifg,
+    &cell_lstm_nfg,
 };
 
 int cell_count(void) { return (int)(sizeof cells / sizeof cells[0]); }

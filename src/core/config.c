@@ -217,6 +217,14 @@ int config_resolve(run_spec *r, const config *c, char *err)
         return rnb_error(err, RNB_EINVAL, "init: %s", sub);
     r->init.set_forget_bias = !isnan(c->forget_bias);
     r->init.forget_bias = c->forget_bias;
+    if (r->init.kind == INIT_CHRONO && r->init.gain == 0)
+        r->init.gain = r->task->length(r->T);     /* chrono's tmax: the sequence */
+    if (r->init.kind == INIT_CHRONO && (r->cell->forget_block < 0 || r->cell->input_block < 0))
+        return rnb_error(err, RNB_EINVAL, "init: chrono needs a cell with input and forget gates, not '%s'", r->cell->name);
+    if (r->init.kind == INIT_CHRONO && !(r->init.gain > 2))
+        return rnb_error(err, RNB_EINVAL, "init: chrono's tmax %g is not above 2", r->init.gain);
+    if (r->init.kind == INIT_CHRONO && r->init.set_forget_bias)
+        return rnb_error(err, RNB_EINVAL, "init: chrono sets the forget bias; give no forget_bias");
     if (r->init.set_forget_bias && r->cell->forget_block < 0)
         return rnb_error(err, RNB_EINVAL, "forget_bias: cell '%s' has no forget gate", r->cell->name);
     r->seed = c->seed;

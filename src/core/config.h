@@ -25,7 +25,7 @@
     X(seq_len,     INT,  "100",     task,  "time lag T of the task (copy's sequences are T+20 long)") \
     X(cell,        STR,  "lstm",    model, "cell type: rnn_tanh, rnn_relu, lstm, gru (rnnbench list)") \
     X(hidden,      INT,  "128",     model, "hidden units H")                    \
-    X(init,        STR,  "uniform", model, "initial weights: uniform, orthogonal[:GAIN], identity[:SCALE]") \
+    X(init,        STR,  "uniform", model, "initial weights: uniform, orthogonal[:GAIN], identity[:SCALE], chrono[:TMAX]") \
     X(forget_bias, OPTREAL, "none", model, "forget-gate bias (lstm); none keeps the init's") \
     X(batch,       INT,  "20",      train, "sequences per training step")       \
     X(steps,       INT,  "1000",    train, "training steps")                    \

@@ -19,6 +19,7 @@ int init_parse(init_spec *s, const char *text, char *err)
         {"uniform", INIT_UNIFORM},
         {"orthogonal", INIT_ORTHOGONAL},
         {"identity", INIT_IDENTITY},
+        {"chrono", INIT_CHRONO},
     };
     memset(s, 0, sizeof *s);    /* no forget bias unless set apart */
     const char *colon = strchr(text, ':');
@@ -27,17 +28,19 @@ int init_parse(init_spec *s, const char *text, char *err)
         if (strlen(kinds[i].name) != len || strncmp(text, kinds[i].name, len))
             continue;
         s->kind = kinds[i].kind;
-        s->gain = 1;
+        s->gain = s->kind == INIT_CHRONO ? 0 : 1;
         if (!colon)
             return RNB_OK;
         char *end;
         s->gain = strtod(colon + 1, &end);
-        if (s->kind == INIT_UNIFORM || end == colon + 1 || *end || !isfinite(s->gain))
-            return rnb_error(err, RNB_EINVAL, "bad init '%s' (uniform, orthogonal[:GAIN], identity[:SCALE])", text);
+        if (s->kind == INIT_UNIFORM || end == colon + 1 || *end || !isfinite(s->gain) ||
+            (s->kind == INIT_CHRONO && !(s->gain > 2)))
+            return rnb_error(err, RNB_EINVAL, "bad init '%s' (uniform, orthogonal[:GAIN], identity[:SCALE], "
+                             "chrono[:TMAX], TMAX > 2)", text);
         return RNB_OK;
     }
     return rnb_error(err, RNB_EINVAL,
-                     "unknown init '%s' (uniform, orthogonal[:GAIN], identity[:SCALE])", text);
+                     "unknown init '%s' (uniform, orthogonal[:GAIN], identity[:SCALE], chrono[:TMAX])", text);
 }
 
 void init_uniform(real *v, size_t n, double bound, rng_t *r)
@@ -86,6 +89,12 @@ int init_layer(layer_params *p, const cell_type *cell, int I, int H,
     const size_t GH = (size_t)G * H, HH = (size_t)H * H;
     if (s->set_forget_bias && cell->forget_block < 0)
         return rnb_error(err, RNB_EINVAL, "forget_bias: cell '%s' has no forget gate", cell->name);
+    if (s->kind == INIT_CHRONO && (cell->forget_block < 0 || cell->input_block < 0))
+        return rnb_error(err, RNB_EINVAL, "init chrono: cell '%s' has no input and forget gates", cell->name);
+    if (s->kind == INIT_CHRONO && !(s->gain > 2))
+        return rnb_error(err, RNB_EINVAL, "init chrono: tmax %g is not above 2", s->gain);
+    if (s->kind == INIT_CHRONO && s->set_forget_bias)
+        return rnb_error(err, RNB_EINVAL, "init chrono sets the forget bias: give no forget_bias");
 
     const double bound = 1 / sqrt((double)H);
     init_uniform(p->w_ih, GH * I, bound, r);
@@ -108,6 +117,15 @@ int init_layer(layer_params *p, const cell_type *cell, int I, int H,
     if (s->kind == INIT_IDENTITY) {
         memset(p->b_ih, 0, GH * sizeof(real));
         memset(p->b_hh, 0, GH * sizeof(real));
+    }
+    if (s->kind == INIT_CHRONO) {   /* Tallec & Ollivier 2018, section 3 */
+        real *bf = p->b_ih + (size_t)cell->forget_block * H, *bi = p->b_ih + (size_t)cell->input_block * H;
+        real *hf = p->b_hh + (size_t)cell->forget_block * H, *hi = p->b_hh + (size_t)cell->input_block * H;
+        for (int j = 0; j < H; j++) {
+            bf[j] = (real)log(rng_uniform_range(r, 1, s->gain - 1));
+            bi[j] = -bf[j];
+            hf[j] = hi[j] = 0;
+        }
     }
     if (s->set_forget_bias) {
         real *bi = p->b_ih + (size_t)cell->forget_block * H;

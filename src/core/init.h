@@ -7,6 +7,12 @@
  *   identity[:scale]   as uniform, then each gate block of weight_hh is
  *                      scale * I and every bias 0: the IRNN of Le, Jaitly
  *                      & Hinton 2015 (with rnn_relu)
+ *   chrono[:tmax]      as uniform, then the chrono init of Tallec &
+ *                      Ollivier 2018 for cells with input and forget gates:
+ *                      forget bias b_f ~ log U[1, tmax - 1], input bias
+ *                      b_i = -b_f (in bias_ih; bias_hh of both 0); tmax the
+ *                      longest dependency expected, by default the
+ *                      sequence length L
  * and, apart, a forget-gate bias for cells with a forget gate: bias_ih of
  * the f block set to b, bias_hh of it to 0, so that the total is b (Gers et
  * al. 2000; Jozefowicz et al. 2015 recommend 1). */
@@ -18,16 +24,17 @@
 #include "layer.h"
 #include "rng.h"
 
-typedef enum { INIT_UNIFORM, INIT_ORTHOGONAL, INIT_IDENTITY } init_kind;
+typedef enum { INIT_UNIFORM, INIT_ORTHOGONAL, INIT_IDENTITY, INIT_CHRONO } init_kind;
 
 typedef struct {
     init_kind kind;
-    double gain;            /* orthogonal gain, identity scale */
+    double gain;            /* orthogonal gain, identity scale, chrono tmax (0: unset) */
     bool set_forget_bias;
     double forget_bias;
 } init_spec;
 
-/* "uniform", "orthogonal", "orthogonal:1.5", "identity", "identity:0.9". */
+/* "uniform", "orthogonal", "orthogonal:1.5", "identity", "identity:0.9",
+ * "chrono", "chrono:500". */
 int init_parse(init_spec *s, const char *text, char *err);
 
 /* Fills p. RNB_EINVAL when the spec does not fit the cell (a forget bias

@@ -170,17 +170,18 @@ static void check_layer(const cell_type *cell, rng_t *r)
         CHECK(&tally, fabs(ws.dh_norm[s] - sqrt(sq)) <= ATOL + RTOL * sqrt(sq),
               "%s: %.12g, numeric %.12g", what, ws.dh_norm[s], sqrt(sq));
         if (cell->has_c) {
-            CHECK(&tally, strcmp(cell->name, "lstm") == 0,
-                  "%s: the dL/dc_t route below is lstm's; give this cell its own", cell->name);
+            CHECK(&tally, cell->out_block >= 0 && !strstr(cell->name, "peephole"),
+                  "%s: the dL/dc_t route below is for h = o tanh(c), o not a function of c; "
+                  "give this cell its own", cell->name);
             /* c_t reaches L through c_{t+1} (the suffix, numerically) and
              * through h_t = o_t tanh(c_t) (the chain rule on the numeric
-             * total dL/dh_t; o_t is gate block 3 of the lstm cache). */
+             * total dL/dh_t; o_t is the cell's out_block of its cache). */
             memcpy(want, num, BH * sizeof(real));
             numeric(num, c, BH, &pb, s + 1, h, c);
             double sqc = 0;
             for (size_t k = 0; k < BH; k++) {
                 size_t b = k / H, j = k % H;
-                real o = ws.gates[((size_t)s * B + b) * 4 * H + 3 * H + j];
+                real o = ws.gates[((size_t)s * B + b) * cell->G * H + (size_t)cell->out_block * H + j];
                 real tc = tanh(c[k]);
                 num[k] += want[k] * o * (1 - tc * tc);
                 sqc += num[k] * num[k];

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "../check.h"
+#include "config.h"
 #include "init.h"
 #include "status.h"
 
@@ -116,9 +117,51 @@ static void test_identity_and_forget(void)
         CHECK(&tally, init_parse(&s, bad[i], err) == RNB_EINVAL, "init '%s' accepted", bad[i]);
 }
 
+/* chrono: b_f = log u, u ~ U[1, tmax - 1], b_i = -b_f, their bias_hh 0;
+ * the other gates as uniform; tmax defaults to the sequence length; cells
+ * without input and forget gates refused. */
+static void test_chrono(void)
+{
+    const cell_type *cell = cell_find("lstm");
+    layer_params p;
+    real *slab = make(cell, &p);
+    init_spec s;
+    char err[RNB_ERRLEN];
+    CHECK(&tally, init_parse(&s, "chrono:100", err) == RNB_OK && s.kind == INIT_CHRONO && s.gain == 100,
+          "chrono:100 parses: %s", err);
+    rng_t r;
+    rng_seed(&r, 2, RNG_STREAM_INIT);
+    CHECK(&tally, init_layer(&p, cell, I, H, &s, &r, err) == RNB_OK, "chrono: %s", err);
+    const real *bi = p.b_ih, *bf = p.b_ih + H, *hi = p.b_hh, *hf = p.b_hh + H;
+    int bad = 0;
+    double mean_u = 0, bound = 1 / sqrt((double)H);
+    for (int j = 0; j < H; j++) {
+        bad += !(bf[j] >= 0 && bf[j] <= (real)log(99.0)) || bi[j] != -bf[j] || hi[j] != 0 || hf[j] != 0;
+        bad += fabs(p.b_ih[2 * H + j]) > bound || fabs(p.b_hh[3 * H + j]) > bound;   /* g, o: uniform */
+        mean_u += exp(bf[j]) / H;
+    }
+    CHECK(&tally, bad == 0, "chrono: %d biases out of place", bad);
+    CHECK(&tally, mean_u > 35 && mean_u < 65, "chrono: exp(b_f) averages %g, want about 50 (U[1, 99])", mean_u);
+    /* tmax from the task: copy at T = 30 is 50 steps long */
+    config c;
+    run_spec rs;
+    config_defaults(&c);
+    config_set(&c, "task", "copy", err), config_set(&c, "seq_len", "30", err), config_set(&c, "init", "chrono", err);
+    CHECK(&tally, config_resolve(&rs, &c, err) == RNB_OK && rs.init.gain == 50, "chrono: tmax %g, want L = 50", rs.init.gain);
+    config_set(&c, "cell", "gru", err);
+    CHECK(&tally, config_resolve(&rs, &c, err) != RNB_OK && strstr(err, "input and forget gates"),
+          "chrono on gru refused: '%s'", err);
+    config_set(&c, "cell", "lstm", err), config_set(&c, "forget_bias", "1", err);
+    CHECK(&tally, config_resolve(&rs, &c, err) != RNB_OK, "chrono with a forget_bias refused");
+    CHECK(&tally, init_parse(&s, "chrono:2", err) != RNB_OK && init_parse(&s, "chrono:x", err) != RNB_OK,
+          "chrono:2 and chrono:x refused");
+    free(slab);
+}
+
 int main(void)
 {
     test_uniform();
+    test_chrono();
     test_orthogonal();
     test_identity_and_forget();
     return check_done(&tally);
