@@ -19,12 +19,13 @@ static void help(void)
            "One forward and backward pass of one recurrent layer, L = sum(y * dy).\n"
            "IN:  root attribute cell (rnn_tanh, rnn_relu, lstm, gru); datasets\n"
            "     weight_ih_l0 [G*H,I], weight_hh_l0 [G*H,H], bias_ih_l0 [G*H],\n"
-           "     bias_hh_l0 [G*H] (PyTorch's names, shapes and gate order), x [T,B,I],\n"
+           "     bias_hh_l0 [G*H] (PyTorch's names, shapes and gate order), peephole_l0\n"
+           "     [3*H] (lstm_peephole: p_i, p_f, p_o), x [T,B,I],\n"
            "     dy [T,B,H], and optionally h0 [B,H], c0 [B,H] (lstm; zeros if absent).\n"
            "     float32 or float64; anything else in the file is ignored.\n"
            "OUT: y, dh [T,B,H] (the total dL/dh_t), dh_norm [T] (float64), dx [T,B,I],\n"
            "     dh0 [B,H], dc0 [B,H] (lstm), grad/weight_ih_l0, grad/weight_hh_l0,\n"
-           "     grad/bias_ih_l0, grad/bias_hh_l0; root attributes cell, precision,\n"
+           "     grad/bias_ih_l0, grad/bias_hh_l0, grad/peephole_l0; root attributes cell, precision,\n"
            "     rnnbench_version.\n"
            "Exit status 2 for bad input (nothing written), 1 if OUT cannot be written.\n");
 }
@@ -105,8 +106,10 @@ static int read_input(grad_input *in, h5file *f, const char *path, char *err)
     if ((double)T * B * (GH > I ? GH : I) > 2147483647.0)
         return rnb_error(err, RNB_EINVAL, "%s: T=%ld B=%ld I=%ld H=%ld is too large", path, T, B, I, H);
     const long s_wih[] = {GH, I}, s_whh[] = {GH, H}, s_b[] = {GH},
-               s_seq[] = {T, B, H}, s_state[] = {B, H};
-    if ((rc = expect_shape(f, path, "weight_ih_l0", 2, s_wih, err)) ||
+               s_seq[] = {T, B, H}, s_state[] = {B, H}, s_e[] = {(long)in->cell->E * H};
+    const bool has_extra = in->cell->E > 0;     /* lstm_peephole: p_i, p_f, p_o */
+    if ((has_extra && (rc = expect_shape(f, path, "peephole_l0", 1, s_e, err))) ||
+        (rc = expect_shape(f, path, "weight_ih_l0", 2, s_wih, err)) ||
         (rc = expect_shape(f, path, "weight_hh_l0", 2, s_whh, err)) ||
         (rc = expect_shape(f, path, "bias_ih_l0", 1, s_b, err)) ||
         (rc = expect_shape(f, path, "bias_hh_l0", 1, s_b, err)) ||
@@ -131,6 +134,7 @@ static int read_input(grad_input *in, h5file *f, const char *path, char *err)
         (rc = h5io_read_real(f, "weight_hh_l0", in->p.w_hh, err)) ||
         (rc = h5io_read_real(f, "bias_ih_l0", in->p.b_ih, err)) ||
         (rc = h5io_read_real(f, "bias_hh_l0", in->p.b_hh, err)) ||
+        (has_extra && (rc = h5io_read_real(f, "peephole_l0", in->p.extra, err))) ||
         (rc = h5io_read_real(f, "x", in->x, err)) ||
         (rc = h5io_read_real(f, "dy", in->dy, err)) ||
         (has_h0 && (rc = h5io_read_real(f, "h0", in->h0, err))) ||
@@ -145,7 +149,7 @@ static int write_output(const char *path, const grad_input *in, const layer_ws *
     const layer_dims *d = &in->d;
     const long T = d->T, B = d->B, I = d->I, H = d->H, GH = (long)in->cell->G * d->H;
     const long s_seq[] = {T, B, H}, s_x[] = {T, B, I}, s_state[] = {B, H}, s_t[] = {T},
-               s_wih[] = {GH, I}, s_whh[] = {GH, H}, s_b[] = {GH};
+               s_wih[] = {GH, I}, s_whh[] = {GH, H}, s_b[] = {GH}, s_e[] = {(long)in->cell->E * H};
     h5file *f;
     int rc = h5io_create(&f, path, err);
     if (rc)
@@ -162,7 +166,8 @@ static int write_output(const char *path, const grad_input *in, const layer_ws *
         (rc = h5io_write_real(f, "grad/weight_ih_l0", 2, s_wih, g->w_ih, err)) ||
         (rc = h5io_write_real(f, "grad/weight_hh_l0", 2, s_whh, g->w_hh, err)) ||
         (rc = h5io_write_real(f, "grad/bias_ih_l0", 1, s_b, g->b_ih, err)) ||
-        (rc = h5io_write_real(f, "grad/bias_hh_l0", 1, s_b, g->b_hh, err))) {
+        (rc = h5io_write_real(f, "grad/bias_hh_l0", 1, s_b, g->b_hh, err)) ||
+        (in->cell->E && (rc = h5io_write_real(f, "grad/peephole_l0", 1, s_e, g->extra, err)))) {
         h5io_close(f, NULL);
         return rc;
     }

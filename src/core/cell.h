@@ -10,7 +10,8 @@
  * for the recurrence, the weight gradients in one GEMM after it); the cell
  * does the elementwise gate math. Parameters are laid out as PyTorch lays
  * them: weight_ih [G*H, I], weight_hh [G*H, H], bias_ih [G*H], bias_hh
- * [G*H], gate blocks stacked in the order the cell's summary gives. */
+ * [G*H], gate blocks stacked in the order the cell's summary gives; a
+ * cell's own extra parameters (peepholes) after them, [E*H]. */
 #ifndef RNB_CELL_H
 #define RNB_CELL_H
 
@@ -34,6 +35,7 @@ typedef struct {
     const real *c_prev;     // (B, H) c_{t-1}; cells with a cell state only
     real *h;                // (B, H) out: h_t
     real *c;                // (B, H) out: c_t; cells with a cell state only
+    const real *extra;      // (E*H) the cell's extra parameters; E > 0 only
 } cell_step;
 
 /* One timestep of the backward pass. */
@@ -47,6 +49,7 @@ typedef struct {
     real *dh_prev;          // (B, H) accumulate: the part of dL/dh_{t-1}
                             //        that does not pass through W_hh
     double dc_sumsq;        // out: ||dL/dc_t||^2, the total, in double
+    real *dextra;           // (E*H) accumulate: gradient of the extra parameters
 } cell_grad;
 
 typedef struct cell_type {
@@ -55,6 +58,7 @@ typedef struct cell_type {
     const char *source;     /* where they come from */
     int G;                  /* gate blocks */
     int A;                  /* aux blocks cached per step */
+    int E;                  /* extra parameter blocks of H after bias_hh */
     bool has_c;             /* carries a cell state c */
     /* The recurrent pre-activation enters other than by a plain sum with
      * the input one (GRU reset-after: r * (W_hn h + b_hn)), so the model

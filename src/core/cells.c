@@ -4,14 +4,15 @@
 
 #include "cell.h"
 
-extern const cell_type cell_rnn_tanh, cell_rnn_relu, cell_lstm, cell_gru, cell_lstm_cifg,
-    cell_lstm_nfg;
+extern const cell_type cell_rnn_tanh, cell_rnn_relu, cell_lstm, cell_gru, cell_lstm_peephole,
+    cell_lstm_cifg, cell_lstm_nfg;
 
 static const cell_type *const cells[] = {
     &cell_rnn_tanh,
     &cell_rnn_relu,
     &cell_lstm,
     &cell_gru,
+    &cell_lstm_peephole,
     &cell_lstm_cifg,
     &cell_lstm_nfg,
 };

@@ -101,6 +101,8 @@ int init_layer(layer_params *p, const cell_type *cell, int I, int H,
     init_uniform(p->w_hh, GH * H, bound, r);
     init_uniform(p->b_ih, GH, bound, r);
     init_uniform(p->b_hh, GH, bound, r);
+    if (cell->E)    /* peepholes: as the other weights */
+        init_uniform(p->extra, (size_t)cell->E * H, bound, r);
 
     for (int blk = 0; blk < G; blk++) {
         real *w = p->w_hh + blk * HH;

@@ -10,7 +10,7 @@
 size_t layer_param_count(const cell_type *cell, int I, int H)
 {
     size_t GH = (size_t)cell->G * H;
-    return GH * I + GH * H + 2 * GH;
+    return GH * I + GH * H + 2 * GH + (size_t)cell->E * H;
 }
 
 void layer_params_view(layer_params *p, real *slab, const cell_type *cell,
@@ -21,6 +21,7 @@ void layer_params_view(layer_params *p, real *slab, const cell_type *cell,
     p->w_hh = p->w_ih + GH * I;
     p->b_ih = p->w_hh + GH * H;
     p->b_hh = p->b_ih + GH;
+    p->extra = cell->E ? p->b_hh + GH : NULL;
 }
 
 /* The workspace is carved from one slab; this table of sizes is the single
@@ -159,6 +160,7 @@ void layer_forward(layer_ws *ws, const layer_params *p, const real *x)
             .c_prev = ws->cs ? ws->cs + t * BH : NULL,
             .h = ws->hs + (t + 1) * BH,
             .c = ws->cs ? ws->cs + (t + 1) * BH : NULL,
+            .extra = p->extra,
         };
         cell->forward(&s);
     }
@@ -194,6 +196,7 @@ void layer_backward(layer_ws *ws, const layer_params *p, layer_params *g,
             .c_prev = ws->cs ? ws->cs + t * BH : NULL,
             .h = ws->hs + (t + 1) * BH,
             .c = ws->cs ? ws->cs + (t + 1) * BH : NULL,
+            .extra = p->extra,
         };
         cell_grad gr = {
             .dh = dh,
@@ -201,6 +204,7 @@ void layer_backward(layer_ws *ws, const layer_params *p, layer_params *g,
             .dxp = ws->dxp + t * BGH,
             .dhp = ws->dhp + t * BGH,
             .dh_prev = dh_prev,
+            .dextra = g->extra,
         };
         cell->backward(&s, &gr);
         if (cell->has_c)

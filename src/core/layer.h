@@ -20,6 +20,7 @@ typedef struct {
     real *w_hh;             // (G*H, H)
     real *b_ih;             // (G*H)
     real *b_hh;             // (G*H)
+    real *extra;            // (E*H) the cell's own (peepholes); NULL when E = 0
 } layer_params;
 
 size_t layer_param_count(const cell_type *cell, int I, int H);

@@ -138,6 +138,7 @@ static void check_layer(const cell_type *cell, rng_t *r)
         {"weight_hh", pb.p.w_hh, g.w_hh, GH * H},
         {"bias_ih", pb.p.b_ih, g.b_ih, GH},
         {"bias_hh", pb.p.b_hh, g.b_hh, GH},
+        {"extra (peepholes)", pb.p.extra, g.extra, (size_t)cell->E * H},
         {"x", pb.x, dx, (size_t)T * B * I},
         {"h0", pb.h0, ws.dh0, BH},
         {"c0", pb.c0, ws.dc, cell->has_c ? BH : 0},
@@ -170,12 +171,14 @@ static void check_layer(const cell_type *cell, rng_t *r)
         CHECK(&tally, fabs(ws.dh_norm[s] - sqrt(sq)) <= ATOL + RTOL * sqrt(sq),
               "%s: %.12g, numeric %.12g", what, ws.dh_norm[s], sqrt(sq));
         if (cell->has_c) {
-            CHECK(&tally, cell->out_block >= 0 && !strstr(cell->name, "peephole"),
-                  "%s: the dL/dc_t route below is for h = o tanh(c), o not a function of c; "
-                  "give this cell its own", cell->name);
+            const bool peep = strcmp(cell->name, "lstm_peephole") == 0;
+            CHECK(&tally, cell->out_block >= 0 && (peep || cell->E == 0),
+                  "%s: the dL/dc_t route below is for h = o tanh(c); give this cell its own", cell->name);
             /* c_t reaches L through c_{t+1} (the suffix, numerically) and
              * through h_t = o_t tanh(c_t) (the chain rule on the numeric
-             * total dL/dh_t; o_t is the cell's out_block of its cache). */
+             * total dL/dh_t; o_t is the cell's out_block of its cache),
+             * where for lstm_peephole o_t = s(... + p_o c_t) depends on c_t
+             * too: dh/dc = o (1 - tanh^2 c) + tanh c o (1 - o) p_o. */
             memcpy(want, num, BH * sizeof(real));
             numeric(num, c, BH, &pb, s + 1, h, c);
             double sqc = 0;
@@ -183,7 +186,8 @@ static void check_layer(const cell_type *cell, rng_t *r)
                 size_t b = k / H, j = k % H;
                 real o = ws.gates[((size_t)s * B + b) * cell->G * H + (size_t)cell->out_block * H + j];
                 real tc = tanh(c[k]);
-                num[k] += want[k] * o * (1 - tc * tc);
+                real dh_dc = o * (1 - tc * tc) + (peep ? tc * o * (1 - o) * pb.p.extra[2 * H + j] : 0);
+                num[k] += want[k] * dh_dc;
                 sqc += num[k] * num[k];
             }
             snprintf(what, sizeof what, "%s ||dL/dc_%d||", cell->name, s + 1);
