@@ -64,6 +64,18 @@ typedef struct cell_type {
      * the input one (GRU reset-after: r * (W_hn h + b_hn)), so the model
      * keeps it apart and the two gradients differ. */
     bool split_recurrent;
+    /* The last G_mod gate blocks see a gated state m * h_{t-1} instead of
+     * h_{t-1} (GRU reset-before: U (r * h); MGU: U (f * h)), m a gate of
+     * the first blocks. Then the model runs the recurrent GEMM in two
+     * stages: the first blocks against h_{t-1}, modulate() (the first
+     * blocks' gates, and m * h_{t-1} into aux, A = 1), the last blocks
+     * against aux, forward(). Backward likewise: backward() with every
+     * term but those through m * h_{t-1}; the model forms
+     * dL/d(m * h_{t-1}) (dhm) from the last blocks; backward_mod() adds
+     * its terms to m's pre-activation and to dL/dh_{t-1}. 0: one stage. */
+    int G_mod;
+    void (*modulate)(const cell_step *s);
+    void (*backward_mod)(const cell_step *s, cell_grad *g, const real *dhm);
     int forget_block;       /* gate block of the forget gate, or -1 */
     int input_block;        /* gate block of the input gate (cells with c), or -1 */
     int out_block;          /* gate block of the output gate (cells with c), or -1 */

@@ -27,7 +27,7 @@ void layer_params_view(layer_params *p, real *slab, const cell_type *cell,
 /* The workspace is carved from one slab; this table of sizes is the single
  * place that says what it holds, used both to allocate and to report. */
 typedef struct {
-    size_t hs, cs, gates, aux, hp, w_hh_t, dh, dxp, dhp, dh0, dc, ones;  /* reals */
+    size_t hs, cs, gates, aux, hp, w_hh_t, dh, dxp, dhp, dh0, dc, dhm, ones;  /* reals */
     size_t norms;                                                /* doubles */
 } ws_sizes;
 
@@ -47,6 +47,7 @@ static ws_sizes sizes_of(const layer_dims *d)
         .dhp = c->split_recurrent ? T * B * GH : 0,
         .dh0 = B * H,
         .dc = B * H,
+        .dhm = c->G_mod ? B * H : 0,
         .ones = T * B,
         .norms = 2 * T,
     };
@@ -60,7 +61,7 @@ size_t layer_ws_bytes(const layer_dims *d)
 {
     ws_sizes s = sizes_of(d);
     size_t reals[] = {s.hs, s.cs, s.gates, s.aux, s.hp, s.w_hh_t, s.dh, s.dxp, s.dhp,
-                      s.dh0, s.dc, s.ones};
+                      s.dh0, s.dc, s.dhm, s.ones};
     size_t total = round64(s.norms * sizeof(double));
     for (size_t i = 0; i < sizeof reals / sizeof reals[0]; i++)
         total += round64(reals[i] * sizeof(real));
@@ -94,6 +95,7 @@ int layer_ws_alloc(layer_ws *ws, const layer_dims *d)
     TAKE(dhp, s.dhp, real);
     TAKE(dh0, s.dh0, real);
     TAKE(dc, s.dc, real);
+    TAKE(dhm, s.dhm, real);
     TAKE(ones, s.ones, real);
     TAKE(dh_norm, s.norms, double);
 #undef TAKE
@@ -142,6 +144,7 @@ void layer_forward(layer_ws *ws, const layer_params *p, const real *x)
         for (int c = 0; c < H; c++)
             ws->w_hh_t[(size_t)c * GH + r] = p->w_hh[(size_t)r * H + c];
 
+    const int G1H = (cell->G - cell->G_mod) * H, GmH = cell->G_mod * H;
     for (int t = 0; t < T; t++) {
         real *gates = ws->gates + t * BGH;
         const real *h_prev = ws->hs + t * BH;
@@ -150,7 +153,8 @@ void layer_forward(layer_ws *ws, const layer_params *p, const real *x)
             hp = ws->hp;
             broadcast_rows(hp, p->b_hh, B, GH);
         }
-        gemm(false, false, B, GH, H, 1, h_prev, H, ws->w_hh_t, GH, 1, hp, GH);
+        /* h_{t-1} into every block, or the first blocks of a G_mod cell */
+        gemm(false, false, B, G1H, H, 1, h_prev, H, ws->w_hh_t, GH, 1, hp, GH);
         cell_step s = {
             .B = B, .H = H,
             .gates = gates,
@@ -162,6 +166,10 @@ void layer_forward(layer_ws *ws, const layer_params *p, const real *x)
             .c = ws->cs ? ws->cs + (t + 1) * BH : NULL,
             .extra = p->extra,
         };
+        if (cell->G_mod) {      /* m * h_{t-1} (in aux) into the last blocks */
+            cell->modulate(&s);
+            gemm(false, false, B, GmH, H, 1, s.aux, H, ws->w_hh_t + G1H, GH, 1, hp + G1H, GH);
+        }
         cell->forward(&s);
     }
 }
@@ -172,6 +180,7 @@ void layer_backward(layer_ws *ws, const layer_params *p, layer_params *g,
     const layer_dims *d = &ws->d;
     const cell_type *cell = d->cell;
     const int T = d->T, B = d->B, I = d->I, H = d->H, GH = cell->G * H;
+    const int G1H = (cell->G - cell->G_mod) * H, GmH = cell->G_mod * H;
     const size_t BH = (size_t)B * H, BGH = (size_t)B * GH;
 
     memset(ws->dh0, 0, BH * sizeof(real));
@@ -209,14 +218,20 @@ void layer_backward(layer_ws *ws, const layer_params *p, layer_params *g,
         cell->backward(&s, &gr);
         if (cell->has_c)
             ws->dc_norm[t] = sqrt(gr.dc_sumsq);
-        /* dL/dh_{t-1} += dL/d(W_hh h_{t-1}) W_hh */
-        gemm(false, false, B, H, GH, 1, gr.dhp, GH, p->w_hh, H, 1, dh_prev, H);
+        if (cell->G_mod) {      /* dL/d(m h_{t-1}) = dL/d(last blocks) W_hh[last] */
+            gemm(false, false, B, H, GmH, 1, gr.dhp + G1H, GH, p->w_hh + (size_t)G1H * H, H, 0, ws->dhm, H);
+            cell->backward_mod(&s, &gr, ws->dhm);
+        }
+        /* dL/dh_{t-1} += dL/d(W_hh h_{t-1}) W_hh, over the blocks that see h_{t-1} */
+        gemm(false, false, B, H, G1H, 1, gr.dhp, GH, p->w_hh, H, 1, dh_prev, H);
     }
 
     /* Weight gradients of all steps at once: dW = sum_t dpre_t^T in_t. */
     const int TB = T * B;
     gemm(true, false, GH, I, TB, 1, ws->dxp, GH, x, I, 1, g->w_ih, I);
-    gemm(true, false, GH, H, TB, 1, ws->dhp, GH, ws->hs, H, 1, g->w_hh, H);
+    gemm(true, false, G1H, H, TB, 1, ws->dhp, GH, ws->hs, H, 1, g->w_hh, H);
+    if (cell->G_mod)    /* the last blocks saw m * h_{t-1}, kept in aux */
+        gemm(true, false, GmH, H, TB, 1, ws->dhp + G1H, GH, ws->aux, H, 1, g->w_hh + (size_t)G1H * H, H);
     add_colsum(g->b_ih, ws->dxp, TB, GH, ws->ones);
     add_colsum(g->b_hh, ws->dhp, TB, GH, ws->ones);
     if (dx)

@@ -34,7 +34,7 @@ typedef struct {
     real *hs;               // (T+1, B, H) h_0 .. h_T; the caller sets h_0
     real *cs;               // (T+1, B, H) c_0 .. c_T; cells with c only
     real *gates;            // (T, B, G*H) pre-activations, then gates
-    real *aux;              // (T, B, A*H)
+    real *aux;              // (T, B, A*H); G_mod cells: m * h_{t-1}
     real *hp;               // (B, G*H) recurrent projection; split cells
     real *w_hh_t;           // (H, G*H) weight_hh transposed, for the per-step GEMM
     real *dh;               // (T, B, H) in: the direct dL/dh_t (readout);
@@ -43,6 +43,7 @@ typedef struct {
     real *dhp;              // (T, B, G*H) == dxp unless split_recurrent
     real *dh0;              // (B, H) out: dL/dh_0
     real *dc;               // (B, H) running dL/dc; out: dL/dc_0
+    real *dhm;              // (B, H) dL/d(m * h_{t-1}); cells with G_mod only
     real *ones;             // (T*B) all ones, for the bias-gradient GEMV
     double *dh_norm;        // (T) out: ||dL/dh_t||, t = 1..T
     double *dc_norm;        // (T) out: ||dL/dc_t||; cells with c only
