@@ -64,11 +64,15 @@ static void print_header(const config *c, const run_spec *s)
         config_key_value(c, i, v, sizeof v);
         printf(" %s=%s", config_key_name(i), v);
     }
-    int L = s->task->length(s->T);
-    printf("\n# sequence length %d, %zu parameters, workspace %.2f MiB\n", L,
+    int L = s->task->length(s->T), Lmax = s->task->length(run_max_lag(s));
+    if (Lmax != L)
+        printf("\n# sequence length %d to %d (variable_length), %zu parameters, workspace %.2f MiB\n", L, Lmax,
+               model_param_count(s->cell, s->task, s->H), trainer_bytes(s) / 1048576.0);
+    else
+        printf("\n# sequence length %d, %zu parameters, workspace %.2f MiB\n", L,
            model_param_count(s->cell, s->task, s->H), trainer_bytes(s) / 1048576.0);
     printf("# baseline loss %.6g (memoryless), solved when %s\n",
-           s->task->baseline(s->T), s->task->solved_rule);
+           run_baseline(s), s->task->solved_rule);
     printf("# %7s %12s %10s %12s %12s %12s %12s\n", "step", "loss", "metric",
            "grad_norm", "clipped", "|dL/dh_1|", "|dL/dh_L|");
 }
@@ -199,7 +203,7 @@ int cmd_train(int argc, char **argv)
         printf("# %s after %ld steps in %.2f s (%.1f steps/s): loss %.6g, metric %.4g "
                "(means over the last %ld steps), baseline %.6g, solved %s\n",
                status, rec.step, secs, rec.step / secs, loss, metric, n_tail,
-               spec.task->baseline(spec.T),
+               run_baseline(&spec),
                strcmp(status, "finished") == 0 && spec.task->solved(loss, metric) ? "yes" : "no");
     } else {
         printf("# %s after %ld steps in %.2f s\n", status, rec.step, secs);

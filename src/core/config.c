@@ -182,8 +182,9 @@ int config_resolve(run_spec *r, const config *c, char *err)
         return rc;
     if (r->T < r->task->min_T)
         return rnb_error(err, RNB_EINVAL, "seq_len: task %s needs at least %d", r->task->name, r->task->min_T);
+    r->variable_length = c->variable_length;
     /* The BLAS calls take int sizes: the largest is L*B rows of G*H. */
-    if ((double)r->task->length(r->T) * r->B * r->cell->G * r->H > 2147483647.0)
+    if ((double)r->task->length(run_max_lag(r)) * r->B * r->cell->G * r->H > 2147483647.0)
         return rnb_error(err, RNB_EINVAL, "seq_len: %d x batch %d x hidden %d is too large a run",
                          r->T, r->B, r->H);
     if (c->steps < 1)
@@ -235,4 +236,14 @@ int config_resolve(run_spec *r, const config *c, char *err)
     else if ((rc = positive_int(&r->eval_batch, c->eval_batch, "eval_batch", 1000000, err)))
         return rc;
     return RNB_OK;
+}
+
+int run_max_lag(const run_spec *r) { return r->variable_length ? r->T + r->T / 10 : r->T; }
+
+double run_baseline(const run_spec *r)
+{
+    double sum = 0;
+    for (int T = r->T; T <= run_max_lag(r); T++)
+        sum += r->task->baseline(T);
+    return sum / (run_max_lag(r) - r->T + 1);
 }

@@ -23,6 +23,7 @@
 #define CONFIG_KEYS(X)                                                        \
     X(task,        STR,  "adding",  task,  "task: copy, adding, multiplication, temporal_order, temporal_order3, random_permutation, memorization (rnnbench list)") \
     X(seq_len,     INT,  "100",     task,  "time lag T of the task (copy's sequences are T+20 long)") \
+    X(variable_length, BOOL, "false", task, "draw each batch's lag uniformly from [T, T + T/10] (Hochreiter & Schmidhuber 1997); norms aligned to the sequence's end") \
     X(cell,        STR,  "lstm",    model, "cell type: rnn_tanh, rnn_relu, lstm, gru (rnnbench list)") \
     X(hidden,      INT,  "128",     model, "hidden units H")                    \
     X(init,        STR,  "uniform", model, "initial weights: uniform, orthogonal[:GAIN], identity[:SCALE], chrono[:TMAX]") \
@@ -78,6 +79,7 @@ typedef struct {
     const cell_type *cell;
     const task_type *task;
     int T, H, B;
+    bool variable_length;   /* each batch's lag uniform on [T, T + T/10] */
     long steps;
     optim_spec optim;
     clip_spec clip;
@@ -88,5 +90,11 @@ typedef struct {
 } run_spec;
 
 int config_resolve(run_spec *r, const config *c, char *err);
+
+/* The longest lag a run sees: T, or T + T/10 with variable_length. */
+int run_max_lag(const run_spec *r);
+/* The run's memoryless baseline: the task's at T, or with variable_length
+ * its mean over the lags drawn (they are equally likely). */
+double run_baseline(const run_spec *r);
 
 #endif

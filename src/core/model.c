@@ -53,7 +53,7 @@ int model_create(model *m, const cell_type *cell, const task_type *task,
     model_sizes s = sizes_of(cell, task, T, B, H);
     layer_dims d = dims_of(cell, task, T, B, H);
     m->cell = cell, m->task = task;
-    m->T = T, m->L = d.T, m->B = B, m->I = d.I, m->H = H, m->O = task->out_dim;
+    m->T = m->T_max = T, m->L = d.T, m->B = B, m->I = d.I, m->H = H, m->O = task->out_dim;
     m->n_params = s.params;
     m->params = calloc(s.params, sizeof(real));
     m->grads = calloc(s.params, sizeof(real));
@@ -85,6 +85,15 @@ void model_free(model *m)
     free(m->y);
     layer_ws_free(&m->ws);
     memset(m, 0, sizeof *m);
+}
+
+void model_set_lag(model *m, int T)
+{
+    if (T > m->T_max)
+        abort();            /* a programmer's error: the buffers are T_max's */
+    m->T = T;
+    m->L = m->task->length(T);
+    m->ws.d.T = m->L;
 }
 
 void model_init_readout(model *m, rng_t *r)

@@ -16,6 +16,7 @@ typedef struct {
     const cell_type *cell;
     const task_type *task;
     int T, L, B, I, H, O;   /* lag, sequence length, batch, in, hidden, out */
+    int T_max;              /* the longest lag the buffers hold */
     size_t n_params;
     real *params;           // (n_params) the layer's, then w_out, b_out
     real *grads;            // (n_params) the same layout
@@ -34,6 +35,10 @@ size_t model_bytes(const cell_type *cell, const task_type *task, int T, int B, i
 int model_create(model *m, const cell_type *cell, const task_type *task,
                  int T, int B, int H);
 void model_free(model *m);
+
+/* The lag of the next batch, at most T_max (the T model_create took):
+ * sets T, L and the layer's step count; the buffers stay as they are. */
+void model_set_lag(model *m, int T);
 
 /* Readout weights U(+-1/sqrt(H)); the layer is init_layer's. */
 void model_init_readout(model *m, rng_t *r);

@@ -16,14 +16,14 @@ static size_t optim_bytes(const run_spec *s, size_t n_params)
 size_t trainer_bytes(const run_spec *s)
 {
     size_t n = model_param_count(s->cell, s->task, s->H);
-    return model_bytes(s->cell, s->task, s->T, s->B, s->H) + optim_bytes(s, n);
+    return model_bytes(s->cell, s->task, run_max_lag(s), s->B, s->H) + optim_bytes(s, n);
 }
 
 int trainer_create(trainer *tr, const run_spec *s, char *err)
 {
     memset(tr, 0, sizeof *tr);
     tr->spec = *s;
-    if (model_create(&tr->m, s->cell, s->task, s->T, s->B, s->H))
+    if (model_create(&tr->m, s->cell, s->task, run_max_lag(s), s->B, s->H))
         return rnb_error(err, RNB_ENOMEM, "out of memory for a run of %zu bytes", trainer_bytes(s));
     if (optim_init(&tr->opt, &s->optim, tr->m.n_params)) {
         model_free(&tr->m);
@@ -41,6 +41,7 @@ int trainer_create(trainer *tr, const run_spec *s, char *err)
         return rc;
     }
     model_init_readout(&tr->m, &init_rng);
+    model_set_lag(&tr->m, s->T);
     tr->m.ws.step_clip = s->clip.kind == CLIP_STEP ? s->clip.threshold : 0;
     return RNB_OK;
 }
@@ -54,6 +55,8 @@ void trainer_free(trainer *tr)
 void trainer_step(trainer *tr, step_record *rec)
 {
     model *m = &tr->m;
+    if (tr->spec.variable_length)
+        model_set_lag(m, tr->spec.T + (int)rng_below(&tr->data_rng, tr->spec.T / 10 + 1));
     m->task->sample(&m->bt, m->T, m->B, &tr->data_rng);
     memset(rec, 0, sizeof *rec);
     rec->step = ++tr->step;
@@ -79,6 +82,8 @@ double trainer_evaluate(trainer *tr, double *metric)
     double loss = 0, met = 0;
     for (int k = 0; k < chunks; k++) {
         double mk;
+        if (tr->spec.variable_length)
+            model_set_lag(m, tr->spec.T + (int)rng_below(&r, tr->spec.T / 10 + 1));
         m->task->sample(&m->bt, m->T, m->B, &r);
         loss += model_forward(m, &mk);
         met += mk;

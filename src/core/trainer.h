@@ -16,7 +16,7 @@ typedef struct {
     double grad_norm;       /* global L2 norm before clipping */
     double grad_norm_clipped;   /* after; equal to grad_norm when none */
     bool finite;            /* false: loss or gradient NaN/Inf; no update made */
-    int L;                  /* timesteps of the norms below */
+    int L;                  /* timesteps of the norms below (this batch's) */
     const double *dh_norm;  // (L) ||dL/dh_t||, t = 1..L, of this step
     const double *dc_norm;  // (L) ||dL/dc_t||; NULL for cells without c
 } step_record;

@@ -45,7 +45,7 @@ typedef struct { size_t per_step, per_log; } sizes;
 
 static sizes sizes_of(const run_spec *s)
 {
-    int L = s->task->length(s->T);
+    int L = s->task->length(run_max_lag(s));
     sizes z = {
         .per_step = 4,
         .per_log = 3 + 2 * (size_t)s->cell->G + (size_t)L * (s->cell->has_c ? 2 : 1),   /* + log_step */
@@ -64,7 +64,7 @@ int record_alloc(run_record *r, const run_spec *s)
 {
     memset(r, 0, sizeof *r);
     r->steps = s->steps;
-    r->L = s->task->length(s->T);
+    r->L = s->task->length(run_max_lag(s));
     r->has_c = s->cell->has_c;
     r->G = s->cell->G;
     r->n_log_cap = logged_count(s->steps, s->log_every);
@@ -102,9 +102,17 @@ static void log_row(run_record *r, trainer *tr, const step_record *rec)
     int k = r->n_logged++;
     size_t L = (size_t)r->L;
     r->log_step[k] = rec->step;
-    memcpy(r->dh_norm + k * L, rec->dh_norm, L * sizeof(double));
+    /* aligned to the sequence's end; a shorter batch (variable_length)
+     * leaves NaN before its first timestep */
+    size_t off = L - (size_t)rec->L;
+    for (size_t t = 0; t < off; t++) {
+        r->dh_norm[k * L + t] = NAN;
+        if (r->has_c)
+            r->dc_norm[k * L + t] = NAN;
+    }
+    memcpy(r->dh_norm + k * L + off, rec->dh_norm, rec->L * sizeof(double));
     if (r->has_c)
-        memcpy(r->dc_norm + k * L, rec->dc_norm, L * sizeof(double));
+        memcpy(r->dc_norm + k * L + off, rec->dc_norm, rec->L * sizeof(double));
     /* the held-out loss after this step's update, but only of a finite one */
     if (rec->finite) {
         r->eval_loss[k] = trainer_evaluate(tr, &r->eval_metric[k]);

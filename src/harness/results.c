@@ -157,7 +157,7 @@ static int write_run(h5file *f, const char *grp, const grid_run *g, const run_re
         (rc = h5io_set_attr_double(f, grp, "wall_seconds", rec->wall_seconds, err)) ||
         (rc = h5io_set_attr_double(f, grp, "final_loss", rec->final_loss, err)) ||
         (rc = h5io_set_attr_double(f, grp, "final_metric", rec->final_metric, err)) ||
-        (rc = h5io_set_attr_double(f, grp, "baseline", s->task->baseline(s->T), err)) ||
+        (rc = h5io_set_attr_double(f, grp, "baseline", run_baseline(s), err)) ||
         (rc = h5io_set_attr_long(f, grp, "solved", rec->solved, err)) ||
         (rc = h5io_set_attr_long(f, grp, "solve_step", rec->solve_step, err)) ||
         (rc = h5io_set_attr_long(f, grp, "seq_total", rec->L, err)) ||

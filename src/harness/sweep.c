@@ -23,7 +23,7 @@ static void on_signal(int sig) { stop_signal = sig; }
 /* Work of a run, for scheduling and the ETA: steps x FLOPs of one step. */
 static double cost(const run_spec *s)
 {
-    double L = s->task->length(s->T), GH = (double)s->cell->G * s->H;
+    double L = s->task->length(run_max_lag(s)), GH = (double)s->cell->G * s->H;
     return (double)s->steps * L * s->B * GH * (s->task->in_dim + s->H + 1);
 }
 
@@ -97,7 +97,7 @@ static void report_run(progress *p, const grid_run *g, const run_record *rec)
     }
     fprintf(stderr, "[%d/%d] %s: %s, %ld steps, %.1f s, held-out loss %.4g (baseline %.4g)%s\n",
             p->done, p->n_pending, g->name, run_status_name(rec->status), rec->steps_done,
-            rec->wall_seconds, rec->final_loss, g->spec.task->baseline(g->spec.T),
+            rec->wall_seconds, rec->final_loss, run_baseline(&g->spec),
             rec->solved ? ", solved" : "");
 }
 

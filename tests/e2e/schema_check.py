@@ -8,7 +8,7 @@ import numpy as np
 
 ROOT = ["schema_version", "rnnbench_version", "precision", "experiment", "description",
         "experiment_text", "runs_in_grid", "created"]
-PARAMS = ["task", "seq_len", "cell", "hidden", "init", "forget_bias", "batch", "steps",
+PARAMS = ["task", "seq_len", "variable_length", "cell", "hidden", "init", "forget_bias", "batch", "steps",
           "optimizer", "lr", "momentum", "nesterov", "alpha", "beta1", "beta2", "eps",
           "clip", "seed", "log_every", "eval_batch"]
 OUTCOME = ["clip_mode", "clip_threshold", "status", "steps_done", "diverged_step", "wall_seconds", "final_loss",
@@ -47,14 +47,15 @@ for name, g in runs.items():
     for d in LOGGED:
         check(g[d].shape == (m,), f"{name}/{d} shape")
     check(g["dh_norm"].shape == (m, L), f"{name}/dh_norm shape {g['dh_norm'].shape}, want {(m, L)}")
-    G = {"rnn_tanh": 1, "rnn_relu": 1, "lstm": 4, "gru": 3}[g.attrs["cell"]]
+    G = {"rnn_tanh": 1, "rnn_relu": 1, "lstm": 4, "gru": 3, "lstm_peephole": 4, "lstm_cifg": 3,
+         "lstm_nfg": 3, "gru_cho": 3, "mgu": 2}[g.attrs["cell"]]
     for d in ("w_hh_radius", "w_hh_sigma"):
         check(g[d].shape == (m, G), f"{name}/{d} shape {g[d].shape}, want {(m, G)}")
     rad, sig = g["w_hh_radius"][()], g["w_hh_sigma"][()]
     fin = np.isfinite(rad) & np.isfinite(sig)
     check(np.all(rad[fin] > 0) and np.all(rad[fin] <= sig[fin] * (1 + 1e-9)),
           f"{name}: 0 < spectral radius <= largest singular value")
-    check(("dc_norm" in g) == (g.attrs["cell"] == "lstm"), f"{name}: dc_norm iff lstm")
+    check(("dc_norm" in g) == g.attrs["cell"].startswith("lstm"), f"{name}: dc_norm iff a cell with c")
     if "dc_norm" in g:
         check(g["dc_norm"].shape == (m, L), f"{name}/dc_norm shape")
     steps = g["log_step"][()]

@@ -16,7 +16,7 @@
 
 static check_tally tally;
 
-static void make_run(grid_run *g, const char *cell, const char *task)
+static void make_run(grid_run *g, const char *cell, const char *task, const char *seq_len, bool variable)
 {
     char err[RNB_ERRLEN];
     memset(g, 0, sizeof *g);
@@ -24,7 +24,8 @@ static void make_run(grid_run *g, const char *cell, const char *task)
     config_defaults(&g->cfg);
     config_set(&g->cfg, "cell", cell, err);
     config_set(&g->cfg, "task", task, err);
-    config_set(&g->cfg, "seq_len", "4", err);
+    config_set(&g->cfg, "seq_len", seq_len, err);
+    config_set(&g->cfg, "variable_length", variable ? "true" : "false", err);
     config_set(&g->cfg, "hidden", "6", err);
     config_set(&g->cfg, "batch", "3", err);
     config_set(&g->cfg, "steps", "7", err);
@@ -47,6 +48,7 @@ static void check_against_trainer(const grid_run *g, const run_record *rec)
     CHECK(&tally, rec->n_logged == 4 && rec->steps_done == 7 && rec->status == RUN_FINISHED,
           "%s: %d rows, %ld steps", g->name, rec->n_logged, rec->steps_done);
     int k = 0, same_series = 1, same_rows = 1, same_eval = 1;
+    char lengths[8] = {0};     /* which of the last few lengths the logged rows had */
     for (long step = 1; step <= s->steps; step++) {
         step_record sr;
         trainer_step(&tr, &sr);
@@ -54,10 +56,17 @@ static void check_against_trainer(const grid_run *g, const run_record *rec)
                        rec->grad_norm_clipped[step - 1] == sr.grad_norm_clipped &&
                        rec->metric[step - 1] == sr.metric;
         if (k < 4 && step == want_steps[k]) {
-            same_rows &= rec->log_step[k] == step &&
-                         memcmp(rec->dh_norm + (size_t)k * rec->L, sr.dh_norm, rec->L * sizeof(double)) == 0;
+            /* rows are aligned to the sequence's end: a shorter batch
+             * (variable_length) has NaN before its first timestep */
+            size_t off = (size_t)(rec->L - sr.L);
+            const double *row = rec->dh_norm + (size_t)k * rec->L;
+            for (size_t t = 0; t < off; t++)
+                same_rows &= isnan(row[t]);
+            lengths[sr.L - (rec->L - 4)] = 1;
+            same_rows &= rec->log_step[k] == step && sr.L <= rec->L &&
+                         memcmp(row + off, sr.dh_norm, sr.L * sizeof(double)) == 0;
             if (rec->has_c)
-                same_rows &= memcmp(rec->dc_norm + (size_t)k * rec->L, sr.dc_norm, rec->L * sizeof(double)) == 0;
+                same_rows &= memcmp(rec->dc_norm + (size_t)k * rec->L + off, sr.dc_norm, sr.L * sizeof(double)) == 0;
             double m, l = trainer_evaluate(&tr, &m);
             same_eval &= rec->eval_loss[k] == l && rec->eval_metric[k] == m;
             k++;
@@ -67,6 +76,9 @@ static void check_against_trainer(const grid_run *g, const run_record *rec)
     CHECK(&tally, same_rows, "%s: logged norms differ from the trainer's at the same steps", g->name);
     CHECK(&tally, same_eval, "%s: held-out loss differs", g->name);
     CHECK(&tally, rec->final_loss == rec->eval_loss[3], "%s: final loss is the last held-out loss", g->name);
+    if (s->variable_length)     /* T = 40: lags 40..44, a row of 4 lengths is unlikely to be one */
+        CHECK(&tally, lengths[0] + lengths[1] + lengths[2] + lengths[3] + lengths[4] >= 2,
+              "%s: the logged rows all had one length", g->name);
     trainer_free(&tr);
 }
 
@@ -115,10 +127,11 @@ static void check_round_trip(const grid_run *g, const run_record *rec, const cha
 int main(int argc, char **argv)
 {
     const char *dir = argc > 1 ? argv[1] : ".";
-    const char *cells[] = {"lstm", "gru"}, *tasks[] = {"copy", "adding"};
-    for (int i = 0; i < 2; i++) {
+    const char *cells[] = {"lstm", "gru", "lstm_peephole"}, *tasks[] = {"copy", "adding", "temporal_order"};
+    const char *lags[] = {"4", "4", "40"};
+    for (int i = 0; i < 3; i++) {
         grid_run g;
-        make_run(&g, cells[i], tasks[i]);
+        make_run(&g, cells[i], tasks[i], lags[i], i == 2);
         run_record rec;
         char err[RNB_ERRLEN];
         CHECK(&tally, record_alloc(&rec, &g.spec) == RNB_OK, "alloc");
