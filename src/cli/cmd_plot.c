@@ -24,6 +24,7 @@ static void help(void)
            "  grad_heatmap       log10 ||dL/dh_t|| over training step x timestep, per run\n"
            "  training_curves    held-out loss, mean and min-max over seeds, and the baseline\n"
            "  grad_norm          gradient norm before clipping, the threshold, clipped steps\n"
+           "  w_hh_spectrum      spectral radius and largest singular value of W_hh through training\n"
            "  length_sweep       final loss / baseline and solved fraction against T\n"
            "Colour is the cell and a panel the clip mode; each other key that varies makes\n"
            "figures of its own (STEM-KEY=VALUE). Beside each image: STEM.tsv, the data it\n"

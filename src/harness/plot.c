@@ -482,8 +482,10 @@ static int fig_training(facet *fc, const char *stem, gp_vars *v, char *err)
     title(v, fc, "training curves", false);
     cells_and_clips(v, fc);
     gp_num(v, "baseline", r0->baseline);
-    gp_str(v, "loss_label", task && task->loss == LOSS_MSE ? "mean squared error"
-                                                            : "cross-entropy per output step, nats");
+    gp_str(v, "loss_label", !task                          ? "loss"
+                            : task->loss == LOSS_MSE          ? "mean squared error"
+                            : task->readout == READOUT_ALL    ? "cross-entropy per output step, nats"
+                                                              : "cross-entropy at the last step, nats");
     gp_num(v, "xmax", xmax);
     gp_num(v, "ymin", ymin);
     gp_num(v, "ymax", ymax);
@@ -543,6 +545,55 @@ static int fig_grad_norm(facet *fc, const char *stem, gp_vars *v, char *err)
     gp_str(v, "xmax_by_clip", xmaxs);
     gp_num(v, "ymin", ymin);
     gp_num(v, "ymax", ymax);
+    return RNB_OK;
+}
+
+/* 6. The spectral radius and largest singular value of W_hh at each
+ * logged step (the largest over the cell's gate blocks). Results files of
+ * schema 1 have none: nothing to draw. */
+static int fig_spectrum(facet *fc, const char *stem, gp_vars *v, char *err)
+{
+    char ds[EXP_NAME_LEN + 32];
+    snprintf(ds, sizeof ds, "/runs/%s/w_hh_radius", run_of(fc, 0)->name);
+    if (!h5io_exists(fc->p->f, ds))
+        return 1;
+    tsv t;
+    int rc = tsv_open(&t, fc, stem, "run\tcell\tclip\tseed\tstep\tradius\tsigma\n", err);
+    double hi = 1, xmax = 1;
+    for (int c = 0; !rc && c < fc->n_cells; c++)
+        for (int k = 0; !rc && k < fc->n_clips; k++) {
+            const plot_run *r = first_seed(fc, fc->cells[c], fc->clips[k]);
+            double *rad = NULL, *sig = NULL, *step = NULL;
+            long m, G, m2, G2, m3, one;
+            if (!r || (rc = plot_run_read(fc->p, r, "w_hh_radius", &rad, &m, &G, err)) ||
+                (rc = plot_run_read(fc->p, r, "w_hh_sigma", &sig, &m2, &G2, err)) ||
+                (rc = plot_run_read(fc->p, r, "log_step", &step, &m3, &one, err))) {
+                free(rad), free(sig);
+                continue;
+            }
+            for (long i = 0; i < m; i++) {
+                double rmax = NAN, smax = NAN;   /* NaN stays NaN: a blown-up W_hh */
+                for (long g = 0; g < G; g++) {
+                    double a = rad[i * G + g], b = sig[i * G + g];
+                    rmax = g == 0 || a > rmax || isnan(a) ? a : rmax;
+                    smax = g == 0 || b > smax || isnan(b) ? b : smax;
+                }
+                fprintf(t.f, "%s\t%s\t%s\t%s\t%ld\t", r->name, fc->cells[c], fc->clips[k],
+                        r->value[key("seed")], (long)step[i]);
+                put_num(t.f, rmax), fputc('\t', t.f);
+                put_num(t.f, smax), fputc('\n', t.f);
+                if (isfinite(smax))
+                    hi = fmax(hi, smax);
+            }
+            xmax = fmax(xmax, r->steps_done);
+            free(rad), free(sig), free(step);
+        }
+    if ((rc = tsv_close(&t, rc, err)))
+        return rc;
+    title(v, fc, "spectrum of W_hh through training", true);
+    cells_and_clips(v, fc);
+    gp_num(v, "xmax", xmax);
+    gp_num(v, "ymax", hi * 1.08);
     return RNB_OK;
 }
 
@@ -629,6 +680,7 @@ static const struct {
     {"grad_heatmap", fig_heatmap, false},
     {"training_curves", fig_training, false},
     {"grad_norm", fig_grad_norm, false},
+    {"w_hh_spectrum", fig_spectrum, false},
     {"length_sweep", fig_length, true},
 };
 
@@ -643,7 +695,9 @@ static int draw_facet(facet *fc, int fig, const char *const *drawn, int *made, c
     if (rc == 1) {      /* nothing to draw in this facet */
         if (fc->o->log)
             fprintf(fc->o->log, "  %s: skipped (%s)\n", stem,
-                    figures[fig].draws_T ? "one sequence length: no sweep" : "no run with two logged steps");
+                    figures[fig].draws_T                           ? "one sequence length: no sweep"
+                    : !strcmp(figures[fig].name, "w_hh_spectrum") ? "no spectrum in this results file (schema 1)"
+                                                                   : "no run with two logged steps");
         gp_vars_free(&v);
         return RNB_OK;
     }

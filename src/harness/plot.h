@@ -1,8 +1,9 @@
-/* plot.h - the five figures of a results file (docs/figures.md):
+/* plot.h - the six figures of a results file (docs/figures.md):
  *   grad_through_time  ||dL/dh_t|| against t, first and last logged step
  *   grad_heatmap       log10 ||dL/dh_t|| over training step x timestep
  *   training_curves    held-out loss, mean and min-max over seeds, baseline
  *   grad_norm          gradient norm before clipping, threshold, clipped steps
+ *   w_hh_spectrum      spectral radius and largest singular value of W_hh
  *   length_sweep       final loss / baseline and solved fraction against T
  * Within a figure, colour is the cell and a panel the clip mode; every other
  * key that varies in the file (task, hidden, lr, ...) makes a figure of its

@@ -16,9 +16,9 @@ fail() { failed=$((failed + 1)); echo "FAIL $*"; }
 rc=$?
 [ $rc -eq 0 ] && ok || { fail "plot: exit $rc"; cat "$dir/plot.out"; }
 
-# 4 figures at each of the 2 lengths, and one length sweep
+# 5 figures at each of the 2 lengths, and one length sweep
 stems=$(cd "$dir/figs" && ls *.gp | sed 's/\.gp$//')
-[ "$(echo "$stems" | wc -l)" -eq 9 ] && ok || fail "9 figures expected, got: $stems"
+[ "$(echo "$stems" | wc -l)" -eq 11 ] && ok || fail "11 figures expected, got: $stems"
 for s in $stems; do
     f="$dir/figs/$s"
     [ -s "$f.tsv" ] && head -1 "$f.tsv" | grep -q $'\t' && ok || fail "$s.tsv: missing or no header"
@@ -38,10 +38,10 @@ rm -f "$dir/figs/$s.png" "$dir/figs/$s.svg"
 
 # --runs: only lstm at T = 10; no length sweep then
 "$bin" plot "$dir/plotcheck.h5" -o "$dir/lstm" --format png --runs 'cell=lstm,seq_len=10' >"$dir/lstm.out" 2>&1 &&
-    [ "$(ls "$dir/lstm"/*.png | wc -l)" -eq 4 ] && ! cut -f2 "$dir/lstm"/grad_norm.tsv | grep -q rnn_tanh &&
+    [ "$(ls "$dir/lstm"/*.png | wc -l)" -eq 5 ] && ! cut -f2 "$dir/lstm"/grad_norm.tsv | grep -q rnn_tanh &&
     grep -q "length_sweep: skipped" "$dir/lstm.out" && ok || { fail "--runs cell=lstm,seq_len=10"; cat "$dir/lstm.out"; }
 "$bin" plot "$dir/plotcheck.h5" -o "$dir/both" --format png --runs 'cell=lstm|rnn_tanh,lr=1e-1' --quiet &&
-    [ "$(ls "$dir/both"/*.png | wc -l)" -eq 9 ] && ok || fail "--runs with alternatives and a number written otherwise"
+    [ "$(ls "$dir/both"/*.png | wc -l)" -eq 11 ] && ok || fail "--runs with alternatives and a number written otherwise"
 
 # bad input: exit 2, one line naming the problem, no output folder
 bad() {

@@ -62,7 +62,8 @@ def in_facet(name, stem):
 
 stems = {os.path.basename(p)[:-4] for p in glob.glob(os.path.join(figdir, "*.tsv"))}
 kinds = {s.split("-")[0] for s in stems}
-expect(kinds == {"grad_through_time", "grad_heatmap", "training_curves", "grad_norm", "length_sweep"},
+expect(kinds == {"grad_through_time", "grad_heatmap", "training_curves", "grad_norm", "w_hh_spectrum",
+                 "length_sweep"},
        "figure kinds %s" % sorted(kinds))
 
 for stem in sorted(stems):
@@ -91,6 +92,12 @@ for stem in sorted(stems):
         # every step of every drawn run is there (the runs are short)
         for name in {r["run"] for r in tsv}:
             expect(sum(1 for r in tsv if r["run"] == name) == len(runs[name]["grad_norm"]), stem + ": steps of " + name)
+    elif kind == "w_hh_spectrum":
+        for r in tsv:
+            g = runs[r["run"]]
+            row = list(g["log_step"][:]).index(int(r["step"]))
+            expect(same(num(r["radius"]), max(g["w_hh_radius"][row])) and
+                   same(num(r["sigma"]), max(g["w_hh_sigma"][row])), "%s: %s step %s" % (stem, r["run"], r["step"]))
     elif kind == "training_curves":
         for r in tsv:
             vals = []
