@@ -1,69 +1,14 @@
 /* cell_lstm_cifg.c - the LSTM with coupled input and forget gates, f = 1 - i
  * ("CIFG", Greff et al. 2017, LSTM: a search space odyssey), otherwise
- * nn.LSTM's cell. Gate blocks stacked i, g, o (G = 3); the gates buffer
- * holds their activated values, aux holds tanh(c_t) (A = 1). */
-#include "activation.h"
-#include "cell.h"
+ * nn.LSTM's cell:
+ *   i, o = s(W x + U h + b), g = tanh(W_g x + U_g h + b_g)
+ *   c' = (1 - i) * c + i * g;  h' = o * tanh(c')
+ * Gate blocks stacked i, g, o (G = 3); the gates buffer holds their
+ * activated values, aux holds tanh(c_t) (A = 1). Rows: cell_lstm3.h. */
+#include "cell_lstm3.h"
 
-GATE_LOOP static void cifg_forward_row(int H, real *restrict gi, real *restrict gg, real *restrict go,
-                                       real *restrict c, real *restrict tc, real *restrict h,
-                                       const real *restrict cp)
-{
-    for (int j = 0; j < H; j++) {
-        real i = act_sigmoid(gi[j]);            /* i = s(W_ii x + W_hi h + b_i) */
-        real g = act_tanh(gg[j]);               /* g = tanh(W_ig x + W_hg h + b_g) */
-        real o = act_sigmoid(go[j]);            /* o = s(W_io x + W_ho h + b_o) */
-        real cj = (1 - i) * cp[j] + i * g;      /* c' = (1 - i) * c + i * g */
-        real t = act_tanh(cj);
-        c[j] = cj;
-        tc[j] = t;
-        h[j] = o * t;                           /* h' = o * tanh(c') */
-        gi[j] = i, gg[j] = g, go[j] = o;
-    }
-}
-
-static void cifg_forward(const cell_step *s)
-{
-    const int B = s->B, H = s->H;
-    for (int b = 0; b < B; b++) {
-        real *gi = s->gates + (size_t)b * 3 * H;
-        cifg_forward_row(H, gi, gi + H, gi + 2 * H, s->c + (size_t)b * H, s->aux + (size_t)b * H,
-                         s->h + (size_t)b * H, s->c_prev + (size_t)b * H);
-    }
-}
-
-/* One batch row of the backward step; returns its sum of dL/dc_t^2. */
-GATE_LOOP static double cifg_backward_row(int H, const real *restrict gi, const real *restrict gg,
-                                          const real *restrict go, const real *restrict cp,
-                                          const real *restrict tc, const real *restrict dh,
-                                          real *restrict dc, real *restrict di, real *restrict dg,
-                                          real *restrict dout)
-{
-    double sumsq = 0;
-    for (int j = 0; j < H; j++) {
-        real i = gi[j], g = gg[j], o = go[j], t = tc[j];
-        real dct = dc[j] + dh[j] * o * (1 - t * t); /* through c_{t+1} and h_t */
-        sumsq += (double)dct * dct;
-        di[j] = dct * (g - cp[j]) * i * (1 - i);  /* dc'/di = g - c */
-        dg[j] = dct * i * (1 - g * g);
-        dout[j] = dh[j] * t * o * (1 - o);
-        dc[j] = dct * (1 - i);                    /* dL/dc_{t-1} through c_t */
-    }
-    return sumsq;
-}
-
-static void cifg_backward(const cell_step *s, cell_grad *gr)
-{
-    const int B = s->B, H = s->H;
-    double sumsq = 0;
-    for (int b = 0; b < B; b++) {
-        const real *g = s->gates + (size_t)b * 3 * H;
-        real *d = gr->dxp + (size_t)b * 3 * H;
-        sumsq += cifg_backward_row(H, g, g + H, g + 2 * H, s->c_prev + (size_t)b * H, s->aux + (size_t)b * H,
-                                   gr->dh + (size_t)b * H, gr->dc + (size_t)b * H, d, d + H, d + 2 * H);
-    }
-    gr->dc_sumsq = sumsq;
-}
+static void cifg_forward(const cell_step *s) { lstm3_forward(true, s); }
+static void cifg_backward(const cell_step *s, cell_grad *gr) { lstm3_backward(true, s, gr); }
 
 const cell_type cell_lstm_cifg = {
     .name = "lstm_cifg",

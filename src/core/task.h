@@ -42,6 +42,10 @@ typedef struct task_type {
 } task_type;
 
 const task_type *task_find(const char *name);
+
+/* The solved rule of the classification tasks: metric (an accuracy) >= 0.99,
+ * after Pascanu et al. 2013's "fewer than 1% misclassified". */
+bool task_solved_at_99(double loss, double metric);
 int task_count(void);
 const task_type *task_at(int i);
 

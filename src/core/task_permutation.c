@@ -34,12 +34,6 @@ static double perm_metric(const real *y, const batch *bt, int T, int B)
     return accuracy(y, bt->labels, B, N_SYM);
 }
 
-static bool perm_solved(double loss, double metric)
-{
-    (void)loss;
-    return metric >= 0.99;
-}
-
 const task_type task_random_permutation = {
     .name = "random_permutation",
     .summary = "recall the first of T symbols (0 or 1; the rest of 2-99) at the last step; 100-way cross-entropy",
@@ -50,5 +44,5 @@ const task_type task_random_permutation = {
     .metric_name = "accuracy",
     .solved_rule = "accuracy >= 0.99",
     .length = perm_length, .sample = perm_sample, .baseline = perm_baseline,
-    .metric = perm_metric, .solved = perm_solved,
+    .metric = perm_metric, .solved = task_solved_at_99,
 };

@@ -48,12 +48,6 @@ static double recall_metric(const real *y, const batch *bt, int T, int B, int S)
     return accuracy(y + first * (S + 1), bt->labels + first, N_DATA * B, S + 1);
 }
 
-static bool recall_solved(double loss, double metric)
-{
-    (void)loss;
-    return metric >= 0.99;
-}
-
 static void copy_sample(batch *bt, int T, int B, rng_t *r) { recall_sample(bt, T, B, r, 8); }
 static double copy_baseline(int T) { return N_DATA * log(8.0) / (T + 20); }
 static double copy_metric(const real *y, const batch *bt, int T, int B) { return recall_metric(y, bt, T, B, 8); }
@@ -68,7 +62,7 @@ const task_type task_copy = {
     .metric_name = "accuracy on the last 10 steps",
     .solved_rule = "accuracy on the last 10 steps >= 0.99",
     .length = recall_length, .sample = copy_sample, .baseline = copy_baseline,
-    .metric = copy_metric, .solved = recall_solved,
+    .metric = copy_metric, .solved = task_solved_at_99,
 };
 
 static void memo_sample(batch *bt, int T, int B, rng_t *r) { recall_sample(bt, T, B, r, 5); }
@@ -85,5 +79,5 @@ const task_type task_memorization = {
     .metric_name = "accuracy on the last 10 steps",
     .solved_rule = "accuracy on the last 10 steps >= 0.99",
     .length = recall_length, .sample = memo_sample, .baseline = memo_baseline,
-    .metric = memo_metric, .solved = recall_solved,
+    .metric = memo_metric, .solved = task_solved_at_99,
 };

@@ -53,12 +53,6 @@ static double temporal_metric3(const real *y, const batch *bt, int T, int B)
     return accuracy(y, bt->labels, B, 8);
 }
 
-static bool temporal_solved(double loss, double metric)
-{
-    (void)loss;
-    return metric >= 0.99;
-}
-
 static void sample2(batch *bt, int T, int B, rng_t *r) { temporal_sample(bt, T, B, r, 2, (const int[]){1, 5}); }
 static void sample3(batch *bt, int T, int B, rng_t *r) { temporal_sample(bt, T, B, r, 3, (const int[]){1, 3, 6}); }
 static double baseline2(int T) { (void)T; return log(4.0); }
@@ -74,7 +68,7 @@ const task_type task_temporal_order = {
     .metric_name = "accuracy",
     .solved_rule = "accuracy >= 0.99",
     .length = temporal_length, .sample = sample2, .baseline = baseline2,
-    .metric = temporal_metric2, .solved = temporal_solved,
+    .metric = temporal_metric2, .solved = task_solved_at_99,
 };
 
 const task_type task_temporal_order3 = {
@@ -87,5 +81,5 @@ const task_type task_temporal_order3 = {
     .metric_name = "accuracy",
     .solved_rule = "accuracy >= 0.99",
     .length = temporal_length, .sample = sample3, .baseline = baseline3,
-    .metric = temporal_metric3, .solved = temporal_solved,
+    .metric = temporal_metric3, .solved = task_solved_at_99,
 };

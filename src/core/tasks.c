@@ -22,3 +22,9 @@ const task_type *task_find(const char *name)
             return tasks[i];
     return NULL;
 }
+
+bool task_solved_at_99(double loss, double metric)
+{
+    (void)loss;
+    return metric >= 0.99;
+}
