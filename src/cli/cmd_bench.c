@@ -134,7 +134,7 @@ int cmd_bench(int argc, char **argv)
                      "steps_per_s_nonorm,norm_cost_pct,gemm_steps_per_s,gemm_gflops,pct_of_gemm,"
                      "threads,agg_steps_per_s,scaling\n");
     printf("# rnnbench %s bench, %s, 1 thread unless said; P = %d\n", RNNBENCH_VERSION, RNB_PRECISION, threads);
-    printf("%-8s %-6s %5s %4s %4s %10s %8s %10s %7s %10s %8s %6s %12s %7s\n", "cell", "task", "T",
+    printf("%-13s %-18s %5s %4s %4s %10s %8s %10s %7s %10s %8s %6s %12s %7s\n", "cell", "task", "T",
            "B", "H", "steps/s", "GFLOP/s", "no norms", "norms", "GEMMs", "GFLOP/s", "ofGEMM",
            "P runs st/s", "scaling");
     for (int i = 0; i < n; i++) {
@@ -149,7 +149,7 @@ int cmd_bench(int argc, char **argv)
         double gf = r.flops * r.steps_per_s / 1e9, gg = r.flops * r.gemm_steps_per_s / 1e9;
         double cost = 100 * (r.steps_per_s_nonorm / r.steps_per_s - 1);
         double scaling = r.agg_steps_per_s / (threads * r.steps_per_s);
-        printf("%-8s %-6s %5d %4d %4d %10.1f %8.1f %10.1f %+6.1f%% %10.1f %8.1f %5.0f%% %12.1f %7.2f\n",
+        printf("%-13s %-18s %5d %4d %4d %10.1f %8.1f %10.1f %+6.1f%% %10.1f %8.1f %5.0f%% %12.1f %7.2f\n",
                s->cell->name, s->task->name, s->T, s->B, s->H, r.steps_per_s, gf,
                r.steps_per_s_nonorm, cost, r.gemm_steps_per_s, gg, 100 * gf / gg,
                r.agg_steps_per_s, scaling);
