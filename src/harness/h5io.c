@@ -275,6 +275,12 @@ static hid_t open_attr(h5file *f, const char *obj, const char *name, char *err)
     return H5Aopen_by_name(f->id, obj, name, H5P_DEFAULT, H5P_DEFAULT);
 }
 
+bool h5io_has_attr(h5file *f, const char *obj, const char *name)
+{
+    return (h5io_exists(f, obj) || strcmp(obj, "/") == 0) &&
+           H5Aexists_by_name(f->id, obj, name, H5P_DEFAULT) > 0;
+}
+
 int h5io_get_attr_str(h5file *f, const char *obj, const char *name, char *buf, size_t n, char *err)
 {
     hid_t a = open_attr(f, obj, name, err);

@@ -37,6 +37,7 @@ int h5io_set_attr_str(h5file *f, const char *obj, const char *name, const char *
 int h5io_set_attr_double(h5file *f, const char *obj, const char *name, double value, char *err);
 int h5io_set_attr_long(h5file *f, const char *obj, const char *name, long value, char *err);
 int h5io_set_attr_u64(h5file *f, const char *obj, const char *name, unsigned long long value, char *err);
+bool h5io_has_attr(h5file *f, const char *obj, const char *name);
 int h5io_get_attr_str(h5file *f, const char *obj, const char *name, char *buf, size_t n, char *err);
 int h5io_get_attr_double(h5file *f, const char *obj, const char *name, double *value, char *err);
 int h5io_get_attr_long(h5file *f, const char *obj, const char *name, long *value, char *err);

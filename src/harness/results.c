@@ -98,6 +98,8 @@ int results_read_params(h5file *f, const char *grp, config *c, char *err)
     int rc = RNB_OK;
     for (int k = 0; k < config_key_count() && !rc; k++) {
         const char *key = config_key_name(k);
+        if (!h5io_has_attr(f, grp, key))
+            continue;   /* a key newer than the file (variable_length): its default */
         char v[64];
         long l;
         unsigned long long u;

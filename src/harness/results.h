@@ -52,7 +52,9 @@ int results_run_names(h5file *f, char (**names)[EXP_NAME_LEN], int *n, char *err
 
 /* A run's parameters back from the attributes of its group grp (the
  * inverse of what a part holds): config_key_value gives each as the
- * experiment file would write it. */
+ * experiment file would write it. A key the file lacks (one added to
+ * rnnbench after the file was written) keeps its default, which is what
+ * the run had. */
 int results_read_params(h5file *f, const char *grp, config *c, char *err);
 
 /* OUT from the parts of every run that has one; then the parts go. */

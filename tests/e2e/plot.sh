@@ -43,6 +43,20 @@ rm -f "$dir/figs/$s.png" "$dir/figs/$s.svg"
 "$bin" plot "$dir/plotcheck.h5" -o "$dir/both" --format png --runs 'cell=lstm|rnn_tanh,lr=1e-1' --quiet &&
     [ "$(ls "$dir/both"/*.png | wc -l)" -eq 11 ] && ok || fail "--runs with alternatives and a number written otherwise"
 
+# a results file of schema 1 (before variable_length and the spectrum):
+# the keys it lacks take their defaults; no spectrum figure
+cp "$dir/plotcheck.h5" "$dir/old.h5"
+/usr/bin/python3 - "$dir/old.h5" <<'PY'
+import h5py, sys
+f = h5py.File(sys.argv[1], "r+")
+f.attrs["schema_version"] = 1
+for g in f["runs"].values():
+    del g.attrs["variable_length"], g["w_hh_radius"], g["w_hh_sigma"]
+PY
+"$bin" plot "$dir/old.h5" -o "$dir/old" --format png >"$dir/old.out" 2>&1 &&
+    [ "$(ls "$dir/old"/*.png | wc -l)" -eq 9 ] && grep -q "w_hh_spectrum-seq_len=10: skipped" "$dir/old.out" &&
+    "$bin" summary "$dir/old.h5" >/dev/null && ok || { fail "a schema 1 file"; cat "$dir/old.out"; }
+
 # bad input: exit 2, one line naming the problem, no output folder
 bad() {
     local name=$1 pattern=$2; shift 2
