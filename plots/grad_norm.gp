@@ -8,7 +8,7 @@
 
 threshold(clip) = clip[1:5] eq "norm:" ? real(clip[6:]) : NaN
 do for [fmt in formats] {
-    eval "set terminal " . terminal(fmt, words(clips), 1)
+    eval "set terminal " . terminal(fmt, words(clips), 1 + key_rows(words(cells)))
     set output output . "." . fmt
     set multiplot layout 1, words(clips) title title noenhanced font ",13"
     set logscale y
@@ -16,7 +16,7 @@ do for [fmt in formats] {
     set yrange [ymin:ymax]
     set xlabel "training step"
     set ylabel "gradient norm before clipping ||∇_θ L||" enhanced
-    set key top right
+    eval key_place(words(cells), "top right")
     do for [k = 1:words(clips)] {
         clip = word(clips, k)
         thr = threshold(clip)

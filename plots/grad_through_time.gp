@@ -6,7 +6,7 @@
 # (timesteps), ymin, ymax.
 
 do for [fmt in formats] {
-    eval "set terminal " . terminal(fmt, words(clips), 1)
+    eval "set terminal " . terminal(fmt, words(clips), 1 + key_rows(words(cells)))
     set output output . "." . fmt
     set multiplot layout 1, words(clips) title title noenhanced font ",13"
     set logscale y
@@ -15,7 +15,7 @@ do for [fmt in formats] {
     set yrange [ymin:ymax]
     set xlabel "timestep t of the input sequence"
     set ylabel "gradient norm ||∂L/∂h_t||" enhanced
-    set key bottom right
+    eval key_place(words(cells), "bottom right")
     do for [k = 1:words(clips)] {
         clip = word(clips, k)
         set title "clipping: " . clip . clip_note(clip) noenhanced

@@ -14,14 +14,14 @@ Tmin = real(word(lengths, 1)); Tmax = real(word(lengths, words(lengths)))
 lines = words(cells) * words(clips)
 dodge(i, k) = ((i - 1) * words(clips) + k - (lines + 1) / 2.0) * 0.006 * (Tmax - Tmin)
 do for [fmt in formats] {
-    eval "set terminal " . terminal(fmt, 2, 1)
+    eval "set terminal " . terminal(fmt, 2, 1 + key_rows(words(cells) * words(clips)))
     set output output . "." . fmt
     set multiplot layout 1, 2 title title noenhanced font ",13"
     set xlabel "time lag T (steps)"
     set xtics ()
     do for [T in lengths] { eval "set xtics add ('" . T . "' " . T . ")" }
     set xrange [Tmin - 0.06 * (Tmax - Tmin) : Tmax + 0.06 * (Tmax - Tmin)]
-    set key top left
+    eval key_place(words(cells) * words(clips), "top left")
     set title "final held-out loss / baseline (mean, min-max over seeds)"
     if (ymax / ymin < 10) { unset logscale y } else { set logscale y }   # near 1: linear
     set format y "%g"
@@ -42,7 +42,7 @@ do for [fmt in formats] {
     set format y "%g"
     set yrange [-0.03:1.03]
     set ylabel "fraction of seeds"
-    set key center right
+    eval key_place(words(cells) * words(clips), "center right")
     plot for [i = 1:words(cells)] for [k = 1:words(clips)] data \
              using (column("seq_len") + dodge(i, k)):(pick("solved_frac", word(cells, i), word(clips, k))) \
              with linespoints lw 2 pt 7 ps 0.6 lc rgb cell_color(word(cells, i)) dt clip_dash(k) notitle, \

@@ -9,15 +9,26 @@ title_px = 44; title_in = 0.3           # room for the figure's title
 
 min_cols = 1.3                          # a one-panel figure is a little wider: its title fits
 
-# The terminal for a format, sized for cols x rows panels.
+# The terminal for a format, sized for cols x rows panels (rows may have a
+# fraction: room for a key below them).
 terminal(fmt, cols, rows) = \
     fmt eq "png" ? sprintf("pngcairo size %d,%d font '%s,11' linewidth 1.4 enhanced", \
-                           (cols < min_cols ? min_cols : cols) * panel_px_w, rows * panel_px_h + title_px, font_name) : \
+                           int((cols < min_cols ? min_cols : cols) * panel_px_w), int(rows * panel_px_h + title_px), font_name) : \
     fmt eq "svg" ? sprintf("svg size %d,%d font '%s,11' linewidth 1.4 enhanced background '#ffffff'", \
-                           (cols < min_cols ? min_cols : cols) * panel_px_w, rows * panel_px_h + title_px, font_name) : \
+                           int((cols < min_cols ? min_cols : cols) * panel_px_w), int(rows * panel_px_h + title_px), font_name) : \
     fmt eq "pdf" ? sprintf("pdfcairo size %.2fin,%.2fin font '%s,7' linewidth 1 enhanced", \
                            (cols < min_cols ? min_cols : cols) * panel_in_w, rows * panel_in_h + title_in, font_name) : \
     "unknown"
+
+# With more than 4 lines a legend inside a panel hides data: it goes below
+# the first panel instead, and every panel keeps the same bottom margin so
+# that the panels stay alike. key_rows: the panel height it adds.
+key_below(n) = n > 4
+key_rows(n) = key_below(n) ? 0.25 : 0
+# Usage in a figure: eval key_place(words(cells), "top right")
+key_place(n, inside) = key_below(n) ? \
+    "set bmargin 9; set key at graph 0.5, -0.2 center top horizontal maxrows 4 width 1" : \
+    "set bmargin; set key " . inside
 
 # A cell keeps its colour in every figure (Okabe and Ito's colour-blind-safe
 # palette first); cells not listed are grey.

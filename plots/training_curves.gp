@@ -7,7 +7,7 @@
 # xmax, ymin, ymax.
 
 do for [fmt in formats] {
-    eval "set terminal " . terminal(fmt, words(clips), 1)
+    eval "set terminal " . terminal(fmt, words(clips), 1 + key_rows(words(cells)))
     set output output . "." . fmt
     set multiplot layout 1, words(clips) title title noenhanced font ",13"
     set logscale y
@@ -16,7 +16,7 @@ do for [fmt in formats] {
     set yrange [ymin:ymax]
     set xlabel "training step"
     set ylabel "held-out loss (" . loss_label . ")"
-    set key top right
+    eval key_place(words(cells), "top right")
     do for [k = 1:words(clips)] {
         clip = word(clips, k)
         set title "clipping: " . clip . clip_note(clip) noenhanced

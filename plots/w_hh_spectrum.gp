@@ -9,14 +9,14 @@
 # ymax.
 
 do for [fmt in formats] {
-    eval "set terminal " . terminal(fmt, words(clips), 1)
+    eval "set terminal " . terminal(fmt, words(clips), 1 + key_rows(words(cells)))
     set output output . "." . fmt
     set multiplot layout 1, words(clips) title title noenhanced font ",13"
     set xrange [0:xmax]
     set yrange [0:ymax]
     set xlabel "training step"
     set ylabel "spectral radius ρ(W_{hh}) and ||W_{hh}||_2" enhanced
-    set key bottom right
+    eval key_place(words(cells), "bottom right")
     do for [k = 1:words(clips)] {
         clip = word(clips, k)
         set title "clipping: " . clip . clip_note(clip) noenhanced
