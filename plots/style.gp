@@ -24,10 +24,10 @@ terminal(fmt, cols, rows) = \
 # the first panel instead, and every panel keeps the same bottom margin so
 # that the panels stay alike. key_rows: the panel height it adds.
 key_below(n) = n > 4
-key_rows(n) = key_below(n) ? 0.25 : 0
+key_rows(n) = key_below(n) ? 0.3 : 0
 # Usage in a figure: eval key_place(words(cells), "top right")
 key_place(n, inside) = key_below(n) ? \
-    "set bmargin 9; set key at graph 0.5, -0.2 center top horizontal maxrows 4 width 1" : \
+    "set bmargin 11; set key at graph 0.5, -0.19 center top horizontal maxrows 5 width -2 samplen 2" : \
     "set bmargin; set key " . inside
 
 # A cell keeps its colour in every figure (Okabe and Ito's colour-blind-safe
