@@ -2,36 +2,20 @@
 
 #include <math.h>
 #include <stdbool.h>
-#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "blas.h"
 #include "status.h"
-
-/* LAPACK (Fortran interface, in OpenBLAS): gfortran passes the length of
- * each character argument after the others. */
-void dgeev_(const char *jobvl, const char *jobvr, const int *n, double *a, const int *lda,
-            double *wr, double *wi, double *vl, const int *ldvl, double *vr, const int *ldvr,
-            double *work, const int *lwork, int *info, size_t ljobvl, size_t ljobvr);
-void dgesvd_(const char *jobu, const char *jobvt, const int *m, const int *n, double *a,
-             const int *lda, double *s, double *u, const int *ldu, double *vt, const int *ldvt,
-             double *work, const int *lwork, int *info, size_t ljobu, size_t ljobvt);
 
 int spectral_ws_alloc(spectral_ws *ws, int H)
 {
     memset(ws, 0, sizeof *ws);
     ws->H = H;
-    int info, q = -1, one = 1;
-    double size_eig = 0, size_svd = 0, dummy = 0;
-    dgeev_("N", "N", &H, &dummy, &H, &dummy, &dummy, &dummy, &one, &dummy, &one, &size_eig, &q, &info, 1, 1);
-    dgesvd_("N", "N", &H, &H, &dummy, &H, &dummy, &dummy, &one, &dummy, &one, &size_svd, &q, &info, 1, 1);
-    ws->lwork = (int)fmax(fmax(size_eig, size_svd), 5.0 * H);
-    ws->a = malloc(sizeof(double) * ((size_t)H * H + 2 * (size_t)H + ws->lwork));
+    ws->a = malloc(sizeof(real) * 2 * (size_t)H * H);
     if (!ws->a)
         return RNB_ENOMEM;
-    ws->wr = ws->a + (size_t)H * H;
-    ws->wi = ws->wr + H;
-    ws->work = ws->wi + H;
+    ws->b = ws->a + (size_t)H * H;
     return RNB_OK;
 }
 
@@ -41,41 +25,56 @@ void spectral_ws_free(spectral_ws *ws)
     memset(ws, 0, sizeof *ws);
 }
 
-/* Copies block w (H, H) into ws->a; false if an entry is not finite. The
- * row-major block read as column-major is its transpose: same spectrum. */
-static bool load(spectral_ws *ws, const real *w)
+/* Scales a (n) to Frobenius norm 1; returns the log of the norm it had,
+ * -inf for a zero matrix. */
+static double normalise(real *a, size_t n)
 {
-    const size_t n = (size_t)ws->H * ws->H;
-    for (size_t k = 0; k < n; k++) {
-        ws->a[k] = w[k];
-        if (!isfinite(ws->a[k]))
-            return false;
+    double norm = sqrt(sum_squares(a, n));
+    if (!(norm > 0))
+        return -INFINITY;
+    real s = (real)(1 / norm);
+    for (size_t k = 0; k < n; k++)
+        a[k] *= s;
+    return log(norm);
+}
+
+/* lim ||A^n||^(1/n) for the matrix in ws->a (overwritten), by squarings:
+ * after k of them ws holds A^(2^k) / ||A^(2^k)|| and s = log ||A^(2^k)||. */
+static double gelfand(spectral_ws *ws)
+{
+    const int H = ws->H;
+    const size_t n = (size_t)H * H;
+    double s = normalise(ws->a, n);
+    if (isinf(s))
+        return 0;
+    for (int k = 0; k < SPECTRAL_SQUARINGS; k++) {
+        gemm(false, false, H, H, H, 1, ws->a, H, ws->a, H, 0, ws->b, H);   /* B = A A */
+        real *t = ws->a;
+        ws->a = ws->b, ws->b = t;
+        double l = normalise(ws->a, n);
+        if (isinf(l))
+            return 0;       /* nilpotent: rho = 0 */
+        s = 2 * s + l;
     }
-    return true;
+    return exp(s / (double)(1L << SPECTRAL_SQUARINGS));
 }
 
 void spectral_blocks(spectral_ws *ws, const real *w_hh, int G, double *radius, double *sigma)
 {
-    const int H = ws->H, one = 1;
-    double dummy = 0;
+    const int H = ws->H;
+    const size_t n = (size_t)H * H;
     for (int g = 0; g < G; g++) {
-        const real *w = w_hh + (size_t)g * H * H;
-        int info;
-        radius[g] = sigma[g] = NAN;
-        if (!load(ws, w))
+        const real *w = w_hh + (size_t)g * n;
+        bool finite = true;
+        for (size_t k = 0; k < n && finite; k++)
+            finite = isfinite(w[k]);
+        if (!finite) {
+            radius[g] = sigma[g] = NAN;
             continue;
-        dgeev_("N", "N", &H, ws->a, &H, ws->wr, ws->wi, &dummy, &one, &dummy, &one, ws->work,
-               &ws->lwork, &info, 1, 1);
-        if (info == 0) {
-            double r = 0;
-            for (int i = 0; i < H; i++)
-                r = fmax(r, hypot(ws->wr[i], ws->wi[i]));
-            radius[g] = r;
         }
-        load(ws, w);
-        dgesvd_("N", "N", &H, &H, ws->a, &H, ws->wr, &dummy, &one, &dummy, &one, ws->work,
-                &ws->lwork, &info, 1, 1);
-        if (info == 0)
-            sigma[g] = ws->wr[0];   /* singular values come in descending order */
+        memcpy(ws->a, w, n * sizeof(real));
+        radius[g] = gelfand(ws);
+        gemm(true, false, H, H, H, 1, w, H, w, H, 0, ws->a, H);   /* W^T W */
+        sigma[g] = sqrt(gelfand(ws));
     }
 }
