@@ -41,10 +41,52 @@ static void help(void)
            omp_get_num_procs());
 }
 
+static int run(int argc, char **argv);
+
+#ifdef RNNBENCH_MPI
+#include <mpi.h>
+
+/* The MPI build: the same command in every rank of the job (mpirun -np N
+ * rnnbench run ...); the sweep shares the runs among them. Messages before
+ * and after the sweep come from rank 0 alone; the other ranks' stderr is
+ * closed for them. */
 int cmd_run(int argc, char **argv)
 {
+    int provided, rank;
+    if (MPI_Init_thread(&argc, &argv, MPI_THREAD_SERIALIZED, &provided) != MPI_SUCCESS)
+        return cli_fail("run", EXIT_RUNTIME, "MPI_Init_thread failed");
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+    if (provided < MPI_THREAD_SERIALIZED) {
+        MPI_Finalize();
+        return cli_fail("run", EXIT_RUNTIME, "this MPI gives no MPI_THREAD_SERIALIZED");
+    }
+    int rc = run(argc, argv);
+    MPI_Finalize();
+    return rc;
+}
+#else
+int cmd_run(int argc, char **argv) { return run(argc, argv); }
+#endif
+
+/* rank 0 says it; the others only return the code */
+static int is_rank0(void)
+{
+#ifdef RNNBENCH_MPI
+    int rank;
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+    return rank == 0;
+#else
+    return 1;
+#endif
+}
+
+#define FAIL(code, ...) (is_rank0() ? cli_fail("run", code, __VA_ARGS__) : (code))
+
+static int run(int argc, char **argv)
+{
     if (cli_wants_help(argc, argv)) {
-        help();
+        if (is_rank0())
+            help();
         return EXIT_OK;
     }
     char *args[ARGS_MAX];
@@ -53,7 +95,7 @@ int cmd_run(int argc, char **argv)
     char err[RNB_ERRLEN];
     parsed_args pa;
     if (args_split(&pa, n, args, needs_value, err))
-        return cli_fail("run", EXIT_USAGE, "%s", err);
+        return FAIL(EXIT_USAGE, "%s", err);
     sweep_opts opts = {.threads = omp_get_num_procs()};
     const char *out = NULL;
     for (int i = 0; i < pa.n_opt; i++) {
@@ -62,10 +104,10 @@ int cmd_run(int argc, char **argv)
             out = o->value;
         else if (!strcmp(o->name, "threads") && o->value) {
             if (args_int(&opts.threads, o->value, 1, 4096))
-                return cli_fail("run", EXIT_USAGE, "--threads: '%s' is not a positive integer", o->value);
+                return FAIL(EXIT_USAGE, "--threads: '%s' is not a positive integer", o->value);
         } else if (!strcmp(o->name, "blas-threads") && o->value) {
             if (args_int(&opts.blas_threads, o->value, 1, 4096))
-                return cli_fail("run", EXIT_USAGE, "--blas-threads: '%s' is not a positive integer", o->value);
+                return FAIL(EXIT_USAGE, "--blas-threads: '%s' is not a positive integer", o->value);
         } else if (!strcmp(o->name, "resume") && !o->value)
             opts.resume = true;
         else if (!strcmp(o->name, "force") && !o->value)
@@ -73,18 +115,18 @@ int cmd_run(int argc, char **argv)
         else if (!strcmp(o->name, "quiet") && !o->value)
             opts.quiet = true;
         else
-            return cli_fail("run", EXIT_USAGE, "unknown option --%s (rnnbench run --help)", o->name);
+            return FAIL(EXIT_USAGE, "unknown option --%s (rnnbench run --help)", o->name);
     }
     if (pa.n_pos != 1)
-        return cli_fail("run", EXIT_USAGE, "expected one EXPERIMENT.ini (rnnbench run --help)");
+        return FAIL(EXIT_USAGE, "expected one EXPERIMENT.ini (rnnbench run --help)");
     if (opts.resume && opts.force)
-        return cli_fail("run", EXIT_USAGE, "--resume and --force contradict each other");
+        return FAIL(EXIT_USAGE, "--resume and --force contradict each other");
 
     experiment e;
     int rc = experiment_load(&e, pa.pos[0], err);
     if (rc) {
         experiment_free(&e);
-        return cli_fail("run", rc == RNB_ENOMEM ? EXIT_RUNTIME : EXIT_USAGE, "%s", err);
+        return FAIL(rc == RNB_ENOMEM ? EXIT_RUNTIME : EXIT_USAGE, "%s", err);
     }
     char default_out[1200];
     if (!out) {
@@ -97,8 +139,8 @@ int cmd_run(int argc, char **argv)
     rc = sweep_run(&e, out, &opts, &so, err);
     experiment_free(&e);
     if (rc)
-        return cli_fail("run", rc == RNB_EINVAL ? EXIT_USAGE : EXIT_RUNTIME, "%s", err);
-    if (!opts.quiet)
+        return FAIL(rc == RNB_EINVAL ? EXIT_USAGE : EXIT_RUNTIME, "%s", err);
+    if (!opts.quiet && is_rank0())
         fprintf(stderr, "rnnbench run: %d runs ran (%d finished, %d diverged, %d interrupted, "
                 "%d not started), %d kept; %s written\n", so.ran, so.finished, so.diverged,
                 so.interrupted, so.not_started, so.kept, out);

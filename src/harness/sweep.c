@@ -9,6 +9,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#ifdef RNNBENCH_MPI
+#include <mpi.h>
+#endif
+
 #include "blas_threads.h"
 #include "clock.h"
 #include "record.h"
@@ -33,6 +37,7 @@ typedef struct {
     int n_pending, done, total_done_before;
     double work_total, work_done, t0, last_draw;
     bool live, quiet;
+    int rank, ranks;        /* an MPI sweep: whose lines these are */
     int *slot_run;          /* per thread: the run it is on, or -1 */
     long *slot_step;        /* per thread: its steps done */
 } progress;
@@ -95,8 +100,11 @@ static void report_run(progress *p, const grid_run *g, const run_record *rec)
         draw_live(p);
         return;
     }
-    fprintf(stderr, "[%d/%d] %s: %s, %ld steps, %.1f s, held-out loss %.4g (baseline %.4g)%s\n",
-            p->done, p->n_pending, g->name, run_status_name(rec->status), rec->steps_done,
+    char who[32] = "";
+    if (p->ranks > 1)
+        snprintf(who, sizeof who, "rank %d: ", p->rank);
+    fprintf(stderr, "[%s%d/%d] %s: %s, %ld steps, %.1f s, held-out loss %.4g (baseline %.4g)%s\n",
+            who, p->done, p->n_pending, g->name, run_status_name(rec->status), rec->steps_done,
             rec->wall_seconds, rec->final_loss, run_baseline(&g->spec),
             rec->solved ? ", solved" : "");
 }
@@ -109,6 +117,68 @@ static int costliest_first(const void *a, const void *b)
     const pending *x = a, *y = b;
     return x->cost > y->cost ? -1 : x->cost < y->cost ? 1 : x->run - y->run;
 }
+
+/* This process's place in an MPI job: rank 0 of 1 without MPI. */
+typedef struct { int rank, size; } mpi_info;
+
+/* What every thread that runs runs needs. */
+typedef struct {
+    const experiment *e;
+    const results *res;
+    progress *p;
+    sweep_outcome *o;
+    int *failed;            /* a run could not be written: start no more */
+    char *first_err;        /* (RNB_ERRLEN) its message */
+} sweep_ctx;
+
+/* Runs grid run i in thread slot, writes its part, counts it. */
+static void run_one(sweep_ctx *c, int i, int slot)
+{
+    int give_up;
+#pragma omp atomic read
+    give_up = *c->failed;
+    if (stop_signal || give_up)
+        return;
+    progress *p = c->p;
+    const grid_run *g = &c->e->runs[i];
+    step_ctx ctx = {p, slot};
+#pragma omp atomic write
+    p->slot_step[slot] = 0;
+#pragma omp atomic write
+    p->slot_run[slot] = i;
+    run_record rec;
+    char rerr[RNB_ERRLEN] = "";
+    int rrc = record_alloc(&rec, &g->spec);
+    if (rrc)
+        snprintf(rerr, sizeof rerr, "run %.200s: out of memory", g->name);
+    else
+        rrc = record_run(&rec, &g->spec, &stop_signal, on_step, &ctx, rerr);
+#pragma omp atomic write
+    p->slot_run[slot] = -1;
+#pragma omp critical(results)
+    {
+        if (!rrc)
+            rrc = results_write_part(c->res, g, &rec, rerr);
+        if (rrc && !*c->failed) {
+#pragma omp atomic write
+            *c->failed = 1;
+            snprintf(c->first_err, RNB_ERRLEN, "%s", rerr);
+        }
+        if (!rrc) {
+            c->o->ran++;
+            c->o->finished += rec.status == RUN_FINISHED;
+            c->o->diverged += rec.status == RUN_DIVERGED;
+            c->o->interrupted += rec.status == RUN_INTERRUPTED;
+#pragma omp critical(progress)
+            report_run(p, g, &rec);
+        }
+    }
+    record_free(&rec);
+}
+
+#ifdef RNNBENCH_MPI
+#include "sweep_mpi.inc"
+#endif
 
 static void install(struct sigaction *old_int, struct sigaction *old_term)
 {
@@ -125,23 +195,38 @@ int sweep_run(const experiment *e, const char *out, const sweep_opts *opts,
               sweep_outcome *o, char *err)
 {
     memset(o, 0, sizeof *o);
+    mpi_info mpi = {0, 1};
+#ifdef RNNBENCH_MPI
+    MPI_Comm_rank(MPI_COMM_WORLD, &mpi.rank);
+    MPI_Comm_size(MPI_COMM_WORLD, &mpi.size);
+#endif
     results res;
     results_init(&res, e, out);
-    bool have_out = access(out, F_OK) == 0, have_parts = access(res.parts, F_OK) == 0;
-    if (!opts->resume && (have_out || have_parts)) {
-        if (!opts->force)
-            return rnb_error(err, RNB_EINVAL, "%s exists: --resume continues it, --force replaces it",
-                             have_out ? out : res.parts);
-        results_discard(&res);
+    int rc = RNB_OK;
+    if (mpi.rank == 0) {    /* one process prepares OUT and its parts */
+        bool have_out = access(out, F_OK) == 0, have_parts = access(res.parts, F_OK) == 0;
+        if (!opts->resume && (have_out || have_parts) && !opts->force)
+            rc = rnb_error(err, RNB_EINVAL, "%s exists: --resume continues it, --force replaces it",
+                           have_out ? out : res.parts);
+        else if (!opts->resume && (have_out || have_parts))
+            results_discard(&res);
+        if (!rc)
+            rc = results_prepare(&res, err);
+        if (!rc && opts->resume)
+            rc = results_reclaim(&res, err);
     }
-    int rc = results_prepare(&res, err);
+#ifdef RNNBENCH_MPI
+    if (mpi.size > 1) {     /* every rank returns rank 0's verdict */
+        MPI_Bcast(&rc, 1, MPI_INT, 0, MPI_COMM_WORLD);
+        MPI_Bcast(err, RNB_ERRLEN, MPI_CHAR, 0, MPI_COMM_WORLD);
+    }
+#endif
     if (rc)
-        return rc;
-    if (opts->resume && (rc = results_reclaim(&res, err)))
         return rc;
 
     progress p = {.e = e, .t0 = clock_seconds(), .quiet = opts->quiet,
-                  .live = !opts->quiet && isatty(STDERR_FILENO)};
+                  .live = !opts->quiet && isatty(STDERR_FILENO) && mpi.size == 1,
+                  .rank = mpi.rank, .ranks = mpi.size};
     p.order = malloc(sizeof(int) * (e->n_runs ? e->n_runs : 1));
     if (!p.order)
         return rnb_error(err, RNB_ENOMEM, "out of memory");
@@ -188,65 +273,63 @@ int sweep_run(const experiment *e, const char *out, const sweep_opts *opts,
         const run_spec *s = &e->runs[p.order[k]].spec;
         peak += trainer_bytes(s) + record_bytes(s);
     }
-    if (!opts->quiet)
+    if (!opts->quiet && mpi.size == 1)
         fprintf(stderr, "rnnbench run: %s, %d runs (%d kept from before), %d threads x %d BLAS "
                 "threads, at most %.1f MiB for runs in flight, into %s\n",
                 e->path, p.n_pending, o->kept, workers, blas, peak / 1048576, out);
+    else if (!opts->quiet && mpi.rank == 0)
+        fprintf(stderr, "rnnbench run: %s, %d runs (%d kept from before) over %d MPI ranks, %d threads x "
+                "%d BLAS threads on rank 0, at most %.1f MiB a rank for runs in flight, into %s\n",
+                e->path, p.n_pending, o->kept, mpi.size, workers, blas, peak / 1048576, out);
 
     struct sigaction old_int, old_term;
     install(&old_int, &old_term);
     char first_err[RNB_ERRLEN] = "";
     int failed = 0;
 
+#ifdef RNNBENCH_MPI
+    if (mpi.size > 1) {
+        sweep_ctx c = {e, &res, &p, o, &failed, first_err};
+        mpi_schedule(&c, &mpi, workers);
+    } else
+#endif
+    {
+        sweep_ctx c = {e, &res, &p, o, &failed, first_err};
 #pragma omp parallel for schedule(dynamic, 1) num_threads(workers)
-    for (int k = 0; k < p.n_pending; k++) {
-        int give_up;
-#pragma omp atomic read
-        give_up = failed;
-        if (stop_signal || give_up)
-            continue;
-        const grid_run *g = &e->runs[p.order[k]];
-        int slot = omp_get_thread_num();
-        step_ctx ctx = {&p, slot};
-#pragma omp atomic write
-        p.slot_step[slot] = 0;
-#pragma omp atomic write
-        p.slot_run[slot] = p.order[k];
-        run_record rec;
-        char rerr[RNB_ERRLEN] = "";
-        int rrc = record_alloc(&rec, &g->spec);
-        if (rrc)
-            snprintf(rerr, sizeof rerr, "run %.200s: out of memory", g->name);
-        else
-            rrc = record_run(&rec, &g->spec, &stop_signal, on_step, &ctx, rerr);
-#pragma omp atomic write
-        p.slot_run[slot] = -1;
-#pragma omp critical(results)
-        {
-            if (!rrc)
-                rrc = results_write_part(&res, g, &rec, rerr);
-            if (rrc && !failed) {
-#pragma omp atomic write
-                failed = 1;
-                snprintf(first_err, sizeof first_err, "%s", rerr);
-            }
-            if (!rrc) {
-                o->ran++;
-                o->finished += rec.status == RUN_FINISHED;
-                o->diverged += rec.status == RUN_DIVERGED;
-                o->interrupted += rec.status == RUN_INTERRUPTED;
-#pragma omp critical(progress)
-                report_run(&p, g, &rec);
-            }
-        }
-        record_free(&rec);
+        for (int k = 0; k < p.n_pending; k++)
+            run_one(&c, p.order[k], omp_get_thread_num());
     }
     if (p.live)
         fputc('\n', stderr);
+#ifdef RNNBENCH_MPI
+    if (mpi.size > 1) {     /* rank 0 counts every rank's runs; a failure anywhere fails the sweep */
+        int mine[5] = {o->ran, o->finished, o->diverged, o->interrupted, failed}, all[5];
+        MPI_Allreduce(mine, all, 5, MPI_INT, MPI_SUM, MPI_COMM_WORLD);
+        if (failed && mpi.rank != 0)    /* only rank 0 speaks after the sweep: say it now */
+            fprintf(stderr, "rnnbench run: rank %d: %s\n", mpi.rank, first_err);
+        o->ran = all[0], o->finished = all[1], o->diverged = all[2], o->interrupted = all[3];
+        if (all[4] && !failed)
+            snprintf(first_err, RNB_ERRLEN, "another rank could not write a run (its message is above)");
+        failed = all[4] > 0;
+        int sig = stop_signal, any;
+        MPI_Allreduce(&sig, &any, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+        stop_signal = any;
+    }
+#endif
     o->not_started = p.n_pending - o->ran;
     free(p.order), free(p.slot_run), free(p.slot_step);
-    /* A signal during the assembly changes nothing: it completes. */
-    rc = failed ? rnb_error(err, RNB_ENOMEM, "%s", first_err) : results_assemble(&res, err);
+    /* A signal during the assembly changes nothing: it completes. Under
+     * MPI rank 0 assembles, after every rank has written its parts. */
+    if (failed)
+        rc = rnb_error(err, RNB_ENOMEM, "%s", first_err);
+    else if (mpi.rank == 0)
+        rc = results_assemble(&res, err);
+#ifdef RNNBENCH_MPI
+    if (mpi.size > 1) {
+        MPI_Bcast(&rc, 1, MPI_INT, 0, MPI_COMM_WORLD);
+        MPI_Bcast(err, RNB_ERRLEN, MPI_CHAR, 0, MPI_COMM_WORLD);
+    }
+#endif
     o->signal = stop_signal;
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGTERM, &old_term, NULL);

@@ -1,0 +1,51 @@
+#!/bin/bash
+# mpi.sh RNNBENCH RNNBENCH_MPI MPIRUN EXPERIMENTS WORKDIR
+# A sweep shared among 2 MPI ranks writes the same results file as one
+# process: every dataset bitwise, every attribute but the timings
+# (h5same.py); with 1 and 2 threads a rank; and a rank killed mid-sweep
+# loses only its runs in flight: --resume (under MPI) completes the same
+# file.
+set -u
+bin=$1 mpibin=$2 mpirun=$3 exps=$4 dir=$5 here=$(dirname "$0")
+rm -rf "$dir" && mkdir -p "$dir"
+passed=0 failed=0
+ok() { passed=$((passed + 1)); echo "ok: $*"; }
+bad() { failed=$((failed + 1)); echo "FAIL: $*"; }
+# root in a container, and more ranks than cores on a small machine
+mpi() { "$mpirun" --allow-run-as-root --oversubscribe -np 2 "$mpibin" "$@"; }
+same() { /usr/bin/python3 "$here/h5same.py" "$1" "$2" >"$dir/same.log" 2>&1; }
+
+"$bin" run "$exps/basic.ini" -o "$dir/one.h5" --quiet || bad "the single-process sweep"
+mpi run "$exps/basic.ini" -o "$dir/two.h5" --threads 1 --quiet && same "$dir/one.h5" "$dir/two.h5" &&
+    ok "2 ranks x 1 thread = 1 process ($(tail -1 "$dir/same.log"))" || { bad "2 ranks x 1 thread"; cat "$dir/same.log"; }
+mpi run "$exps/basic.ini" -o "$dir/four.h5" --threads 2 --quiet && same "$dir/one.h5" "$dir/four.h5" &&
+    ok "2 ranks x 2 threads = 1 process" || { bad "2 ranks x 2 threads"; cat "$dir/same.log"; }
+[ ! -e "$dir/two.h5.parts" ] && ok "the parts are gone" || bad "parts left behind"
+
+# kill -9 one rank once some runs have ended; mpirun ends the job
+"$bin" run "$exps/long.ini" -o "$dir/ref.h5" --quiet || bad "long.ini"
+mpi run "$exps/long.ini" -o "$dir/k9.h5" --threads 1 --quiet 2>"$dir/k9.err" &
+job=$!
+for i in $(seq 1 300); do
+    [ "$(ls "$dir/k9.h5.parts"/*.h5 2>/dev/null | wc -l)" -ge 1 ] && break
+    sleep 0.1
+done
+victim=$(pgrep -f "$(basename "$mpibin") run $exps/long.ini" | tail -1)
+[ -n "$victim" ] && kill -9 "$victim"
+wait $job
+parts=$(ls "$dir/k9.h5.parts"/*.h5 2>/dev/null | wc -l)
+[ "$parts" -ge 1 ] && [ ! -e "$dir/k9.h5" ] && ok "a rank killed: $parts ended runs kept in their parts" ||
+    bad "a rank killed: $parts parts, k9.h5 $( [ -e "$dir/k9.h5" ] && echo exists || echo absent)"
+mpi run "$exps/long.ini" -o "$dir/k9.h5" --threads 1 --resume --quiet && same "$dir/ref.h5" "$dir/k9.h5" &&
+    ok "--resume under MPI completes it: the same file as one process" || { bad "resume after a killed rank"; cat "$dir/same.log"; }
+
+# bad input: one line of ours, from rank 0 only (mpirun adds its own
+# report of the exit status), and exit status 2
+mpi run "$exps/nothere.ini" -o "$dir/x.h5" 2>"$dir/bad.err"
+rc=$?
+[ $rc -eq 2 ] && [ "$(grep -c '^rnnbench run:' "$dir/bad.err")" -eq 1 ] && grep -q "nothere.ini" "$dir/bad.err" &&
+    ok "bad input: exit 2, one line" ||
+    { bad "bad input: exit $rc"; cat "$dir/bad.err"; }
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
