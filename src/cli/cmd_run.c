@@ -37,8 +37,18 @@ static void help(void)
            "\n"
            "Ctrl-C or SIGTERM: running runs stop at their next step and are written as\n"
            "interrupted; OUT is valid; --resume finishes the sweep. Exit status 0 when\n"
-           "done, 130 or 143 when interrupted, 2 for bad input, 1 for a runtime failure.\n",
-           omp_get_num_procs());
+           "done, 130 or 143 when interrupted, 2 for bad input, 1 for a runtime failure.\n"
+           "\n"
+           "%s", omp_get_num_procs(),
+#ifdef RNNBENCH_MPI
+           "This is the MPI build: mpirun -np N rnnbench run ... shares the runs among the\n"
+           "N ranks, each running --threads at once; OUT.parts must be on a file system\n"
+           "every rank sees (docs/cluster.md).\n"
+#else
+           "Built with -DRNNBENCH_MPI=ON, mpirun -np N rnnbench run ... shares the runs\n"
+           "among the hosts of an MPI job (docs/cluster.md).\n"
+#endif
+           );
 }
 
 static int run(int argc, char **argv);
