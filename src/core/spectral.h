@@ -13,8 +13,8 @@
  * iteration: on a non-symmetric W whose largest eigenvalues are a complex
  * pair (the common case) power iteration does not converge; and not
  * LAPACK's dgeev, whose Hessenberg QR iterations cost 4-5 times more (it
- * made recording cost +7.6% at the default log_every, against about +3%
- * now: docs/performance.md). */
+ * made recording cost +6.7% at the default log_every, against +3.5% now:
+ * docs/performance.md). */
 #ifndef RNB_SPECTRAL_H
 #define RNB_SPECTRAL_H
 
