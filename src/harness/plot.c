@@ -565,6 +565,11 @@ static int fig_spectrum(facet *fc, const char *stem, gp_vars *v, char *err)
             const plot_run *r = first_seed(fc, fc->cells[c], fc->clips[k]);
             double *rad = NULL, *sig = NULL, *step = NULL;
             long m, G, m2, G2, m3, one;
+            if (r) {    /* a run kept by --resume from a schema 1 file has none */
+                snprintf(ds, sizeof ds, "/runs/%s/w_hh_radius", r->name);
+                if (!h5io_exists(fc->p->f, ds))
+                    continue;
+            }
             if (!r || (rc = plot_run_read(fc->p, r, "w_hh_radius", &rad, &m, &G, err)) ||
                 (rc = plot_run_read(fc->p, r, "w_hh_sigma", &sig, &m2, &G2, err)) ||
                 (rc = plot_run_read(fc->p, r, "log_step", &step, &m3, &one, err))) {
