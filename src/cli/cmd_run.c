@@ -134,6 +134,20 @@ static int run(int argc, char **argv)
 
     experiment e;
     int rc = experiment_load(&e, pa.pos[0], err);
+#ifdef RNNBENCH_MPI
+    /* Every rank reads the file: all go on, or all stop (a rank that cannot
+     * see it, on another host, would otherwise leave the others waiting). */
+    int bad = rc != RNB_OK, any_bad, root_bad = bad, rank;
+    MPI_Allreduce(&bad, &any_bad, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+    MPI_Bcast(&root_bad, 1, MPI_INT, 0, MPI_COMM_WORLD);
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+    if (bad && !root_bad)       /* rank 0 read it: this rank's own message */
+        fprintf(stderr, "rnnbench run: rank %d: %s\n", rank, err);
+    if (any_bad && !bad && rank == 0)
+        snprintf(err, sizeof err, "another rank could not read %s (its message is above)", pa.pos[0]);
+    if (any_bad && !rc)
+        rc = RNB_EINVAL;
+#endif
     if (rc) {
         experiment_free(&e);
         return FAIL(rc == RNB_ENOMEM ? EXIT_RUNTIME : EXIT_USAGE, "%s", err);

@@ -74,7 +74,15 @@ void spectral_blocks(spectral_ws *ws, const real *w_hh, int G, double *radius, d
         }
         memcpy(ws->a, w, n * sizeof(real));
         radius[g] = gelfand(ws);
-        gemm(true, false, H, H, H, 1, w, H, w, H, 0, ws->a, H);   /* W^T W */
-        sigma[g] = sqrt(gelfand(ws));
+        /* W^T W of W scaled to norm 1 first, or the product can overflow
+         * (or underflow) in float; sigma scales back */
+        memcpy(ws->b, w, n * sizeof(real));
+        double scale = normalise(ws->b, n);
+        if (isinf(scale)) {
+            sigma[g] = 0;
+            continue;
+        }
+        gemm(true, false, H, H, H, 1, ws->b, H, ws->b, H, 0, ws->a, H);   /* W^T W / ||W||^2 */
+        sigma[g] = sqrt(gelfand(ws)) * exp(scale);
     }
 }

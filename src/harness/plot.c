@@ -389,8 +389,10 @@ static int fig_heatmap(facet *fc, const char *stem, gp_vars *v, char *err)
                     }
                     fputs(a + 1 < rows ? "\n" : "", t.f);
                 }
-                lc += snprintf(pc + lc, sizeof pc - lc, "%s%s", panels ? " " : "", fc->cells[c]);
-                lk += snprintf(pk + lk, sizeof pk - lk, "%s%s", panels ? " " : "", fc->clips[k]);
+                if (lc < sizeof pc)
+                    lc += snprintf(pc + lc, sizeof pc - lc, "%s%s", panels ? " " : "", fc->cells[c]);
+                if (lk < sizeof pk)
+                    lk += snprintf(pk + lk, sizeof pk - lk, "%s%s", panels ? " " : "", fc->clips[k]);
                 L = cols > L ? cols : L;
                 panels++;
             } else if (fc->o->log) {
@@ -533,7 +535,8 @@ static int fig_grad_norm(facet *fc, const char *stem, gp_vars *v, char *err)
             panel_max = fmax(panel_max, n);
             free(g), free(gc);
         }
-        lx += snprintf(xmaxs + lx, sizeof xmaxs - lx, "%s%ld", k ? " " : "", (long)panel_max);
+        if (lx < sizeof xmaxs)
+            lx += snprintf(xmaxs + lx, sizeof xmaxs - lx, "%s%ld", k ? " " : "", (long)panel_max);
     }
     if ((rc = tsv_close(&t, rc, err)))
         return rc;
@@ -659,7 +662,7 @@ static int fig_length(facet *fc, const char *stem, gp_vars *v, char *err)
         return rc;
     char s[CONTEXT_LEN];
     size_t len = 0;
-    for (int j = 0; j < nT; j++)
+    for (int j = 0; j < nT && len < sizeof s; j++)
         len += snprintf(s + len, sizeof s - len, "%s%ld", j ? " " : "", T[j]);
     double ymin, ymax;    /* ratios near 1 get a close range, far ones whole decades */
     if (hi / lo < 30)

@@ -1,3 +1,5 @@
+/* gethostname (POSIX), with C11 strict: */
+#define _DEFAULT_SOURCE
 #include "results.h"
 
 #include <dirent.h>
@@ -175,8 +177,12 @@ static int write_atomically(const results *r, const char *path,
                             int (*fill)(h5file *f, const void *ctx, char *err),
                             const void *ctx, char *err)
 {
-    char tmp[2100];
-    snprintf(tmp, sizeof tmp, "%s/writing.tmp.%ld", r->parts, (long)getpid());
+    /* host and pid: unique among the processes of an MPI job, whose ranks
+     * share the parts folder (one writer per process at a time) */
+    char tmp[2400], host[256] = "host";
+    gethostname(host, sizeof host - 1);
+    host[strcspn(host, "/")] = '\0';
+    snprintf(tmp, sizeof tmp, "%s/writing.tmp.%.200s.%ld", r->parts, host, (long)getpid());
     h5file *f;
     int rc = h5io_create(&f, tmp, err);
     if (rc)

@@ -100,11 +100,12 @@ static void report_run(progress *p, const grid_run *g, const run_record *rec)
         draw_live(p);
         return;
     }
-    char who[32] = "";
-    if (p->ranks > 1)
-        snprintf(who, sizeof who, "rank %d: ", p->rank);
-    fprintf(stderr, "[%s%d/%d] %s: %s, %ld steps, %.1f s, held-out loss %.4g (baseline %.4g)%s\n",
-            who, p->done, p->n_pending, g->name, run_status_name(rec->status), rec->steps_done,
+    if (p->ranks > 1)   /* a rank knows its own count, not the others' */
+        fprintf(stderr, "[rank %d, its run %d] ", p->rank, p->done);
+    else
+        fprintf(stderr, "[%d/%d] ", p->done, p->n_pending);
+    fprintf(stderr, "%s: %s, %ld steps, %.1f s, held-out loss %.4g (baseline %.4g)%s\n",
+            g->name, run_status_name(rec->status), rec->steps_done,
             rec->wall_seconds, rec->final_loss, run_baseline(&g->spec),
             rec->solved ? ", solved" : "");
 }
@@ -322,6 +323,10 @@ int sweep_run(const experiment *e, const char *out, const sweep_opts *opts,
      * MPI rank 0 assembles, after every rank has written its parts. */
     if (failed)
         rc = rnb_error(err, RNB_ENOMEM, "%s", first_err);
+#ifdef RNNBENCH_MPI
+    else if (mpi.rank == 0 && mpi.size > 1 && (rc = wait_for_parts(e, &res, o->kept + o->ran, err)))
+        ;
+#endif
     else if (mpi.rank == 0)
         rc = results_assemble(&res, err);
 #ifdef RNNBENCH_MPI
