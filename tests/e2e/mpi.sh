@@ -21,6 +21,10 @@ mpi run "$exps/basic.ini" -o "$dir/two.h5" --threads 1 --quiet && same "$dir/one
 mpi run "$exps/basic.ini" -o "$dir/four.h5" --threads 2 --quiet && same "$dir/one.h5" "$dir/four.h5" &&
     ok "2 ranks x 2 threads = 1 process" || { bad "2 ranks x 2 threads"; cat "$dir/same.log"; }
 [ ! -e "$dir/two.h5.parts" ] && ok "the parts are gone" || bad "parts left behind"
+# fewer threads than asked (OMP_THREAD_LIMIT): no hang, the same file
+timeout 120 "$mpirun" --allow-run-as-root --oversubscribe -np 2 -x OMP_THREAD_LIMIT=1 "$mpibin" run \
+    "$exps/basic.ini" -o "$dir/limit.h5" --threads 2 --quiet && same "$dir/one.h5" "$dir/limit.h5" &&
+    ok "OMP_THREAD_LIMIT=1 under --threads 2: the same file" || { bad "OMP_THREAD_LIMIT=1"; cat "$dir/same.log"; }
 
 # kill -9 one rank once some runs have ended; mpirun ends the job
 "$bin" run "$exps/long.ini" -o "$dir/ref.h5" --quiet || bad "long.ini"
@@ -46,6 +50,13 @@ rc=$?
 [ $rc -eq 2 ] && [ "$(grep -c '^rnnbench run:' "$dir/bad.err")" -eq 1 ] && grep -q "nothere.ini" "$dir/bad.err" &&
     ok "bad input: exit 2, one line" ||
     { bad "bad input: exit $rc"; cat "$dir/bad.err"; }
+
+# one rank that cannot read the file: every rank stops, exit 2, no hang
+timeout 120 "$mpirun" --allow-run-as-root --oversubscribe -np 1 "$mpibin" run "$exps/basic.ini" -o "$dir/y.h5" --quiet : \
+    -np 1 "$mpibin" run "$exps/nothere.ini" -o "$dir/y.h5" --quiet 2>"$dir/mixed.err"
+rc=$?
+[ $rc -eq 2 ] && grep -q "^rnnbench run: rank 1: .*nothere.ini" "$dir/mixed.err" && [ ! -e "$dir/y.h5" ] &&
+    ok "a rank that cannot read the file stops them all: exit 2" || { bad "a rank without the file: exit $rc"; cat "$dir/mixed.err"; }
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
