@@ -56,6 +56,8 @@ double model_step_flops(const model *m);
 
 /* The GEMMs of one training step, the same shapes and order, without the
  * gate math or the loss: how fast the step would be if it were GEMM-bound.
+ * For the cells whose recurrent product runs in two stages (gru_cho, mgu)
+ * it times one full-width product per step: an approximation.
  * Overwrites the workspace; benchmarks only. */
 void model_gemm_replay(model *m);
 
