@@ -107,52 +107,52 @@ static int clip_order(const plot_run *r)
     return 4;
 }
 
-static const plot_run *with_clip(const facet *fc, const char *clip)
+/* Cells in registry order, then by name. */
+static int cmp_cell(const void *a, const void *b)
 {
-    for (int i = 0; i < fc->n; i++)
-        if (strcmp(run_of(fc, i)->value[key("clip")], clip) == 0)
-            return run_of(fc, i);
-    return NULL;
+    const plot_run *x = *(const plot_run *const *)a, *y = *(const plot_run *const *)b;
+    return x->cell_rank != y->cell_rank ? x->cell_rank - y->cell_rank : strcmp(x->cfg.cell, y->cfg.cell);
 }
 
-/* Cells in registry order; clips none, norm, value, each by threshold. */
-static void list_cells_and_clips(facet *fc)
+/* Clip modes none, norm, value, step, each by threshold. */
+static int cmp_clip(const void *a, const void *b)
 {
-    const int kc = key("cell"), kk = key("clip");
-    fc->n_cells = fc->n_clips = 0;
-    fc->seed = UINT64_MAX;
+    const plot_run *x = *(const plot_run *const *)a, *y = *(const plot_run *const *)b;
+    int ox = clip_order(x), oy = clip_order(y);
+    if (ox != oy)
+        return ox - oy;
+    return x->clip_threshold < y->clip_threshold ? -1 : x->clip_threshold > y->clip_threshold;
+}
+
+/* The facet's distinct values of key k, one run standing for each, sorted. */
+static int distinct(const facet *fc, int k, const plot_run **out, int max,
+                    int (*cmp)(const void *, const void *))
+{
+    int n = 0;
     for (int i = 0; i < fc->n; i++) {
         const plot_run *r = run_of(fc, i);
-        fc->seed = r->cfg.seed < fc->seed ? r->cfg.seed : fc->seed;
         int j;
-        for (j = 0; j < fc->n_cells && strcmp(fc->cells[j], r->value[kc]); j++)
+        for (j = 0; j < n && strcmp(out[j]->value[k], r->value[k]); j++)
             ;
-        if (j == fc->n_cells && fc->n_cells < MAX_CELLS)
-            fc->cells[fc->n_cells++] = r->value[kc];
-        for (j = 0; j < fc->n_clips && strcmp(fc->clips[j], r->value[kk]); j++)
-            ;
-        if (j == fc->n_clips && fc->n_clips < MAX_CLIPS)
-            fc->clips[fc->n_clips++] = r->value[kk];
+        if (j == n && n < max)
+            out[n++] = r;
     }
-    for (int a = 1; a < fc->n_cells; a++)   /* insertion sorts: short lists */
-        for (int b = a; b > 0; b--) {
-            const plot_run *x = NULL, *y = NULL;
-            for (int i = 0; i < fc->n; i++) {
-                if (!strcmp(run_of(fc, i)->value[kc], fc->cells[b - 1])) x = run_of(fc, i);
-                if (!strcmp(run_of(fc, i)->value[kc], fc->cells[b])) y = run_of(fc, i);
-            }
-            if (x->cell_rank < y->cell_rank || (x->cell_rank == y->cell_rank && strcmp(x->cfg.cell, y->cfg.cell) <= 0))
-                break;
-            const char *t = fc->cells[b - 1]; fc->cells[b - 1] = fc->cells[b]; fc->cells[b] = t;
-        }
-    for (int a = 1; a < fc->n_clips; a++)
-        for (int b = a; b > 0; b--) {
-            const plot_run *x = with_clip(fc, fc->clips[b - 1]), *y = with_clip(fc, fc->clips[b]);
-            int ox = clip_order(x), oy = clip_order(y);
-            if (ox < oy || (ox == oy && x->clip_threshold <= y->clip_threshold))
-                break;
-            const char *t = fc->clips[b - 1]; fc->clips[b - 1] = fc->clips[b]; fc->clips[b] = t;
-        }
+    qsort(out, n, sizeof *out, cmp);
+    return n;
+}
+
+static void list_cells_and_clips(facet *fc)
+{
+    const plot_run *rep[MAX_CELLS > MAX_CLIPS ? MAX_CELLS : MAX_CLIPS];
+    fc->n_cells = distinct(fc, key("cell"), rep, MAX_CELLS, cmp_cell);
+    for (int j = 0; j < fc->n_cells; j++)
+        fc->cells[j] = rep[j]->value[key("cell")];
+    fc->n_clips = distinct(fc, key("clip"), rep, MAX_CLIPS, cmp_clip);
+    for (int j = 0; j < fc->n_clips; j++)
+        fc->clips[j] = rep[j]->value[key("clip")];
+    fc->seed = UINT64_MAX;
+    for (int i = 0; i < fc->n; i++)
+        fc->seed = run_of(fc, i)->cfg.seed < fc->seed ? run_of(fc, i)->cfg.seed : fc->seed;
 }
 
 static void join(char *out, size_t n, const char *const *words, int count)

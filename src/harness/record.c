@@ -158,7 +158,7 @@ int record_run(run_record *r, const run_spec *s, volatile sig_atomic_t *stop,
         r->grad_norm[i] = rec.grad_norm, r->grad_norm_clipped[i] = rec.grad_norm_clipped;
         r->steps_done = step;
         bool diverged = !rec.finite;
-        if (diverged || record_is_logged(step, s->steps, s->log_every)) {
+        if (diverged || planned) {
             log_row(r, &tr, &rec);
             int k = r->n_logged - 1;
             if (r->solve_step < 0 && s->task->solved(r->eval_loss[k], r->eval_metric[k]))

@@ -288,14 +288,13 @@ int sweep_run(const experiment *e, const char *out, const sweep_opts *opts,
     char first_err[RNB_ERRLEN] = "";
     int failed = 0;
 
+    sweep_ctx c = {e, &res, &p, o, &failed, first_err};
 #ifdef RNNBENCH_MPI
-    if (mpi.size > 1) {
-        sweep_ctx c = {e, &res, &p, o, &failed, first_err};
+    if (mpi.size > 1)
         mpi_schedule(&c, &mpi, workers);
-    } else
+    else
 #endif
     {
-        sweep_ctx c = {e, &res, &p, o, &failed, first_err};
 #pragma omp parallel for schedule(dynamic, 1) num_threads(workers)
         for (int k = 0; k < p.n_pending; k++)
             run_one(&c, p.order[k], omp_get_thread_num());
