@@ -23,12 +23,15 @@ enum { N_COMMANDS = sizeof commands / sizeof commands[0] };
 
 int cli_fail(const char *cmd, int code, const char *fmt, ...)
 {
+    /* the whole line in one write: ranks of an MPI job share a stderr */
+    char line[2048];
     va_list ap;
     va_start(ap, fmt);
-    fprintf(stderr, "rnnbench %s: ", cmd);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    int n = snprintf(line, sizeof line, "rnnbench %s: ", cmd);
+    vsnprintf(line + n, sizeof line - n - 1, fmt, ap);
     va_end(ap);
+    strcat(line, "\n");
+    fputs(line, stderr);
     return code;
 }
 

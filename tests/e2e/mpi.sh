@@ -34,7 +34,7 @@ for i in $(seq 1 300); do
     [ "$(ls "$dir/k9.h5.parts"/*.h5 2>/dev/null | wc -l)" -ge 1 ] && break
     sleep 0.1
 done
-victim=$(pgrep -f "$(basename "$mpibin") run $exps/long.ini" | tail -1)
+victim=$(pgrep -f "^$mpibin run $exps/long.ini" | tail -1)   # a rank, not mpirun
 [ -n "$victim" ] && kill -9 "$victim"
 wait $job
 parts=$(ls "$dir/k9.h5.parts"/*.h5 2>/dev/null | wc -l)
