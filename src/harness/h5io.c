@@ -406,6 +406,23 @@ int h5io_shape_any(h5file *f, const char *name, int *rank, long dims[H5IO_MAXRAN
     return shape_and_close(f, d, name, rank, dims, err);
 }
 
+int h5io_info(h5file *f, const char *name, h5io_class *cls, int *rank, long dims[H5IO_MAXRANK], char *err)
+{
+    if (!h5io_exists(f, name))
+        return rnb_error(err, RNB_EINVAL, "%s: dataset '%s' is missing", f->path, name);
+    H5O_info_t info;
+    if (H5Oget_info_by_name(f->id, name, &info, H5P_DEFAULT) < 0 || info.type != H5O_TYPE_DATASET)
+        return rnb_error(err, RNB_EINVAL, "%s: '%s' is not a dataset", f->path, name);
+    hid_t d = H5Dopen2(f->id, name, H5P_DEFAULT);
+    if (d < 0)
+        return rnb_error(err, RNB_EINVAL, "%s: cannot open dataset '%s'", f->path, name);
+    hid_t t = H5Dget_type(d);
+    H5T_class_t c = H5Tget_class(t);
+    H5Tclose(t);
+    *cls = c == H5T_FLOAT ? H5IO_FLOAT : c == H5T_INTEGER ? H5IO_INTEGER : H5IO_OTHER;
+    return shape_and_close(f, d, name, rank, dims, err);
+}
+
 int h5io_read_double(h5file *f, const char *name, double *buf, char *err)
 {
     hid_t d = H5Dopen2(f->id, name, H5P_DEFAULT);

@@ -49,6 +49,11 @@ int h5io_write_series_double(h5file *f, const char *name, int rank, const long *
                              const double *buf, char *err);
 int h5io_write_series_long(h5file *f, const char *name, int rank, const long *dims,
                            const long *buf, char *err);
+/* What a dataset holds, for readers that check a file before using it. */
+typedef enum { H5IO_FLOAT, H5IO_INTEGER, H5IO_OTHER } h5io_class;
+/* The class and shape of dataset name; RNB_EINVAL naming it when it is
+ * missing or not a dataset. */
+int h5io_info(h5file *f, const char *name, h5io_class *cls, int *rank, long dims[H5IO_MAXRANK], char *err);
 /* Shape of any numeric dataset; reads converted to double or long. */
 int h5io_shape_any(h5file *f, const char *name, int *rank, long dims[H5IO_MAXRANK], char *err);
 int h5io_read_double(h5file *f, const char *name, double *buf, char *err);
