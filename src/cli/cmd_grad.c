@@ -151,7 +151,9 @@ static int write_output(const char *path, const grad_input *in, const layer_ws *
     const long s_seq[] = {T, B, H}, s_x[] = {T, B, I}, s_state[] = {B, H}, s_t[] = {T},
                s_wih[] = {GH, I}, s_whh[] = {GH, H}, s_b[] = {GH}, s_e[] = {(long)in->cell->E * H};
     h5file *f;
-    int rc = h5io_create(&f, path, err);
+    char tmp[4200];     /* written beside OUT and renamed over it: OUT is whole or untouched */
+    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
+    int rc = h5io_create(&f, tmp, err);
     if (rc)
         return rc;
     if ((rc = h5io_set_attr_str(f, "/", "cell", in->cell->name, err)) ||
@@ -171,7 +173,7 @@ static int write_output(const char *path, const grad_input *in, const layer_ws *
         h5io_close(f, NULL);
         return rc;
     }
-    return h5io_close(f, err);
+    return h5io_commit(f, path, err);
 }
 
 int cmd_grad(int argc, char **argv)
@@ -215,14 +217,7 @@ int cmd_grad(int argc, char **argv)
     memcpy(ws.dh, in.dy, (size_t)d->T * BH * sizeof(real));   /* dL/dy = dy */
     layer_backward(&ws, &in.p, &g, in.x, dx);
 
-    /* Written beside OUT and renamed over it: OUT is whole or absent. */
-    char tmp[4096];
-    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", out_path, (long)getpid());
-    rc = write_output(tmp, &in, &ws, &g, dx, err);
-    if (rc == RNB_OK && rename(tmp, out_path) != 0)
-        rc = rnb_error(err, RNB_EINVAL, "%s: cannot write the file", out_path);
-    if (rc)
-        remove(tmp);
+    rc = write_output(out_path, &in, &ws, &g, dx, err);
     layer_ws_free(&ws);
     free(grads), free(dx), free_input(&in);
     if (rc)

@@ -1,9 +1,14 @@
+/* fsync (POSIX), with C11 strict: */
+#define _POSIX_C_SOURCE 200809L
 #include "h5io.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <hdf5.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "status.h"
 
@@ -20,6 +25,23 @@ struct h5file {
 
 static void quiet(void) { H5Eset_auto2(H5E_DEFAULT, NULL, NULL); }
 
+/* A file being written lives in memory (HDF5's core driver, no backing
+ * store) and reaches the disk in one write at h5io_commit. HDF5 1.10 does
+ * not survive a failed write to disk: H5Fclose fails half-way, and the
+ * library then crashes at exit closing the file again (seen with a full
+ * disk). Writing the image ourselves keeps the system's reason (errno)
+ * and leaves HDF5 out of every disk failure. */
+static hid_t create_in_memory(const char *path)
+{
+    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+    if (fapl < 0)
+        return -1;
+    hid_t id = H5Pset_fapl_core(fapl, (size_t)1 << 20, 0) < 0
+                   ? -1 : H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
+    H5Pclose(fapl);
+    return id;
+}
+
 static int open_file(h5file **out, const char *path, bool create, char *err)
 {
     quiet();
@@ -29,10 +51,10 @@ static int open_file(h5file **out, const char *path, bool create, char *err)
         return rnb_error(err, RNB_ENOMEM, "%s: out of memory", path);
     snprintf(f->path, sizeof f->path, "%s", path);
     if (create) {
-        f->id = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+        f->id = create_in_memory(path);
         if (f->id < 0) {
             free(f);
-            return rnb_error(err, RNB_EINVAL, "%s: cannot create the file", path);
+            return rnb_error(err, RNB_ENOMEM, "%s: cannot make the file in memory", path);
         }
     } else {
         FILE *probe = fopen(path, "rb");
@@ -73,6 +95,57 @@ int h5io_close(h5file *f, char *err)
     int out = rc < 0 ? rnb_error(err, RNB_EINVAL, "%s: error closing the file", f->path) : RNB_OK;
     free(f);
     return out;
+}
+
+/* n bytes to path, created or truncated, then fsync'd (so that a full
+ * disk or a failing network file system says so here, not later). */
+static int write_whole(const char *path, const void *buf, size_t n)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0666);
+    if (fd < 0)
+        return errno;
+    const char *p = buf;
+    for (size_t done = 0; done < n;) {
+        ssize_t w = write(fd, p + done, n - done);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0) {
+            int e = w < 0 ? errno : EIO;
+            close(fd);
+            return e;
+        }
+        done += (size_t)w;
+    }
+    if (fsync(fd) != 0) {
+        int e = errno;
+        close(fd);
+        return e;
+    }
+    return close(fd) != 0 ? errno : 0;
+}
+
+int h5io_commit(h5file *f, const char *dest, char *err)
+{
+    ssize_t n = H5Fflush(f->id, H5F_SCOPE_GLOBAL) < 0 ? -1 : H5Fget_file_image(f->id, NULL, 0);
+    void *image = n > 0 ? malloc((size_t)n) : NULL;
+    int rc = RNB_OK;
+    if (n <= 0)
+        rc = rnb_error(err, RNB_EIO, "%s: cannot make the file's image", dest);
+    else if (!image)
+        rc = rnb_error(err, RNB_ENOMEM, "%s: out of memory for the file's %zd bytes", dest, n);
+    else if (H5Fget_file_image(f->id, image, (size_t)n) != n)
+        rc = rnb_error(err, RNB_EIO, "%s: cannot make the file's image", dest);
+    H5Fclose(f->id);    /* in memory: nothing to fail */
+    int e = rc ? 0 : write_whole(f->path, image, (size_t)n);
+    if (!rc && !e && strcmp(f->path, dest) != 0 && rename(f->path, dest) != 0)
+        e = errno;
+    if (e)
+        rc = rnb_error(err, RNB_EIO, "%s: cannot write: %s", dest, strerror(e));
+    if (rc)
+        unlink(f->path);
+    free(image);
+    free(f);
+    return rc;
 }
 
 /* H5Lexists on each prefix, so that "a/b/c" with no "a" says no, not error. */

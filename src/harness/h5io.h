@@ -14,8 +14,14 @@ typedef struct h5file h5file;
 enum { H5IO_MAXRANK = 4 };
 
 int h5io_open_read(h5file **f, const char *path, char *err);
-/* Creates path afresh (truncating); the caller writes, then closes. */
+/* A new file, in memory until h5io_commit writes it to path; h5io_close
+ * instead writes nothing. */
 int h5io_create(h5file **f, const char *path, char *err);
+/* Writes a created file to its path, then renames it to dest (dest may be
+ * its path): dest is whole or untouched. On failure (RNB_EIO, err naming
+ * dest and the system's reason, "No space left on device") the file at
+ * path is removed. Closes f in every case. */
+int h5io_commit(h5file *f, const char *dest, char *err);
 int h5io_close(h5file *f, char *err);
 
 bool h5io_exists(h5file *f, const char *name);

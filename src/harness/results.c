@@ -15,11 +15,22 @@
 #include "h5io.h"
 #include "status.h"
 
+/* FNV-1a, 64 bits: enough to tell an edited experiment file from the
+ * one a part was made by (not a defence against a forger). */
+static unsigned long long fnv1a64(const char *s)
+{
+    unsigned long long h = 14695981039346656037ull;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return h;
+}
+
 void results_init(results *r, const experiment *e, const char *out)
 {
     r->e = e;
     r->out = out;
     snprintf(r->parts, sizeof r->parts, "%s.parts", out);
+    snprintf(r->text_hash, sizeof r->text_hash, "fnv1a64:%016llx", fnv1a64(e->text ? e->text : ""));
 }
 
 /* Parts are named by grid index: a run's name can be longer than a file
@@ -131,7 +142,8 @@ int results_read_params(h5file *f, const char *grp, config *c, char *err)
 
 static const char *const clip_names[] = {"none", "norm", "value", "step"};
 
-static int write_run(h5file *f, const char *grp, const grid_run *g, const run_record *rec, char *err)
+static int write_run(h5file *f, const char *grp, const grid_run *g, const run_record *rec,
+                     const char *text_hash, char *err)
 {
     const run_spec *s = &g->spec;
     char path[EXP_NAME_LEN + 64];
@@ -166,6 +178,8 @@ static int write_run(h5file *f, const char *grp, const grid_run *g, const run_re
         (rc = h5io_set_attr_long(f, grp, "solve_step", rec->solve_step, err)) ||
         (rc = h5io_set_attr_long(f, grp, "seq_total", rec->L, err)) ||
         (rc = h5io_set_attr_str(f, grp, "precision", RNB_PRECISION, err)) ||
+        (rc = h5io_set_attr_str(f, grp, "rnnbench_version", RNNBENCH_VERSION, err)) ||
+        (rc = h5io_set_attr_str(f, grp, "experiment_hash", text_hash, err)) ||
         (rc = h5io_set_attr_str(f, grp, "name", g->name, err)))
         return rc;
     return RNB_OK;
@@ -187,23 +201,19 @@ static int write_atomically(const results *r, const char *path,
     int rc = h5io_create(&f, tmp, err);
     if (rc)
         return rc;
-    rc = fill(f, ctx, err);
-    int rc2 = h5io_close(f, rc ? NULL : err);
-    if (!rc && rc2)
-        rc = rc2;
-    if (!rc && rename(tmp, path) != 0)
-        rc = rnb_error(err, RNB_EINVAL, "%s: cannot write: %s", path, strerror(errno));
-    if (rc)
-        remove(tmp);
-    return rc;
+    if ((rc = fill(f, ctx, err))) {
+        h5io_close(f, NULL);
+        return rc;
+    }
+    return h5io_commit(f, path, err);
 }
 
-typedef struct { const grid_run *g; const run_record *rec; } part_ctx;
+typedef struct { const grid_run *g; const run_record *rec; const char *hash; } part_ctx;
 
 static int fill_part(h5file *f, const void *ctx, char *err)
 {
     const part_ctx *p = ctx;
-    return write_run(f, "/run", p->g, p->rec, err);
+    return write_run(f, "/run", p->g, p->rec, p->hash, err);
 }
 
 static int make_parts_dir(const results *r, char *err)
@@ -213,16 +223,14 @@ static int make_parts_dir(const results *r, char *err)
     return RNB_OK;
 }
 
-int results_prepare(const results *r, char *err) { return make_parts_dir(r, err); }
-
 int results_write_part(const results *r, const grid_run *g, const run_record *rec, char *err)
 {
-    int rc = make_parts_dir(r, err);
+    int rc = make_parts_dir(r, err);    /* another rank's host may see it late */
     if (rc)
         return rc;
     char path[2048];
     part_path(r, g, path, sizeof path);
-    part_ctx p = {g, rec};
+    part_ctx p = {g, rec, r->text_hash};
     return write_atomically(r, path, fill_part, &p, err);
 }
 
@@ -241,12 +249,107 @@ int results_part_status(const results *r, const grid_run *g, run_status *status)
     return found;
 }
 
+/* The grid index of a part's file name "000042.h5", or -1. */
+static long part_index(const char *name)
+{
+    size_t n = strspn(name, "0123456789");
+    return n == 6 && strcmp(name + n, ".h5") == 0 ? strtol(name, NULL, 10) : -1;
+}
+
+/* The largest index among the parts, or -1 when there are none. */
+static long last_part(const results *r)
+{
+    long last = -1;
+    DIR *d = opendir(r->parts);
+    for (struct dirent *ent; d && (ent = readdir(d));) {
+        long i = part_index(ent->d_name);
+        last = i > last ? i : last;
+    }
+    if (d)
+        closedir(d);
+    return last;
+}
+
+bool results_has_parts(const results *r) { return last_part(r) >= 0; }
+
+/* Whether the run at grp of f is run g of this experiment, as this build
+ * would make it: if not, what differs, in what. */
+static bool differs(h5file *f, const char *grp, const grid_run *g, const char *hash, char *what, size_t n)
+{
+    char sub[RNB_ERRLEN], there[EXP_NAME_LEN], here[64];
+    config c;
+    if (results_read_params(f, grp, &c, sub)) {
+        snprintf(what, n, "%s", sub);
+        return true;
+    }
+    for (int k = 0; k < config_key_count(); k++) {
+        config_key_value(&c, k, there, sizeof there);
+        config_key_value(&g->cfg, k, here, sizeof here);
+        if (strcmp(there, here)) {
+            snprintf(what, n, "%s is %s there, %s in the experiment file", config_key_name(k), there, here);
+            return true;
+        }
+    }
+    const char *const keys[] = {"precision", "rnnbench_version", "experiment_hash"};
+    const char *const want[] = {RNB_PRECISION, RNNBENCH_VERSION, hash};
+    for (int k = 0; k < 3; k++) {
+        if (!h5io_has_attr(f, grp, keys[k])) {
+            snprintf(what, n, "it has no %s (an older rnnbench wrote it)", keys[k]);
+            return true;
+        }
+        if (h5io_get_attr_str(f, grp, keys[k], there, sizeof there, sub) || strcmp(there, want[k])) {
+            snprintf(what, n, "%s is %s there, %s here%s", keys[k], there, want[k],
+                     k == 2 ? " (the experiment file was edited)" : "");
+            return true;
+        }
+    }
+    return false;
+}
+
+int results_check_parts(const results *r, char *err)
+{
+    long last = last_part(r);
+    if (last >= r->e->n_runs)
+        return rnb_error(err, RNB_EINVAL, "%s/%06ld.h5: no run of %s has that index (its grid has %d); "
+                         "--force starts over", r->parts, last, r->e->path, r->e->n_runs);
+    for (long i = 0; i <= last; i++) {
+        const grid_run *g = &r->e->runs[i];
+        char path[2048], what[EXP_NAME_LEN + 128];
+        part_path(r, g, path, sizeof path);
+        if (!exists(path))
+            continue;
+        h5file *f;
+        int rc = h5io_open_read(&f, path, err);
+        if (rc)
+            return rc;
+        bool bad = differs(f, "/run", g, r->text_hash, what, sizeof what);
+        h5io_close(f, NULL);
+        if (bad)
+            return rnb_error(err, RNB_EINVAL, "%s: not run %s of %s as it is now: %s; --force starts over",
+                             path, g->name, r->e->path, what);
+    }
+    return RNB_OK;
+}
+
 typedef struct { h5file *src; const char *path; } copy_ctx;
 
 static int fill_copy(h5file *f, const void *ctx, char *err)
 {
     const copy_ctx *c = ctx;
     return h5io_copy(c->src, c->path, f, "/run", err);
+}
+
+/* The group of OUT that becomes run g's part, or false: none, one that a
+ * part is already there for, or an interrupted one (run again). */
+static bool reclaimable(h5file *f, const results *r, const grid_run *g, char *grp, size_t n)
+{
+    char name[32], path[2048], sub[RNB_ERRLEN];
+    run_status st;
+    snprintf(grp, n, "/runs/%s", g->name);
+    part_path(r, g, path, sizeof path);
+    return h5io_exists(f, grp) && !exists(path) &&
+           !h5io_get_attr_str(f, grp, "status", name, sizeof name, sub) &&
+           !run_status_parse(&st, name) && st != RUN_INTERRUPTED;
 }
 
 int results_reclaim(const results *r, char *err)
@@ -267,20 +370,19 @@ int results_reclaim(const results *r, char *err)
                          "run without --resume into another file", r->out, r->e->path);
     }
     free(text);
-    if ((rc = make_parts_dir(r, err))) {
-        h5io_close(f, NULL);
-        return rc;
-    }
+    /* every run first, so that a refusal copies nothing */
+    char grp[EXP_NAME_LEN + 8], what[EXP_NAME_LEN + 128];
+    for (int i = 0; i < r->e->n_runs && !rc; i++)
+        if (reclaimable(f, r, &r->e->runs[i], grp, sizeof grp) &&
+            differs(f, grp, &r->e->runs[i], r->text_hash, what, sizeof what))
+            rc = rnb_error(err, RNB_EINVAL, "%s: run %s is not that of %s as it is now: %s; "
+                           "--force starts over", r->out, r->e->runs[i].name, r->e->path, what);
     for (int i = 0; i < r->e->n_runs && !rc; i++) {
         const grid_run *g = &r->e->runs[i];
-        char grp[EXP_NAME_LEN + 8], name[32], path[2048];
-        run_status st;
-        snprintf(grp, sizeof grp, "/runs/%s", g->name);
-        part_path(r, g, path, sizeof path);
-        if (!h5io_exists(f, grp) || exists(path) ||
-            h5io_get_attr_str(f, grp, "status", name, sizeof name, err) ||
-            run_status_parse(&st, name) || st == RUN_INTERRUPTED)
+        char path[2048];
+        if (!reclaimable(f, r, g, grp, sizeof grp))
             continue;
+        part_path(r, g, path, sizeof path);
         copy_ctx c = {f, grp};
         rc = write_atomically(r, path, fill_copy, &c, err);
     }
@@ -328,38 +430,38 @@ static int fill_out(h5file *f, const void *ctx, char *err)
     return RNB_OK;
 }
 
-/* The parts folder and all in it (parts, and the .tmp files of a killed
- * sweep). */
-static void remove_parts(const results *r)
+/* What the parts folder holds (parts, and the .tmp files of a killed
+ * sweep), the owner file too unless keep_owner, and then the folder. */
+static void remove_parts(const results *r, bool keep_owner)
 {
     DIR *d = opendir(r->parts);
     if (!d)
         return;
     for (struct dirent *ent; (ent = readdir(d));) {
-        if (!strcmp(ent->d_name, ".") || !strcmp(ent->d_name, ".."))
+        if (!strcmp(ent->d_name, ".") || !strcmp(ent->d_name, "..") ||
+            (keep_owner && !strcmp(ent->d_name, "owner")))
             continue;
         char path[2048];
         snprintf(path, sizeof path, "%s/%s", r->parts, ent->d_name);
         remove(path);
     }
     closedir(d);
-    rmdir(r->parts);
+    if (!keep_owner)
+        rmdir(r->parts);
 }
 
 void results_discard(const results *r)
 {
     remove(r->out);
-    remove_parts(r);
+    remove_parts(r, true);
 }
 
 int results_assemble(const results *r, char *err)
 {
     int n = 0;
     assemble_ctx a = {r, &n};
-    int rc = make_parts_dir(r, err);
+    int rc = write_atomically(r, r->out, fill_out, &a, err);
     if (!rc)
-        rc = write_atomically(r, r->out, fill_out, &a, err);
-    if (!rc)
-        remove_parts(r);
+        remove_parts(r, false);
     return rc;
 }

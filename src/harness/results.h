@@ -25,12 +25,19 @@ typedef struct {
     const experiment *e;
     const char *out;        /* OUT.h5 */
     char parts[1100];       /* OUT.h5.parts */
+    char text_hash[32];     /* of the experiment text: "fnv1a64:..." */
 } results;
 
 void results_init(results *r, const experiment *e, const char *out);
 
-/* Makes the parts folder: a bad OUT is found before any run. */
-int results_prepare(const results *r, char *err);
+/* Whether the parts folder holds a part of any run. */
+bool results_has_parts(const results *r);
+
+/* --resume keeps a part only when it is provably a run of the current
+ * file: its parameters, the experiment text's hash, the precision and the
+ * rnnbench version all agree. RNB_EINVAL naming the first part and key
+ * that disagree (or a part of no run of this grid). */
+int results_check_parts(const results *r, char *err);
 
 /* Writes run g's record to its part file. */
 int results_write_part(const results *r, const grid_run *g, const run_record *rec, char *err);
@@ -40,10 +47,11 @@ int results_part_status(const results *r, const grid_run *g, run_status *status)
 
 /* From an OUT of an earlier sweep: every run that finished or diverged
  * becomes a part again (unless one is there), so that --resume keeps it.
- * OUT must come from the same experiment text. */
+ * OUT must come from the same experiment text, and each of its runs agree
+ * as results_check_parts asks: nothing is copied otherwise. */
 int results_reclaim(const results *r, char *err);
 
-/* Removes OUT and its parts: --force. */
+/* Removes OUT and its parts, but not the owner file: --force. */
 void results_discard(const results *r);
 
 /* The names of the groups under /runs, in name order (malloc'd; *n 0 and

@@ -15,6 +15,7 @@
 
 #include "blas_threads.h"
 #include "clock.h"
+#include "owner.h"
 #include "record.h"
 #include "results.h"
 #include "status.h"
@@ -181,6 +182,23 @@ static void run_one(sweep_ctx *c, int i, int slot)
 #include "sweep_mpi.inc"
 #endif
 
+/* OUT and its parts as the options ask, once this process owns them:
+ * refused when they exist without --resume or --force; --force clears
+ * them; --resume keeps what provably belongs to this experiment. */
+static int prepare(const results *res, const sweep_opts *opts, char *err)
+{
+    bool have_out = access(res->out, F_OK) == 0, have_parts = results_has_parts(res);
+    if (!opts->resume && (have_out || have_parts) && !opts->force)
+        return rnb_error(err, RNB_EINVAL, "%s exists: --resume continues it, --force replaces it",
+                         have_out ? res->out : res->parts);
+    if (!opts->resume) {
+        results_discard(res);   /* also a killed sweep's temporary files */
+        return RNB_OK;
+    }
+    int rc = results_reclaim(res, err);
+    return rc ? rc : results_check_parts(res, err);
+}
+
 static void install(struct sigaction *old_int, struct sigaction *old_term)
 {
     struct sigaction sa;
@@ -192,42 +210,14 @@ static void install(struct sigaction *old_int, struct sigaction *old_term)
     sigaction(SIGTERM, &sa, old_term);
 }
 
-int sweep_run(const experiment *e, const char *out, const sweep_opts *opts,
-              sweep_outcome *o, char *err)
+/* Runs the grid's pending runs and assembles OUT: rank 0 owns OUT. */
+static int sweep_grid(const experiment *e, const results *res, const sweep_opts *opts,
+                      const mpi_info *mpi, sweep_outcome *o, char *err)
 {
-    memset(o, 0, sizeof *o);
-    mpi_info mpi = {0, 1};
-#ifdef RNNBENCH_MPI
-    MPI_Comm_rank(MPI_COMM_WORLD, &mpi.rank);
-    MPI_Comm_size(MPI_COMM_WORLD, &mpi.size);
-#endif
-    results res;
-    results_init(&res, e, out);
     int rc = RNB_OK;
-    if (mpi.rank == 0) {    /* one process prepares OUT and its parts */
-        bool have_out = access(out, F_OK) == 0, have_parts = access(res.parts, F_OK) == 0;
-        if (!opts->resume && (have_out || have_parts) && !opts->force)
-            rc = rnb_error(err, RNB_EINVAL, "%s exists: --resume continues it, --force replaces it",
-                           have_out ? out : res.parts);
-        else if (!opts->resume && (have_out || have_parts))
-            results_discard(&res);
-        if (!rc)
-            rc = results_prepare(&res, err);
-        if (!rc && opts->resume)
-            rc = results_reclaim(&res, err);
-    }
-#ifdef RNNBENCH_MPI
-    if (mpi.size > 1) {     /* every rank returns rank 0's verdict */
-        MPI_Bcast(&rc, 1, MPI_INT, 0, MPI_COMM_WORLD);
-        MPI_Bcast(err, RNB_ERRLEN, MPI_CHAR, 0, MPI_COMM_WORLD);
-    }
-#endif
-    if (rc)
-        return rc;
-
     progress p = {.e = e, .t0 = clock_seconds(), .quiet = opts->quiet,
-                  .live = !opts->quiet && isatty(STDERR_FILENO) && mpi.size == 1,
-                  .rank = mpi.rank, .ranks = mpi.size};
+                  .live = !opts->quiet && isatty(STDERR_FILENO) && mpi->size == 1,
+                  .rank = mpi->rank, .ranks = mpi->size};
     p.order = malloc(sizeof(int) * (e->n_runs ? e->n_runs : 1));
     if (!p.order)
         return rnb_error(err, RNB_ENOMEM, "out of memory");
@@ -238,7 +228,7 @@ int sweep_run(const experiment *e, const char *out, const sweep_opts *opts,
     }
     for (int i = 0; i < e->n_runs; i++) {
         run_status st;
-        if (results_part_status(&res, &e->runs[i], &st) && st != RUN_INTERRUPTED) {
+        if (results_part_status(res, &e->runs[i], &st) && st != RUN_INTERRUPTED) {
             o->kept++;
             continue;
         }
@@ -274,24 +264,24 @@ int sweep_run(const experiment *e, const char *out, const sweep_opts *opts,
         const run_spec *s = &e->runs[p.order[k]].spec;
         peak += trainer_bytes(s) + record_bytes(s);
     }
-    if (!opts->quiet && mpi.size == 1)
+    if (!opts->quiet && mpi->size == 1)
         fprintf(stderr, "rnnbench run: %s, %d runs (%d kept from before), %d threads x %d BLAS "
                 "threads, at most %.1f MiB for runs in flight, into %s\n",
-                e->path, p.n_pending, o->kept, workers, blas, peak / 1048576, out);
-    else if (!opts->quiet && mpi.rank == 0)
+                e->path, p.n_pending, o->kept, workers, blas, peak / 1048576, res->out);
+    else if (!opts->quiet && mpi->rank == 0)
         fprintf(stderr, "rnnbench run: %s, %d runs (%d kept from before) over %d MPI ranks, %d threads x "
                 "%d BLAS threads on rank 0, at most %.1f MiB a rank for runs in flight, into %s\n",
-                e->path, p.n_pending, o->kept, mpi.size, workers, blas, peak / 1048576, out);
+                e->path, p.n_pending, o->kept, mpi->size, workers, blas, peak / 1048576, res->out);
 
     struct sigaction old_int, old_term;
     install(&old_int, &old_term);
     char first_err[RNB_ERRLEN] = "";
     int failed = 0;
 
-    sweep_ctx c = {e, &res, &p, o, &failed, first_err};
+    sweep_ctx c = {e, res, &p, o, &failed, first_err};
 #ifdef RNNBENCH_MPI
-    if (mpi.size > 1)
-        mpi_schedule(&c, &mpi, workers);
+    if (mpi->size > 1)
+        mpi_schedule(&c, mpi, workers);
     else
 #endif
     {
@@ -302,11 +292,11 @@ int sweep_run(const experiment *e, const char *out, const sweep_opts *opts,
     if (p.live)
         fputc('\n', stderr);
 #ifdef RNNBENCH_MPI
-    if (mpi.size > 1) {     /* rank 0 counts every rank's runs; a failure anywhere fails the sweep */
+    if (mpi->size > 1) {     /* rank 0 counts every rank's runs; a failure anywhere fails the sweep */
         int mine[5] = {o->ran, o->finished, o->diverged, o->interrupted, failed}, all[5];
         MPI_Allreduce(mine, all, 5, MPI_INT, MPI_SUM, MPI_COMM_WORLD);
-        if (failed && mpi.rank != 0)    /* only rank 0 speaks after the sweep: say it now */
-            fprintf(stderr, "rnnbench run: rank %d: %s\n", mpi.rank, first_err);
+        if (failed && mpi->rank != 0)    /* only rank 0 speaks after the sweep: say it now */
+            fprintf(stderr, "rnnbench run: rank %d: %s\n", mpi->rank, first_err);
         o->ran = all[0], o->finished = all[1], o->diverged = all[2], o->interrupted = all[3];
         if (all[4] && !failed)
             snprintf(first_err, RNB_ERRLEN, "another rank could not write a run (its message is above)");
@@ -321,15 +311,15 @@ int sweep_run(const experiment *e, const char *out, const sweep_opts *opts,
     /* A signal during the assembly changes nothing: it completes. Under
      * MPI rank 0 assembles, after every rank has written its parts. */
     if (failed)
-        rc = rnb_error(err, RNB_ENOMEM, "%s", first_err);
+        rc = rnb_error(err, RNB_EIO, "%s (the runs that ended are kept: --resume goes on)", first_err);
 #ifdef RNNBENCH_MPI
-    else if (mpi.rank == 0 && mpi.size > 1 && (rc = wait_for_parts(e, &res, o->kept + o->ran, err)))
+    else if (mpi->rank == 0 && mpi->size > 1 && (rc = wait_for_parts(e, res, o->kept + o->ran, err)))
         ;
 #endif
-    else if (mpi.rank == 0)
-        rc = results_assemble(&res, err);
+    else if (mpi->rank == 0 && (rc = results_assemble(res, first_err)))
+        rc = rnb_error(err, rc, "%s (every run is kept in %s: --resume assembles it)", first_err, res->parts);
 #ifdef RNNBENCH_MPI
-    if (mpi.size > 1) {
+    if (mpi->size > 1) {
         MPI_Bcast(&rc, 1, MPI_INT, 0, MPI_COMM_WORLD);
         MPI_Bcast(err, RNB_ERRLEN, MPI_CHAR, 0, MPI_COMM_WORLD);
     }
@@ -337,5 +327,41 @@ int sweep_run(const experiment *e, const char *out, const sweep_opts *opts,
     o->signal = stop_signal;
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGTERM, &old_term, NULL);
+    return rc;
+}
+
+int sweep_run(const experiment *e, const char *out, const sweep_opts *opts,
+              sweep_outcome *o, char *err)
+{
+    memset(o, 0, sizeof *o);
+    mpi_info mpi = {0, 1};
+#ifdef RNNBENCH_MPI
+    MPI_Comm_rank(MPI_COMM_WORLD, &mpi.rank);
+    MPI_Comm_size(MPI_COMM_WORLD, &mpi.size);
+#endif
+    results res;
+    results_init(&res, e, out);
+    output_owner owner = {.fd = -1};
+    int rc = RNB_OK;
+    if (mpi.rank == 0) {    /* one process owns OUT and prepares it */
+        rc = owner_take(&owner, res.parts, out, err);
+        if (!rc)
+            rc = prepare(&res, opts, err);
+        if (rc)
+            owner_release(&owner, true);
+    }
+#ifdef RNNBENCH_MPI
+    if (mpi.size > 1) {     /* every rank returns rank 0's verdict */
+        MPI_Bcast(&rc, 1, MPI_INT, 0, MPI_COMM_WORLD);
+        MPI_Bcast(err, RNB_ERRLEN, MPI_CHAR, 0, MPI_COMM_WORLD);
+    }
+#endif
+    if (rc)
+        return rc;
+
+    if (rc)
+        return rc;
+    rc = sweep_grid(e, &res, opts, &mpi, o, err);
+    owner_release(&owner, true);
     return rc;
 }

@@ -40,7 +40,7 @@ expect 2 "int_x.h5: dataset 'x' is integer" "$out" -- "$bin" grad "$dir/int_x.h5
 expect 2 "t_mismatch.h5: dataset 'dy' has shape \[4,2,3\], expected \[3,2,3\]" "$out" -- "$bin" grad "$dir/t_mismatch.h5" "$out"
 expect 2 "bad_h0.h5: dataset 'h0' has shape" "$out" -- "$bin" grad "$dir/bad_h0.h5" "$out"
 expect 2 "expected IN.h5 OUT.h5" "$out" -- "$bin" grad "$dir/good.h5"
-expect 1 "cannot create" "$out" -- "$bin" grad "$dir/good.h5" "$dir/no/such/dir/out.h5"
+expect 1 "out.h5: cannot write: No such file or directory" "$out" -- "$bin" grad "$dir/good.h5" "$dir/no/such/dir/out.h5"
 
 # train: usage errors, each caught before any training
 expect 2 "unknown option --hiden" "$out" -- "$bin" train --hiden 4

@@ -39,7 +39,10 @@ static void write_case(const char *dir, const char *name, fault f)
         h5io_write_real(h, "dy", 3, dy, buf, err);
     if (f != INT_X)
         h5io_write_real(h, "x", 3, x, buf, err);
-    h5io_close(h, err);
+    if (h5io_commit(h, path, err)) {
+        fprintf(stderr, "%s\n", err);
+        exit(1);
+    }
     if (f == INT_X) {       /* integers: h5io writes floating point only */
         hid_t id = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
         hsize_t dims[] = {T, B, I};
