@@ -30,7 +30,7 @@ timeout 120 "$mpirun" --allow-run-as-root --oversubscribe -np 2 -x OMP_THREAD_LI
 "$bin" run "$exps/long.ini" -o "$dir/ref.h5" --quiet || bad "long.ini"
 mpi run "$exps/long.ini" -o "$dir/k9.h5" --threads 1 --quiet 2>"$dir/k9.err" &
 job=$!
-for i in $(seq 1 300); do
+for i in $(seq 1 1200); do     # the first part, at most 120 s (sanitizer builds are slow)
     [ "$(ls "$dir/k9.h5.parts"/*.h5 2>/dev/null | wc -l)" -ge 1 ] && break
     sleep 0.1
 done
@@ -42,6 +42,23 @@ parts=$(ls "$dir/k9.h5.parts"/*.h5 2>/dev/null | wc -l)
     bad "a rank killed: $parts parts, k9.h5 $( [ -e "$dir/k9.h5" ] && echo exists || echo absent)"
 mpi run "$exps/long.ini" -o "$dir/k9.h5" --threads 1 --resume --quiet && same "$dir/ref.h5" "$dir/k9.h5" &&
     ok "--resume under MPI completes it: the same file as one process" || { bad "resume after a killed rank"; cat "$dir/same.log"; }
+
+# one owner: while an MPI job writes an output, another job on it (MPI or
+# not, --resume or not) is refused, naming the owner; the first is untouched
+mpi run "$exps/long.ini" -o "$dir/own.h5" --threads 1 --quiet 2>"$dir/own1.err" &
+job=$!
+for i in $(seq 1 1200); do [ -e "$dir/own.h5.parts/owner" ] && break; sleep 0.1; done
+timeout 120 "$mpirun" --allow-run-as-root --oversubscribe -np 2 "$mpibin" run "$exps/long.ini" -o "$dir/own.h5" \
+    --resume --quiet 2>"$dir/own2.err"
+rc2=$?
+"$bin" run "$exps/long.ini" -o "$dir/own.h5" --force --quiet 2>"$dir/own3.err"
+rc3=$?
+wait $job
+rc=$?
+[ $rc2 -eq 2 ] && [ $rc3 -eq 2 ] && grep -q "own.h5: in use by another rnnbench run (pid" "$dir/own2.err" &&
+    grep -q "own.h5: in use by another rnnbench run (pid" "$dir/own3.err" && [ $rc -eq 0 ] && same "$dir/ref.h5" "$dir/own.h5" &&
+    ok "a second job on an MPI job's output is refused (exit 2); the first ends untouched" ||
+    { bad "one owner under MPI: exits $rc2, $rc3, first $rc"; cat "$dir/own2.err" "$dir/own3.err" "$dir/own1.err"; }
 
 # bad input: one line of ours, from rank 0 only (mpirun adds its own
 # report of the exit status), and exit status 2

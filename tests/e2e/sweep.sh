@@ -63,7 +63,11 @@ PY
 # sigint
 "$bin" run "$exps/long.ini" -o "$dir/int.h5" --threads 2 --quiet &
 pid=$!
-sleep 1.5
+for i in $(seq 1 2400); do     # the sweep owns its output (then its runs start): at most 120 s
+    [ -e "$dir/int.h5.parts/owner" ] && break
+    sleep 0.05
+done
+sleep 1
 kill -INT $pid
 wait $pid
 rc=$?
@@ -81,7 +85,7 @@ PY
 # kill -9, once some runs have ended and others run
 "$bin" run "$exps/long.ini" -o "$dir/k9.h5" --threads 2 --quiet &
 pid=$!
-for i in $(seq 1 200); do
+for i in $(seq 1 2400); do     # the first part, however slow the build (a sanitizer's): at most 120 s
     [ "$(ls "$dir/k9.h5.parts"/*.h5 2>/dev/null | wc -l)" -ge 1 ] && break
     sleep 0.05
 done
