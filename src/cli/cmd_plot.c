@@ -1,8 +1,8 @@
 /* cmd_plot.c - `rnnbench plot RESULTS.h5`: the paper figures, with gnuplot. */
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "args.h"
 #include "cli.h"
@@ -38,8 +38,10 @@ static void help(void)
            "                    KEY an experiment key or status\n"
            "  --quiet           no list of what was made\n"
            "\n"
-           "Exit status 0 when done, 2 for bad input (no gnuplot, not a results file, a\n"
-           "filter that matches nothing), 1 when writing or gnuplot fails.\n");
+           "Exit status 0 when done, 2 for bad input (no gnuplot, not a results file or a\n"
+           "malformed one, a filter that matches nothing), 1 when writing or gnuplot\n"
+           "fails. The figures go into DIR only when all are made: a failure leaves DIR\n"
+           "as it was.\n");
 }
 
 /* "png,svg" -> "png svg", each known and once. */
@@ -74,16 +76,6 @@ static void default_dir(char *out, size_t n, const char *results)
     if (len > 3 && !strcmp(base + len - 3, ".h5"))
         len -= 3;
     snprintf(out, n, "plots/%.*s", (int)len, base);
-}
-
-static int make_dir(const char *dir, char *err)
-{
-    struct stat st;
-    if (stat(dir, &st) == 0)
-        return S_ISDIR(st.st_mode) ? RNB_OK : rnb_error(err, RNB_EINVAL, "%s: exists and is not a folder", dir);
-    if (mkdir(dir, 0777) != 0)
-        return rnb_error(err, RNB_EINVAL, "%s: cannot make the folder: %s", dir, strerror(errno));
-    return RNB_OK;
 }
 
 int cmd_plot(int argc, char **argv)
@@ -127,23 +119,23 @@ int cmd_plot(int argc, char **argv)
         plot_runs_free(&p);
         return cli_fail("plot", rc == RNB_EINVAL ? EXIT_USAGE : EXIT_RUNTIME, "%s", err);
     }
+    /* plots/, the default folder's parent, goes again if plot fails */
+    bool made_plots = false;
     if (out)
         snprintf(dir, sizeof dir, "%s", out);
     else
-        default_dir(dir, sizeof dir, pa.pos[0]), mkdir("plots", 0777);   /* an error shows below */
+        default_dir(dir, sizeof dir, pa.pos[0]), made_plots = mkdir("plots", 0777) == 0;
     size_t len = strlen(dir);
     while (len > 1 && dir[len - 1] == '/')
         dir[--len] = '\0';
-    if ((rc = make_dir(dir, err))) {
-        plot_runs_free(&p);
-        return cli_fail("plot", EXIT_USAGE, "%s", err);
-    }
     if (!quiet)
-        printf("%s: %d runs of experiment %s -> %s/\n", pa.pos[0], p.n, p.experiment, dir);
+        printf("%s: %d runs of experiment %s -> %s/\n", pa.pos[0], p.n, p.file.experiment, dir);
     plot_options o = {dir, fmts, gnuplot, quiet ? NULL : stdout};
     int made;
     rc = plot_all(&p, &o, &made, err);
     plot_runs_free(&p);
+    if (rc && made_plots)
+        rmdir("plots");
     if (rc)
         return cli_fail("plot", rc == RNB_EINVAL ? EXIT_USAGE : EXIT_RUNTIME, "%s", err);
     if (!quiet)

@@ -26,7 +26,9 @@ static void help(void)
            "             median first logged step at which they were\n"
            "  peak|g|    the largest gradient norm before clipping, any step, any run\n"
            "  clipped    fraction of steps whose gradient clipping changed\n"
-           "  vanish     median ||dL/dh_1|| / ||dL/dh_L|| at the first and last logged step\n"
+           "  vanish     median ||dL/dh_1|| / ||dL/dh_L|| at the first and last logged step;\n"
+           "             dh_1 the row's first finite column (with variable_length a shorter\n"
+           "             batch's row begins with NaN)\n"
            "--csv: the same columns, comma-separated, full precision.\n");
 }
 

@@ -1,10 +1,15 @@
+/* mkdtemp (POSIX 2008), with C11 strict: */
+#define _POSIX_C_SOURCE 200809L
 #include "plot.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "gnuplot.h"
 #include "status.h"
@@ -18,6 +23,7 @@ enum { HEAT_MAX_ROWS = 80, HEAT_MAX_COLS = 200, NORM_MAX_POINTS = 4000 };
 typedef struct {
     const plot_runs *p;
     const plot_options *o;
+    const char *work;           /* the folder it draws into (plot_all's temporary one) */
     int *members, n;
     char suffix[CONTEXT_LEN];   /* "-task=adding-hidden=64", "" when nothing else varies */
     char context[CONTEXT_LEN];  /* "adding, T = 30, hidden 64" */
@@ -32,6 +38,13 @@ typedef struct {
 static int key(const char *name) { return config_key_find(name); }
 
 static const plot_run *run_of(const facet *fc, int i) { return &fc->p->runs[fc->members[i]]; }
+
+/* A dataset of run r, of the shape results_file_open checked. */
+static int read_run(const facet *fc, const plot_run *r, const char *name, double **out, long *rows,
+                    long *cols, char *err)
+{
+    return results_file_read(&fc->p->file, r->run, name, out, rows, cols, err);
+}
 
 /* ---- numbers and files ---- */
 
@@ -52,7 +65,7 @@ typedef struct {
 
 static int tsv_open(tsv *t, const facet *fc, const char *stem, const char *header, char *err)
 {
-    snprintf(t->path, sizeof t->path, "%s/%s.tsv", fc->o->dir, stem);
+    snprintf(t->path, sizeof t->path, "%s/%s.tsv", fc->work, stem);
     snprintf(t->tmp, sizeof t->tmp, "%s.tmp", t->path);
     if (!(t->f = fopen(t->tmp, "w")))
         return rnb_error(err, RNB_EIO, "%s: %s", t->tmp, strerror(errno));
@@ -102,7 +115,7 @@ static int clip_order(const plot_run *r)
 {
     static const char *const order[] = {"none", "norm", "value", "step"};
     for (int i = 0; i < 4; i++)
-        if (strcmp(r->clip_mode, order[i]) == 0)
+        if (strcmp(r->run->clip_mode, order[i]) == 0)
             return i;
     return 4;
 }
@@ -111,7 +124,7 @@ static int clip_order(const plot_run *r)
 static int cmp_cell(const void *a, const void *b)
 {
     const plot_run *x = *(const plot_run *const *)a, *y = *(const plot_run *const *)b;
-    return x->cell_rank != y->cell_rank ? x->cell_rank - y->cell_rank : strcmp(x->cfg.cell, y->cfg.cell);
+    return x->cell_rank != y->cell_rank ? x->cell_rank - y->cell_rank : strcmp(x->run->cfg.cell, y->run->cfg.cell);
 }
 
 /* Clip modes none, norm, value, step, each by threshold. */
@@ -121,7 +134,7 @@ static int cmp_clip(const void *a, const void *b)
     int ox = clip_order(x), oy = clip_order(y);
     if (ox != oy)
         return ox - oy;
-    return x->clip_threshold < y->clip_threshold ? -1 : x->clip_threshold > y->clip_threshold;
+    return x->run->clip_threshold < y->run->clip_threshold ? -1 : x->run->clip_threshold > y->run->clip_threshold;
 }
 
 /* The facet's distinct values of key k, one run standing for each, sorted. */
@@ -152,7 +165,7 @@ static void list_cells_and_clips(facet *fc)
         fc->clips[j] = rep[j]->value[key("clip")];
     fc->seed = UINT64_MAX;
     for (int i = 0; i < fc->n; i++)
-        fc->seed = run_of(fc, i)->cfg.seed < fc->seed ? run_of(fc, i)->cfg.seed : fc->seed;
+        fc->seed = run_of(fc, i)->run->cfg.seed < fc->seed ? run_of(fc, i)->run->cfg.seed : fc->seed;
 }
 
 static void join(char *out, size_t n, const char *const *words, int count)
@@ -170,7 +183,7 @@ static const plot_run *first_seed(const facet *fc, const char *cell, const char 
     for (int i = 0; i < fc->n; i++) {
         const plot_run *r = run_of(fc, i);
         if (!strcmp(r->value[key("cell")], cell) && !strcmp(r->value[key("clip")], clip) &&
-            (!best || r->cfg.seed < best->cfg.seed))
+            (!best || r->run->cfg.seed < best->run->cfg.seed))
             best = r;
     }
     return best;
@@ -216,9 +229,9 @@ static void facet_key(const plot_run *r, const bool *facet_keys, char *out, size
 static void describe(facet *fc, const char *const *drawn)
 {
     const plot_run *r = run_of(fc, 0);
-    size_t len = snprintf(fc->context, sizeof fc->context, "%s", r->cfg.task);
+    size_t len = snprintf(fc->context, sizeof fc->context, "%s", r->run->cfg.task);
     if (!drawn_by(drawn, "seq_len"))
-        len += snprintf(fc->context + len, sizeof fc->context - len, ", T = %ld", r->cfg.seq_len);
+        len += snprintf(fc->context + len, sizeof fc->context - len, ", T = %ld", r->run->cfg.seq_len);
     for (int k = 0; k < config_key_count() && len < sizeof fc->context; k++) {
         const char *name = config_key_name(k);
         if (fc->facet_keys[k] && strcmp(name, "task") && strcmp(name, "seq_len"))
@@ -234,10 +247,10 @@ static void title(gp_vars *v, const facet *fc, const char *what, bool one_seed)
 {
     char t[CONTEXT_LEN + 256];
     if (one_seed)
-        snprintf(t, sizeof t, "%s: %s (%s; seed %llu)", fc->p->experiment, what, fc->context,
+        snprintf(t, sizeof t, "%s: %s (%s; seed %llu)", fc->p->file.experiment, what, fc->context,
                  (unsigned long long)fc->seed);
     else
-        snprintf(t, sizeof t, "%s: %s (%s)", fc->p->experiment, what, fc->context);
+        snprintf(t, sizeof t, "%s: %s (%s)", fc->p->file.experiment, what, fc->context);
     gp_str(v, "title", t);
 }
 
@@ -287,7 +300,7 @@ static void cells_and_clips(gp_vars *v, const facet *fc)
         int runs = 0, diverged = 0;
         for (int i = 0; i < fc->n; i++)
             if (!strcmp(run_of(fc, i)->value[key("clip")], fc->clips[j]))
-                runs++, diverged += run_of(fc, i)->status == RUN_DIVERGED;
+                runs++, diverged += run_of(fc, i)->run->status == RUN_DIVERGED;
         if (diverged)
             len += snprintf(def + len, sizeof def - len, "k eq \"%s\" ? \" (%d of %d runs diverged)\" : ",
                             fc->clips[j], diverged, runs);
@@ -303,8 +316,8 @@ static int read_norms(const facet *fc, const plot_run *r, double **dh, long *m, 
 {
     long m2, one;
     *dh = *step = NULL;
-    int rc = r ? plot_run_read(fc->p, r, "dh_norm", dh, m, cols, err) : RNB_OK;
-    if (r && !rc && (rc = plot_run_read(fc->p, r, "log_step", step, &m2, &one, err))) {
+    int rc = r ? read_run(fc, r, "dh_norm", dh, m, cols, err) : RNB_OK;
+    if (r && !rc && (rc = read_run(fc, r, "log_step", step, &m2, &one, err))) {
         free(*dh);
         *dh = NULL;
     }
@@ -329,7 +342,7 @@ static int fig_through_time(facet *fc, const char *stem, gp_vars *v, char *err)
             for (int phase = 0; phase < 2 && m > 0; phase++) {
                 long row = phase ? m - 1 : 0;
                 for (long j = 0; j < cols; j++) {
-                    fprintf(t.f, "%s\t%s\t%s\t%s\t%s\t%ld\t%ld\t", r->name, fc->cells[c], fc->clips[k],
+                    fprintf(t.f, "%s\t%s\t%s\t%s\t%s\t%ld\t%ld\t", r->run->name, fc->cells[c], fc->clips[k],
                             r->value[key("seed")], phase ? "last" : "first", (long)step[row], j + 1);
                     put_num(t.f, dh[row * cols + j]);
                     fputc('\n', t.f);
@@ -381,7 +394,7 @@ static int fig_heatmap(facet *fc, const char *stem, gp_vars *v, char *err)
                     long row = spread(a, m, HEAT_MAX_ROWS);
                     for (long b = 0; b < ts; b++) {
                         long j = spread(b, cols, HEAT_MAX_COLS);
-                        fprintf(t.f, "%s\t%s\t%s\t%s\t%ld\t%ld\t", r->name, fc->cells[c], fc->clips[k],
+                        fprintf(t.f, "%s\t%s\t%s\t%s\t%ld\t%ld\t", r->run->name, fc->cells[c], fc->clips[k],
                                 r->value[key("seed")], (long)step[row], j + 1);
                         put_num(t.f, dh[row * cols + j]);
                         fputc('\n', t.f);
@@ -396,7 +409,7 @@ static int fig_heatmap(facet *fc, const char *stem, gp_vars *v, char *err)
                 L = cols > L ? cols : L;
                 panels++;
             } else if (fc->o->log) {
-                fprintf(fc->o->log, "  %s: run %s has %ld logged step(s): no panel\n", stem, r->name, m);
+                fprintf(fc->o->log, "  %s: run %s has %ld logged step(s): no panel\n", stem, r->run->name, m);
             }
             free(dh), free(step);
         }
@@ -432,7 +445,7 @@ static int fig_training(facet *fc, const char *stem, gp_vars *v, char *err)
     tsv t;
     int rc = tsv_open(&t, fc, stem, "cell\tclip\tstep\truns\tloss_mean\tloss_min\tloss_max\n", err);
     const plot_run *r0 = run_of(fc, 0);
-    double lo = r0->baseline, hi = r0->baseline, xmax = 1;
+    double lo = r0->run->baseline, hi = r0->run->baseline, xmax = 1;
     for (int c = 0; !rc && c < fc->n_cells; c++)
         for (int k = 0; !rc && k < fc->n_clips; k++) {
             long total = 0;
@@ -443,8 +456,8 @@ static int fig_training(facet *fc, const char *stem, gp_vars *v, char *err)
                     continue;
                 double *loss = NULL, *step = NULL, *grown;
                 long m, m2, one;
-                if ((rc = plot_run_read(fc->p, r, "eval_loss", &loss, &m, &one, err)) ||
-                    (rc = plot_run_read(fc->p, r, "log_step", &step, &m2, &one, err))) {
+                if ((rc = read_run(fc, r, "eval_loss", &loss, &m, &one, err)) ||
+                    (rc = read_run(fc, r, "log_step", &step, &m2, &one, err))) {
                     free(loss);
                     break;
                 }
@@ -454,7 +467,7 @@ static int fig_training(facet *fc, const char *stem, gp_vars *v, char *err)
                     pairs = grown;
                 for (long j = 0; !rc && j < m; j++, total++)
                     pairs[2 * total] = step[j], pairs[2 * total + 1] = loss[j];
-                xmax = fmax(xmax, r->steps_done);
+                xmax = fmax(xmax, r->run->steps_done);
                 free(loss), free(step);
             }
             if (!rc && total > 0)
@@ -478,12 +491,12 @@ static int fig_training(facet *fc, const char *stem, gp_vars *v, char *err)
         }
     if ((rc = tsv_close(&t, rc, err)))
         return rc;
-    const task_type *task = task_find(r0->cfg.task);
+    const task_type *task = task_find(r0->run->cfg.task);
     double ymin, ymax;
     decades(lo, hi, &ymin, &ymax);
     title(v, fc, "training curves", false);
     cells_and_clips(v, fc);
-    gp_num(v, "baseline", r0->baseline);
+    gp_num(v, "baseline", r0->run->baseline);
     gp_str(v, "loss_label", !task                          ? "loss"
                             : task->loss == LOSS_MSE          ? "mean squared error"
                             : task->readout == READOUT_ALL    ? "cross-entropy per output step, nats"
@@ -509,8 +522,8 @@ static int fig_grad_norm(facet *fc, const char *stem, gp_vars *v, char *err)
             const plot_run *r = first_seed(fc, fc->cells[c], fc->clips[k]);
             double *g = NULL, *gc = NULL;
             long n, n2, one;
-            if (!r || (rc = plot_run_read(fc->p, r, "grad_norm", &g, &n, &one, err)) ||
-                (rc = plot_run_read(fc->p, r, "grad_norm_clipped", &gc, &n2, &one, err))) {
+            if (!r || (rc = read_run(fc, r, "grad_norm", &g, &n, &one, err)) ||
+                (rc = read_run(fc, r, "grad_norm_clipped", &gc, &n2, &one, err))) {
                 free(g);
                 continue;
             }
@@ -521,16 +534,16 @@ static int fig_grad_norm(facet *fc, const char *stem, gp_vars *v, char *err)
                 for (long j = a + 1; j < a + bin && j < n; j++)
                     if (isnan(g[j]) || (!isnan(g[best]) && g[j] > g[best]))
                         best = j;
-                fprintf(t.f, "%s\t%s\t%s\t%s\t%ld\t", r->name, fc->cells[c], fc->clips[k],
+                fprintf(t.f, "%s\t%s\t%s\t%s\t%ld\t", r->run->name, fc->cells[c], fc->clips[k],
                         r->value[key("seed")], best + 1);
                 put_num(t.f, g[best]), fputc('\t', t.f);
                 put_num(t.f, gc[best]);
                 fprintf(t.f, "\t%d\t%d\n", isfinite(g[best]) && gc[best] != g[best],
-                        r->status == RUN_DIVERGED && best + 1 == r->diverged_step);
+                        r->run->status == RUN_DIVERGED && best + 1 == r->run->diverged_step);
                 widen(g[best], &lo, &hi);
             }
-            if (r->clip_threshold > 0 && !strcmp(r->clip_mode, "norm"))
-                widen(r->clip_threshold, &lo, &hi);
+            if (r->run->clip_threshold > 0 && !strcmp(r->run->clip_mode, "norm"))
+                widen(r->run->clip_threshold, &lo, &hi);
             xmax = fmax(xmax, n);
             panel_max = fmax(panel_max, n);
             free(g), free(gc);
@@ -556,9 +569,10 @@ static int fig_grad_norm(facet *fc, const char *stem, gp_vars *v, char *err)
  * schema 1 have none: nothing to draw. */
 static int fig_spectrum(facet *fc, const char *stem, gp_vars *v, char *err)
 {
-    char ds[EXP_NAME_LEN + 32];
-    snprintf(ds, sizeof ds, "/runs/%s/w_hh_radius", run_of(fc, 0)->name);
-    if (!h5io_exists(fc->p->f, ds))
+    bool any = false;
+    for (int i = 0; i < fc->n; i++)
+        any |= run_of(fc, i)->run->has_spectrum;
+    if (!any)
         return 1;
     tsv t;
     int rc = tsv_open(&t, fc, stem, "run\tcell\tclip\tseed\tstep\tradius\tsigma\n", err);
@@ -568,14 +582,11 @@ static int fig_spectrum(facet *fc, const char *stem, gp_vars *v, char *err)
             const plot_run *r = first_seed(fc, fc->cells[c], fc->clips[k]);
             double *rad = NULL, *sig = NULL, *step = NULL;
             long m, G, m2, G2, m3, one;
-            if (r) {    /* a run kept by --resume from a schema 1 file has none */
-                snprintf(ds, sizeof ds, "/runs/%s/w_hh_radius", r->name);
-                if (!h5io_exists(fc->p->f, ds))
-                    continue;
-            }
-            if (!r || (rc = plot_run_read(fc->p, r, "w_hh_radius", &rad, &m, &G, err)) ||
-                (rc = plot_run_read(fc->p, r, "w_hh_sigma", &sig, &m2, &G2, err)) ||
-                (rc = plot_run_read(fc->p, r, "log_step", &step, &m3, &one, err))) {
+            if (r && !r->run->has_spectrum)
+                continue;   /* a run kept by --resume from a schema 1 file */
+            if (!r || (rc = read_run(fc, r, "w_hh_radius", &rad, &m, &G, err)) ||
+                (rc = read_run(fc, r, "w_hh_sigma", &sig, &m2, &G2, err)) ||
+                (rc = read_run(fc, r, "log_step", &step, &m3, &one, err))) {
                 free(rad), free(sig);
                 continue;
             }
@@ -586,14 +597,14 @@ static int fig_spectrum(facet *fc, const char *stem, gp_vars *v, char *err)
                     rmax = g == 0 || a > rmax || isnan(a) ? a : rmax;
                     smax = g == 0 || b > smax || isnan(b) ? b : smax;
                 }
-                fprintf(t.f, "%s\t%s\t%s\t%s\t%ld\t", r->name, fc->cells[c], fc->clips[k],
+                fprintf(t.f, "%s\t%s\t%s\t%s\t%ld\t", r->run->name, fc->cells[c], fc->clips[k],
                         r->value[key("seed")], (long)step[i]);
                 put_num(t.f, rmax), fputc('\t', t.f);
                 put_num(t.f, smax), fputc('\n', t.f);
                 if (isfinite(smax))
                     hi = fmax(hi, smax);
             }
-            xmax = fmax(xmax, r->steps_done);
+            xmax = fmax(xmax, r->run->steps_done);
             free(rad), free(sig), free(step);
         }
     if ((rc = tsv_close(&t, rc, err)))
@@ -617,7 +628,7 @@ static int fig_length(facet *fc, const char *stem, gp_vars *v, char *err)
     long T[MAX_LENGTHS];
     int nT = 0;
     for (int i = 0; i < fc->n; i++) {
-        long x = run_of(fc, i)->cfg.seq_len;
+        long x = run_of(fc, i)->run->cfg.seq_len;
         int j;
         for (j = 0; j < nT && T[j] != x; j++)
             ;
@@ -639,12 +650,13 @@ static int fig_length(facet *fc, const char *stem, gp_vars *v, char *err)
                 for (int i = 0; i < fc->n; i++) {
                     const plot_run *r = run_of(fc, i);
                     if (strcmp(r->value[key("cell")], fc->cells[c]) || strcmp(r->value[key("clip")], fc->clips[k]) ||
-                        r->cfg.seq_len != T[j])
+                        r->run->cfg.seq_len != T[j])
                         continue;
-                    runs++, solved += r->solved != 0, base = r->baseline;
-                    diverged += r->status == RUN_DIVERGED;
-                    if (isfinite(r->final_loss))
-                        sum += r->final_loss, finite++, mn = fmin(mn, r->final_loss), mx = fmax(mx, r->final_loss);
+                    runs++, solved += r->run->solved != 0, base = r->run->baseline;
+                    diverged += r->run->status == RUN_DIVERGED;
+                    double loss = r->run->final_loss;
+                    if (isfinite(loss))
+                        sum += loss, finite++, mn = fmin(mn, loss), mx = fmax(mx, loss);
                 }
                 if (!runs)
                     continue;
@@ -714,8 +726,8 @@ static int draw_facet(facet *fc, int fig, const char *const *drawn, int *made, c
         snprintf(header, sizeof header,
                  "# %s.gp - drawn by rnnbench plot from %s (experiment %s)\n"
                  "# Data: %s.tsv (tab-separated, a header row).\n",
-                 stem, fc->p->path, fc->p->experiment, stem);
-        gp_figure gf = {fc->o->gnuplot, fc->o->dir, stem, figures[fig].name, fc->o->formats, header};
+                 stem, fc->p->file.path, fc->p->file.experiment, stem);
+        gp_figure gf = {fc->o->gnuplot, fc->work, stem, figures[fig].name, fc->o->formats, header};
         rc = gnuplot_draw(&gf, &v, err);
     }
     gp_vars_free(&v);
@@ -733,9 +745,9 @@ static int draw_facet(facet *fc, int fig, const char *const *drawn, int *made, c
     return rc;
 }
 
-int plot_all(const plot_runs *p, const plot_options *o, int *made, char *err)
+/* Every figure of p into folder work. */
+static int draw_all(const plot_runs *p, const plot_options *o, const char *work, int *made, char *err)
 {
-    *made = 0;
     int *members = malloc(sizeof(int) * p->n);
     char (*keys)[CONTEXT_LEN] = malloc(sizeof *keys * p->n);
     char *done = malloc(p->n);
@@ -751,7 +763,7 @@ int plot_all(const plot_runs *p, const plot_options *o, int *made, char *err)
         for (int i = 0; !rc && i < p->n; i++) {
             if (done[i])
                 continue;
-            facet fc = {.p = p, .o = o, .members = members, .facet_keys = facet_keys};
+            facet fc = {.p = p, .o = o, .work = work, .members = members, .facet_keys = facet_keys};
             for (int j = i; j < p->n; j++)
                 if (!done[j] && strcmp(keys[j], keys[i]) == 0)
                     members[fc.n++] = j, done[j] = 1;
@@ -760,5 +772,84 @@ int plot_all(const plot_runs *p, const plot_options *o, int *made, char *err)
         }
     }
     free(members), free(keys), free(done);
+    return rc;
+}
+
+/* ---- the output folder: every figure or none ---- */
+
+/* dir, made if missing (then *created); its parent must exist. */
+static int make_dir(const char *dir, bool *created, char *err)
+{
+    struct stat st;
+    *created = false;
+    if (stat(dir, &st) == 0)
+        return S_ISDIR(st.st_mode) ? RNB_OK : rnb_error(err, RNB_EINVAL, "%s: exists and is not a folder", dir);
+    if (mkdir(dir, 0777) != 0)
+        return rnb_error(err, RNB_EINVAL, "%s: cannot make the folder: %s", dir, strerror(errno));
+    *created = true;
+    return RNB_OK;
+}
+
+/* The files of folder work moved into dir (move) or removed; then work.
+ * (A rename within one folder's file system fails only in odd cases, a
+ * full directory block; then the figures moved so far stay, each whole.) */
+static int empty_folder(const char *work, const char *dir, bool move, char *err)
+{
+    DIR *d = opendir(work);
+    if (!d)
+        return rnb_error(err, RNB_EIO, "%s: %s", work, strerror(errno));
+    int rc = RNB_OK;
+    for (struct dirent *e; (e = readdir(d));) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+            continue;
+        char from[4608], to[4608];   /* work (4200) and a d_name (256) */
+        snprintf(from, sizeof from, "%s/%s", work, e->d_name);
+        snprintf(to, sizeof to, "%s/%s", dir, e->d_name);
+        if (move && !rc && rename(from, to) != 0)
+            rc = rnb_error(err, RNB_EIO, "%s: %s", to, strerror(errno));
+        if (!move || rc)
+            remove(from);
+    }
+    closedir(d);
+    rmdir(work);
+    return rc;
+}
+
+/* err naming dir/X where it names work/X: the place the user asked for
+ * (work is gone when the message is read). */
+static void name_dir(char *err, const char *work, const char *dir)
+{
+    const char *at = strstr(err, work);
+    if (!at)
+        return;
+    char out[RNB_ERRLEN];
+    snprintf(out, sizeof out, "%.*s%s%s", (int)(at - err), err, dir, at + strlen(work));
+    memcpy(err, out, sizeof out);
+}
+
+/* A failure halfway must not leave some figures new and others old, or a
+ * script without its data: everything is drawn into a hidden folder in dir
+ * (the same file system, so the moves are renames) and moved in at the
+ * end; on failure it goes, and dir with it if this made dir. */
+int plot_all(const plot_runs *p, const plot_options *o, int *made, char *err)
+{
+    *made = 0;
+    bool created;
+    int rc = make_dir(o->dir, &created, err);
+    if (rc)
+        return rc;
+    char work[4200];
+    snprintf(work, sizeof work, "%s/.rnnbench-plot-XXXXXX", o->dir);
+    if (!mkdtemp(work)) {
+        rc = rnb_error(err, RNB_EIO, "%s: cannot make a temporary folder: %s", o->dir, strerror(errno));
+    } else {
+        rc = draw_all(p, o, work, made, err);
+        int moved = empty_folder(work, o->dir, rc == RNB_OK, rc ? NULL : err);
+        rc = rc ? rc : moved;
+        if (rc)
+            name_dir(err, work, o->dir);
+    }
+    if (rc && created)
+        rmdir(o->dir);
     return rc;
 }

@@ -17,13 +17,16 @@
 #include "plot_runs.h"
 
 typedef struct {
-    const char *dir;        /* an existing folder */
+    const char *dir;        /* where the figures go: made if missing, its parent must exist */
     const char *formats;    /* space-separated: png svg pdf */
     const char *gnuplot;    /* from gnuplot_find */
     FILE *log;              /* a line per figure made or skipped; NULL: quiet */
 } plot_options;
 
-/* RNB_EIO when a file cannot be written or gnuplot fails. */
+/* Draws every figure into a hidden temporary folder in dir and moves them
+ * into dir only when all are made: on failure nothing is left (not dir
+ * either, if this made it). RNB_EINVAL for a dir that cannot be made;
+ * RNB_EIO when a file cannot be written or gnuplot fails. */
 int plot_all(const plot_runs *p, const plot_options *o, int *made, char *err);
 
 #endif

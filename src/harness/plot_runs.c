@@ -1,40 +1,20 @@
 #include "plot_runs.h"
 
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cell.h"
-#include "results.h"
 #include "status.h"
 
-static int read_one(h5file *f, const char *name, plot_run *r, char *err)
+static void list_run(const results_run *run, plot_run *r)
 {
-    char grp[EXP_NAME_LEN + 8], st[32];
-    snprintf(grp, sizeof grp, "/runs/%s", name);
-    snprintf(r->name, sizeof r->name, "%s", name);
-    int rc;
-    if ((rc = results_read_params(f, grp, &r->cfg, err)) ||
-        (rc = h5io_get_attr_str(f, grp, "status", st, sizeof st, err)) ||
-        (rc = h5io_get_attr_long(f, grp, "steps_done", &r->steps_done, err)) ||
-        (rc = h5io_get_attr_long(f, grp, "diverged_step", &r->diverged_step, err)) ||
-        (rc = h5io_get_attr_long(f, grp, "seq_total", &r->seq_total, err)) ||
-        (rc = h5io_get_attr_long(f, grp, "solved", &r->solved, err)) ||
-        (rc = h5io_get_attr_double(f, grp, "baseline", &r->baseline, err)) ||
-        (rc = h5io_get_attr_double(f, grp, "final_loss", &r->final_loss, err)) ||
-        (rc = h5io_get_attr_double(f, grp, "clip_threshold", &r->clip_threshold, err)) ||
-        (rc = h5io_get_attr_str(f, grp, "clip_mode", r->clip_mode, sizeof r->clip_mode, err)))
-        return rc;
-    if (run_status_parse(&r->status, st))
-        return rnb_error(err, RNB_EINVAL, "bad status '%s'", st);
+    r->run = run;
     for (int k = 0; k < config_key_count(); k++)
-        config_key_value(&r->cfg, k, r->value[k], PLOT_VALUE_LEN);
-    r->cell_rank = cell_count();
+        config_key_value(&run->cfg, k, r->value[k], PLOT_VALUE_LEN);
     for (int i = 0; i < cell_count(); i++)
-        if (strcmp(cell_at(i)->name, r->cfg.cell) == 0)
+        if (cell_at(i) == run->cell)
             r->cell_rank = i;
-    return RNB_OK;
 }
 
 static void find_varying(plot_runs *p)
@@ -50,40 +30,17 @@ static void find_varying(plot_runs *p)
 int plot_runs_read(plot_runs *p, const char *path, char *err)
 {
     memset(p, 0, sizeof *p);
-    p->path = path;
     if (config_key_count() > PLOT_MAX_KEYS)
         return rnb_error(err, RNB_EINVAL, "more config keys than PLOT_MAX_KEYS");
-    int rc = h5io_open_read(&p->f, path, err);
+    int rc = results_file_open(&p->file, path, err);
     if (rc)
         return rc;
-    long version;
-    char sub[RNB_ERRLEN];
-    if (h5io_get_attr_long(p->f, "/", "schema_version", &version, sub) ||
-        h5io_get_attr_str(p->f, "/", "experiment", p->experiment, sizeof p->experiment, sub) ||
-        !h5io_exists(p->f, "runs")) {
+    if (!(p->runs = calloc(p->file.n, sizeof *p->runs))) {
         plot_runs_free(p);
-        return rnb_error(err, RNB_EINVAL, "%s: not an rnnbench results file (no schema_version, experiment or /runs)", path);
+        return rnb_error(err, RNB_ENOMEM, "out of memory");
     }
-    if (version < 1 || version > RESULTS_SCHEMA_VERSION) {
-        plot_runs_free(p);
-        return rnb_error(err, RNB_EINVAL, "%s: results schema version %ld, this rnnbench reads 1 to %d",
-                         path, version, RESULTS_SCHEMA_VERSION);
-    }
-    h5io_get_attr_str(p->f, "/", "description", p->description, sizeof p->description, sub);
-    char (*names)[EXP_NAME_LEN];
-    int n;
-    if ((rc = results_run_names(p->f, &names, &n, err)) == RNB_OK && n == 0)
-        rc = rnb_error(err, RNB_EINVAL, "%s: the results file holds no runs", path);
-    if (!rc && !(p->runs = calloc(n, sizeof *p->runs)))
-        rc = rnb_error(err, RNB_ENOMEM, "out of memory");
-    for (int i = 0; !rc && i < n; i++, p->n++)
-        if ((rc = read_one(p->f, names[i], &p->runs[i], sub)))
-            rc = rnb_error(err, RNB_EINVAL, "%s: run '%s': %s", path, names[i], sub);
-    free(names);
-    if (rc) {
-        plot_runs_free(p);
-        return rc;
-    }
+    for (p->n = 0; p->n < p->file.n; p->n++)
+        list_run(&p->file.runs[p->n], &p->runs[p->n]);
     find_varying(p);
     return RNB_OK;
 }
@@ -112,7 +69,7 @@ static int term_matches(const plot_run *r, const char *term, size_t len, bool *m
             run_status s;
             if (run_status_parse(&s, v))
                 return rnb_error(err, RNB_EINVAL, "--runs: status '%s' is not finished, diverged or interrupted", v);
-            *match |= s == r->status;
+            *match |= s == r->run->status;
             continue;
         }
         config c;
@@ -144,39 +101,15 @@ int plot_runs_filter(plot_runs *p, const char *filter, char *err)
             p->runs[kept++] = p->runs[i];
     }
     if (kept == 0)
-        return rnb_error(err, RNB_EINVAL, "%s: no run matches --runs '%s' (of %d runs)", p->path, filter, p->n);
+        return rnb_error(err, RNB_EINVAL, "%s: no run matches --runs '%s' (of %d runs)", p->file.path, filter, p->n);
     p->n = kept;
     find_varying(p);
     return RNB_OK;
 }
 
-int plot_run_read(const plot_runs *p, const plot_run *r, const char *dataset,
-                  double **out, long *rows, long *cols, char *err)
-{
-    char ds[EXP_NAME_LEN + 64];
-    snprintf(ds, sizeof ds, "/runs/%s/%s", r->name, dataset);
-    int rank;
-    long d[H5IO_MAXRANK];
-    int rc = h5io_shape_any(p->f, ds, &rank, d, err);
-    if (rc)
-        return rc;
-    if (rank < 1 || rank > 2)
-        return rnb_error(err, RNB_EINVAL, "%s: %s has rank %d, expected 1 or 2", p->path, ds, rank);
-    *rows = d[0], *cols = rank == 2 ? d[1] : 1;
-    *out = malloc(sizeof(double) * (*rows * *cols + 1));
-    if (!*out)
-        return rnb_error(err, RNB_ENOMEM, "out of memory");
-    if ((rc = h5io_read_double(p->f, ds, *out, err))) {
-        free(*out);
-        *out = NULL;
-    }
-    return rc;
-}
-
 void plot_runs_free(plot_runs *p)
 {
-    if (p->f)
-        h5io_close(p->f, NULL);
+    results_file_close(&p->file);
     free(p->runs);
     memset(p, 0, sizeof *p);
 }

@@ -5,9 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "h5io.h"
 #include "record.h"
-#include "results.h"
+#include "results_read.h"
 #include "status.h"
 
 /* "cell=lstm,seed=3,clip=none" -> "cell=lstm,clip=none" */
@@ -47,62 +46,47 @@ typedef struct {
     long solved, solve_step, steps, clipped;
 } run_facts;
 
-static int read_run(h5file *f, const char *name, run_facts *r, char *err)
+/* ||dL/dh_1|| / ||dL/dh_L|| of a row of dh_norm, t = 1 its first finite
+ * column: with variable_length a shorter batch leaves NaN before its first
+ * timestep. NaN when there is none (a blown-up row). */
+static double vanish_ratio(const double *row, long L)
 {
-    char grp[EXP_NAME_LEN + 8], ds[EXP_NAME_LEN + 32], st[32];
-    snprintf(grp, sizeof grp, "/runs/%s", name);
-    strip_seed(r->point, sizeof r->point, name);
-    int rc;
-    if ((rc = h5io_get_attr_str(f, grp, "status", st, sizeof st, err)) ||
-        (rc = h5io_get_attr_double(f, grp, "final_loss", &r->final_loss, err)) ||
-        (rc = h5io_get_attr_double(f, grp, "baseline", &r->baseline, err)) ||
-        (rc = h5io_get_attr_long(f, grp, "solved", &r->solved, err)) ||
-        (rc = h5io_get_attr_long(f, grp, "solve_step", &r->solve_step, err)))
-        return rc;
-    if (run_status_parse(&r->status, st))
-        return rnb_error(err, RNB_EINVAL, "%s: bad status '%s'", grp, st);
+    long j = 0;
+    while (j < L && !isfinite(row[j]))
+        j++;
+    return j < L ? row[j] / row[L - 1] : NAN;
+}
 
-    int rank;
-    long d[H5IO_MAXRANK], e[H5IO_MAXRANK];
-    snprintf(ds, sizeof ds, "%s/grad_norm", grp);
-    if ((rc = h5io_shape_any(f, ds, &rank, d, err)))
+static int read_run(const results_file *rf, const results_run *run, run_facts *r, char *err)
+{
+    strip_seed(r->point, sizeof r->point, run->name);
+    r->status = run->status;
+    r->final_loss = run->final_loss, r->baseline = run->baseline;
+    r->solved = run->solved, r->solve_step = run->solve_step;
+
+    double *g, *gc, *dh;
+    long n, m, L, one;
+    int rc = results_file_read(rf, run, "grad_norm", &g, &n, &one, err);
+    if (rc)
         return rc;
-    r->steps = d[0];
-    double *g = malloc(sizeof(double) * 2 * (d[0] + 1));
-    if (!g)
-        return rnb_error(err, RNB_ENOMEM, "out of memory");
-    double *gc = g + d[0] + 1;
-    snprintf(ds, sizeof ds, "%s/grad_norm", grp);
-    rc = h5io_read_double(f, ds, g, err);
-    snprintf(ds, sizeof ds, "%s/grad_norm_clipped", grp);
-    if (!rc)
-        rc = h5io_read_double(f, ds, gc, err);
-    r->peak = 0, r->clipped = 0;
-    for (long i = 0; !rc && i < d[0]; i++) {
+    if ((rc = results_file_read(rf, run, "grad_norm_clipped", &gc, &n, &one, err))) {
+        free(g);
+        return rc;
+    }
+    r->steps = n, r->peak = 0, r->clipped = 0;
+    for (long i = 0; i < n; i++) {
         double v = isnan(g[i]) ? INFINITY : g[i];  /* a blown-up step counts as inf */
         r->peak = v > r->peak ? v : r->peak;
         r->clipped += isfinite(g[i]) && gc[i] != g[i];
     }
-    free(g);
-    if (rc)
-        return rc;
+    free(g), free(gc);
 
-    snprintf(ds, sizeof ds, "%s/dh_norm", grp);
-    if ((rc = h5io_shape_any(f, ds, &rank, e, err)))
+    if ((rc = results_file_read(rf, run, "dh_norm", &dh, &m, &L, err)))
         return rc;
-    r->vanish_first = r->vanish_last = NAN;
-    if (rank == 2 && e[0] > 0 && e[1] > 0) {
-        double *dh = malloc(sizeof(double) * e[0] * e[1]);
-        if (!dh)
-            return rnb_error(err, RNB_ENOMEM, "out of memory");
-        if ((rc = h5io_read_double(f, ds, dh, err)) == RNB_OK) {
-            const double *first = dh, *last = dh + (e[0] - 1) * e[1];
-            r->vanish_first = first[0] / first[e[1] - 1];
-            r->vanish_last = last[0] / last[e[1] - 1];
-        }
-        free(dh);
-    }
-    return rc;
+    r->vanish_first = m ? vanish_ratio(dh, L) : NAN;
+    r->vanish_last = m ? vanish_ratio(dh + (m - 1) * L, L) : NAN;
+    free(dh);
+    return RNB_OK;
 }
 
 static void aggregate(summary_row *row, run_facts *runs, int n)
@@ -149,42 +133,31 @@ static void aggregate(summary_row *row, run_facts *runs, int n)
 int summary_read(summary *s, const char *path, char *err)
 {
     memset(s, 0, sizeof *s);
-    h5file *f;
-    int rc = h5io_open_read(&f, path, err);
+    results_file rf;
+    int rc = results_file_open(&rf, path, err);
     if (rc)
         return rc;
-    long version;
-    char sub[RNB_ERRLEN];
-    if (h5io_get_attr_long(f, "/", "schema_version", &version, sub) ||
-        h5io_get_attr_str(f, "/", "experiment", s->experiment, sizeof s->experiment, sub) ||
-        !h5io_exists(f, "runs")) {
-        h5io_close(f, NULL);
-        return rnb_error(err, RNB_EINVAL, "%s: not an rnnbench results file (no schema_version, experiment or /runs)", path);
-    }
-    h5io_get_attr_str(f, "/", "precision", s->precision, sizeof s->precision, sub);
-    char (*names)[EXP_NAME_LEN];
-    int n_names;
-    if ((rc = results_run_names(f, &names, &n_names, err)) == RNB_OK && n_names == 0)
-        rc = rnb_error(err, RNB_EINVAL, "%s: the results file holds no runs", path);
-    run_facts *facts = rc ? NULL : calloc(n_names, sizeof *facts);
-    if (!rc && !facts)
+    snprintf(s->experiment, sizeof s->experiment, "%s", rf.experiment);
+    snprintf(s->precision, sizeof s->precision, "%s", rf.precision);
+    const int n_runs = rf.n;
+    run_facts *facts = calloc(n_runs, sizeof *facts);
+    if (!facts)
         rc = rnb_error(err, RNB_ENOMEM, "out of memory");
-    for (int i = 0; !rc && i < n_names; i++)
-        if ((rc = read_run(f, names[i], &facts[i], sub)))
-            rc = rnb_error(err, RNB_EINVAL, "%s: run '%s': %s", path, names[i], sub);
-    h5io_close(f, NULL);
+    for (int i = 0; !rc && i < n_runs; i++)
+        rc = read_run(&rf, &rf.runs[i], &facts[i], err);
+    results_file_close(&rf);
     if (!rc) {
         /* group the runs by grid point; rows in the order of run names */
-        s->rows = calloc(n_names, sizeof *s->rows);
-        run_facts *same = calloc(n_names, sizeof *same);
-        char *used = calloc(n_names, 1);
+        s->rows = calloc(n_runs, sizeof *s->rows);
+        run_facts *same = calloc(n_runs, sizeof *same);
+        char *used = calloc(n_runs, 1);
         if (!s->rows || !same || !used)
             rc = rnb_error(err, RNB_ENOMEM, "out of memory");
-        for (int i = 0; !rc && i < n_names; i++) {
+        for (int i = 0; !rc && i < n_runs; i++) {
             if (used[i])
                 continue;
             int n = 0;
-            for (int j = i; j < n_names; j++)
+            for (int j = i; j < n_runs; j++)
                 if (!used[j] && strcmp(facts[j].point, facts[i].point) == 0)
                     same[n++] = facts[j], used[j] = 1;
             summary_row *row = &s->rows[s->n++];
@@ -194,7 +167,6 @@ int summary_read(summary *s, const char *path, char *err)
         free(same), free(used);
     }
     free(facts);
-    free(names);
     if (rc)
         summary_free(s);
     return rc;

@@ -14,7 +14,8 @@ typedef struct {
     double solve_step;          /* median first solved step over solved runs; NaN: none */
     double peak_grad_norm;      /* over all steps of all runs */
     double clipped_frac;        /* steps whose gradient clipping changed */
-    double vanish_first, vanish_last;  /* median ||dL/dh_1|| / ||dL/dh_L||, first and last logged step */
+    double vanish_first, vanish_last;  /* median ||dL/dh_1|| / ||dL/dh_L||, first and last logged
+                                        * step; dh_1 the row's first finite column (variable_length) */
 } summary_row;
 
 typedef struct {
@@ -24,7 +25,8 @@ typedef struct {
     summary_row *rows;
 } summary;
 
-/* RNB_EINVAL with err naming the file when it is no results file. */
+/* RNB_EINVAL with err naming the file (and the run and dataset) when it
+ * is no results file this rnnbench reads (results_read.h checks it). */
 int summary_read(summary *s, const char *path, char *err);
 void summary_free(summary *s);
 

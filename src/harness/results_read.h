@@ -1,0 +1,62 @@
+/* results_read.h - the one reader of a results file (docs/results.md),
+ * for summary and plot alike.
+ *
+ * results_file_open checks, before anyone reads a number: the schema
+ * version (1 to RESULTS_SCHEMA_VERSION), the root attributes, every run's
+ * parameters and outcome, that its cell is in this rnnbench's registry, and
+ * the class (float or integer) and shape of every dataset a reader uses,
+ * against steps_done, log_step, seq_total and the cell's gate blocks; and
+ * that log_step rises strictly within 1..steps_done. A file that fails is
+ * refused whole, with one line naming the file, the run and the dataset or
+ * attribute. After that, results_file_read of a checked dataset gives
+ * exactly the shape its run promises. */
+#ifndef RNB_RESULTS_READ_H
+#define RNB_RESULTS_READ_H
+
+#include <stdbool.h>
+
+#include "cell.h"
+#include "config.h"
+#include "experiment.h"
+#include "h5io.h"
+#include "record.h"
+
+/* One run, its attributes read and its datasets checked. */
+typedef struct {
+    char name[EXP_NAME_LEN];        /* its group under /runs */
+    config cfg;                     /* its parameters (results_read_params) */
+    const cell_type *cell;          /* cfg.cell, found in the registry */
+    run_status status;
+    long steps_done, diverged_step, solved, solve_step;
+    long seq_total;                 /* L: columns of dh_norm */
+    long n_logged;                  /* rows of log_step, dh_norm, eval_loss, ... */
+    double baseline, final_loss, final_metric, clip_threshold;
+    char clip_mode[16];
+    bool has_dc;                    /* dc_norm is there */
+    bool has_spectrum;              /* w_hh_radius and w_hh_sigma are (not in schema 1) */
+} results_run;
+
+typedef struct {
+    const char *path;
+    h5file *f;
+    long schema_version;
+    char experiment[128], description[512], precision[16];
+    int n;
+    results_run *runs;              /* in name order */
+} results_file;
+
+/* Opens path and checks all of it (above). RNB_EINVAL with one line in
+ * err for a file that is not a results file this rnnbench reads;
+ * RNB_ENOMEM. On failure nothing stays open. */
+int results_file_open(results_file *rf, const char *path, char *err);
+
+/* Dataset name of run r as doubles (malloc'd, *out), rows x cols (cols 1
+ * for a series): loss, metric, grad_norm, grad_norm_clipped, log_step,
+ * dh_norm, dc_norm, eval_loss, eval_metric, w_hh_radius, w_hh_sigma.
+ * RNB_EINVAL for a name outside the schema or a dataset the run lacks. */
+int results_file_read(const results_file *rf, const results_run *r, const char *name,
+                      double **out, long *rows, long *cols, char *err);
+
+void results_file_close(results_file *rf);
+
+#endif
