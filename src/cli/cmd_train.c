@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "clock.h"
 #include "config.h"
+#include "experiment.h"
 #include "status.h"
 #include "trainer.h"
 
@@ -23,6 +24,15 @@ static int key_index(const char *flag)
         if (*p == '-')
             *p = '_';
     return config_key_find(key);
+}
+
+/* The flag of config key i (seq_len: seq-len), into buf. */
+static const char *flag_of(int i, char *buf, size_t n)
+{
+    snprintf(buf, n, "%s", config_key_name(i));
+    for (char *p = buf; *p; p++)
+        *p = *p == '_' ? '-' : *p;
+    return buf;
 }
 
 static bool needs_value(const char *name)
@@ -43,10 +53,8 @@ static void help(void)
            "\n");
     for (int i = 0; i < config_key_count(); i++) {
         char flag[64];
-        snprintf(flag, sizeof flag, "%s", config_key_name(i));
-        for (char *p = flag; *p; p++)
-            *p = *p == '_' ? '-' : *p;
-        printf("  --%-13s %s (default %s)\n", flag, config_key_help(i), config_key_default(i));
+        printf("  --%-13s %s (default %s)\n", flag_of(i, flag, sizeof flag), config_key_help(i),
+               config_key_default(i));
     }
     printf("  --%-13s %s\n", "print-every", "steps between printed lines (default: steps/20)");
     printf("  --%-13s %s\n", "threads", "BLAS threads inside the run (default 1)");
@@ -102,6 +110,7 @@ int cmd_train(int argc, char **argv)
 
     config c;
     config_defaults(&c);
+    bool given[64] = {false};   /* the keys set by a flag */
     int print_every = 0, threads = 1;
     bool quiet = false;
     const char *norms_path = NULL;
@@ -123,11 +132,20 @@ int cmd_train(int argc, char **argv)
                 return cli_fail("train", EXIT_USAGE, "unknown option --%s (rnnbench train --help)", o->name);
             if (config_set(&c, config_key_name(k), o->value ? o->value : "true", err))
                 return cli_fail("train", EXIT_USAGE, "--%s", err);
+            given[k] = true;
         }
     }
     run_spec spec;
     if (config_resolve(&spec, &c, err))
         return cli_fail("train", EXIT_USAGE, "--%s", err);
+    /* train keeps no per-step record: its workspace is what must fit */
+    int k;
+    if (experiment_check_memory(&c, &spec, given, false, experiment_memory_available(), &k, err)) {
+        if (k < 0)
+            return cli_fail("train", EXIT_USAGE, "the run %s", err);
+        char flag[64];
+        return cli_fail("train", EXIT_USAGE, "--%s: the run %s", flag_of(k, flag, sizeof flag), err);
+    }
     if (!print_every)
         print_every = spec.steps >= 20 ? (int)(spec.steps / 20) : 1;
     blas_set_threads(threads);

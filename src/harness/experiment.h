@@ -43,8 +43,24 @@ typedef struct {
 } experiment;
 
 /* Reads, validates and expands path. On bad input: RNB_EINVAL and err
- * holds "FILE:LINE: problem" (LINE 0 when no one line is at fault). */
+ * holds "FILE:LINE: problem" (LINE 0 when no one line is at fault), or
+ * "FILE: problem" when the file as a whole is (a folder, unreadable, no
+ * key set). A run whose memory cannot fit is bad input too, at the line of
+ * the key that makes it too big. */
 int experiment_load(experiment *e, const char *path, char *err);
 void experiment_free(experiment *e);
+
+/* Memory, checked before anything is made: the bytes a run allocates (its
+ * workspace, and with_record its per-step series and logged rows), in
+ * double since a huge steps overflows any integer count. */
+double experiment_run_bytes(const run_spec *s, bool with_record);
+/* MemAvailable, else the physical memory; 0 when neither is known. */
+double experiment_memory_available(void);
+/* RNB_OK when the run of c (resolved as s) fits in avail bytes (or avail
+ * is 0). Otherwise RNB_EINVAL, err "needs N GiB (...), more than the M GiB
+ * of memory available", and *key the config key among given[] (the keys
+ * the user set) whose default lowers the bytes most, -1 for none. */
+int experiment_check_memory(const config *c, const run_spec *s, const bool *given, bool with_record,
+                            double avail, int *key, char *err);
 
 #endif

@@ -1,27 +1,35 @@
 #!/bin/bash
 # experiment_errors.sh RNNBENCH WORKDIR
 # Each kind of bad experiment file: exit status 2, one line on stderr
-# "FILE:LINE: problem" at the right line, and nothing written.
+# "FILE:LINE: problem" at the right line ("FILE: problem" when the file as
+# a whole is at fault), and nothing written.
 set -u
 bin=$1 dir=$2
 rm -rf "$dir" && mkdir -p "$dir"
 passed=0 failed=0
 
-# case NAME LINE PATTERN <<< FILE TEXT
-case_() {
-    local name=$1 line=$2 pattern=$3 ini="$dir/$1.ini" out="$dir/$1.h5"
-    cat >"$ini"
-    "$bin" run "$ini" -o "$out" --quiet >/dev/null 2>"$dir/$name.err"
+# refused NAME PATH WHERE PATTERN: `run PATH` exits 2 with one line
+# "PATH:WHERE: ...PATTERN" ("PATH: ...PATTERN" for an empty WHERE) and
+# writes nothing.
+refused() {
+    local name=$1 ini=$2 where=${3:+$3:} pattern=$4 out="$dir/$1.h5"
+    timeout 60 "$bin" run "$ini" -o "$out" --quiet >/dev/null 2>"$dir/$name.err"
     local rc=$?
     if [ $rc -eq 2 ] && [ "$(wc -l <"$dir/$name.err")" -eq 1 ] &&
-       grep -q -- "^rnnbench run: $ini:$line: .*$pattern" "$dir/$name.err" &&
+       grep -q -- "^rnnbench run: $ini:$where .*$pattern" "$dir/$name.err" &&
        [ ! -e "$out" ] && [ ! -e "$out.parts" ]; then
         passed=$((passed + 1))
     else
         failed=$((failed + 1))
-        echo "FAIL $name: exit $rc, want 2 and '$ini:$line: ...$pattern':"
+        echo "FAIL $name: exit $rc, want 2 and '$ini:$where ...$pattern':"
         sed 's/^/    /' "$dir/$name.err"
     fi
+}
+
+# case NAME LINE PATTERN <<< FILE TEXT (LINE empty: the file as a whole)
+case_() {
+    cat >"$dir/$1.ini"
+    refused "$1" "$dir/$1.ini" "$2" "$3"
 }
 
 case_ unknown_section 3 "unknown section \[trian\]" <<'INI'
@@ -145,6 +153,79 @@ together = cell+init
 cell = lstm, gru, lstm
 init = uniform, uniform, uniform
 INI
+
+# ---- what is read: a folder, a read error, no keys, BOM, CRLF, long lines
+mkdir -p "$dir/folder.ini"
+refused folder "$dir/folder.ini" "" "is a folder, not an experiment file"
+refused read_error /proc/self/mem "" "cannot read: Input/output error"
+case_ empty "" "no keys: nothing to run" </dev/null
+case_ comments_only "" "no keys: nothing to run" <<'INI'
+# nothing but
+; comments
+INI
+case_ headers_only "" "no keys: nothing to run" <<'INI'
+[model]
+
+[train]
+INI
+case_ bom 3 "unknown key 'hiden' in \[model\]" < <(printf '\xef\xbb\xbf# a comment: with = signs\n[model]\nhiden = 4\n')
+case_ crlf 3 "unknown key 'hiden' in \[model\]" < <(printf '[model]\r\ncell = lstm\r\nhiden = 4\r\n')
+long=$(printf '%0300d' 0)
+case_ after_long_line 5 "lr: 0 is not positive" < <(printf '[experiment]\ndescription = %s\n[train]\nsteps = 2\nlr = 0\n' "$long")
+case_ after_long_list 3 "lr: 0 is not positive" < <(printf '[train]\nseed = %s\nlr = 0\n' "$(seq -s ', ' 1 120)")
+case_ description_too_long 2 "description: longer than 511 characters" < <(printf '[experiment]\ndescription = %0600d\n' 0)
+case_ name_twice 3 "key 'name' is given twice" <<'INI'
+[experiment]
+name = a
+name = b
+INI
+
+# ---- continuation lines append; a real duplicate is still refused
+case_ after_continuation 4 "lr: 0 is not positive" <<'INI'
+[train]
+seed = 1, 2,
+    3
+lr = 0
+INI
+case_ continued_list_value 2 "seed: '2 3' is not a non-negative integer" <<'INI'
+[train]
+seed = 1, 2
+    3
+INI
+case_ indented_bracket 2 "cell: unknown cell 'lstm \[bogus\]'" <<'INI'
+[model]
+cell = lstm
+    [bogus]
+INI
+case_ indented_after_header 4 "key 'hidden' is given twice" <<'INI'
+[model]
+hidden = 8
+[model]
+    hidden = 16
+INI
+
+# ---- a run that cannot fit in memory: refused at the key, nothing made
+# (hidden = 65536 needs about 326 GiB, 1e12 steps about 90 TiB)
+case_ hidden_memory 3 "the run needs [0-9.]* GiB (.*), more than the [0-9.]* GiB of memory available" <<'INI'
+[model]
+cell = lstm
+hidden = 65536
+INI
+case_ steps_memory 4 "run hidden=8 needs [0-9.]* GiB (.*), more than the [0-9.]* GiB of memory available" <<'INI'
+[model]
+hidden = 8, 16
+[train]
+steps = 1000000000000
+INI
+timeout 60 "$bin" train --hidden 65536 >/dev/null 2>"$dir/train_memory.err"
+rc=$?
+if [ $rc -eq 2 ] && [ "$(wc -l <"$dir/train_memory.err")" -eq 1 ] &&
+   grep -q "^rnnbench train: --hidden: the run needs .* GiB of memory available" "$dir/train_memory.err"; then
+    passed=$((passed + 1))
+else
+    failed=$((failed + 1)); echo "FAIL train --hidden 65536: exit $rc"; cat "$dir/train_memory.err"
+fi
+
 "$bin" summary "$dir/bad_value.ini" 2>"$dir/sum.err"
 rc=$?
 [ $rc -eq 2 ] && grep -q "not an HDF5 file" "$dir/sum.err" && passed=$((passed + 1)) ||

@@ -1,12 +1,16 @@
 /* test_experiment.c - grid expansion: the product of the lists, in order,
  * ranges, defaults for keys not given, run names from the keys that vary,
- * and the [experiment] name. (Bad files: tests/e2e/experiment_errors.sh.) */
+ * and the [experiment] name; what the reader reads (continuation lines,
+ * long lines, a byte order mark, CRLF); and each run's bytes against the
+ * memory available. (Bad files: tests/e2e/experiment_errors.sh.) */
 #include <stdio.h>
 #include <string.h>
 
 #include "../check.h"
 #include "experiment.h"
+#include "record.h"
 #include "status.h"
+#include "trainer.h"
 
 static check_tally tally;
 
@@ -17,9 +21,8 @@ static void write_file(const char *path, const char *text)
     fclose(f);
 }
 
-int main(void)
+static void test_grid(const char *path)
 {
-    const char *path = "test_experiment.ini";
     write_file(path,
                "# a grid\n"
                "[experiment]\n"
@@ -90,6 +93,133 @@ int main(void)
               "together: the i-th values go together");
     }
     experiment_free(&e);
+}
+
+/* An indented line continues the one above: appended after a space. */
+static void test_continuation(const char *path)
+{
+    write_file(path,
+               "[experiment]\n"
+               "description = a question\n"
+               "    over two lines\n"
+               "[train]\n"
+               "steps = 2\n"
+               "seed = 1, 2,\n"
+               "    3,  ; the third\n"      /* its inline comment is no value */
+               "\t4-5\n"
+               "lr = 0.01\n");
+    experiment e;
+    char err[RNB_ERRLEN] = "";
+    int rc = experiment_load(&e, path, err);
+    CHECK(&tally, rc == RNB_OK && e.n_runs == 5, "continued list: %d runs, want 5 (%s)", e.n_runs, err);
+    CHECK(&tally, rc == RNB_OK && strcmp(e.description, "a question over two lines") == 0,
+          "continued description '%s'", e.description);
+    if (rc == RNB_OK && e.n_runs == 5)
+        CHECK(&tally, e.runs[2].spec.seed == 3 && e.runs[4].spec.seed == 5 && e.runs[4].spec.optim.lr == 0.01,
+              "continued list's values: seed %llu, %llu", (unsigned long long)e.runs[2].spec.seed,
+              (unsigned long long)e.runs[4].spec.seed);
+    experiment_free(&e);
+}
+
+/* Lines longer than inih's 200-byte buffer are read whole. */
+static void test_long_lines(const char *path)
+{
+    char text[4096], desc[400], list[2048];
+    memset(desc, 'd', 300), desc[300] = '\0';
+    int n = 0;
+    for (int s = 1; s <= 120; s++)
+        n += snprintf(list + n, sizeof list - n, "%s%d", s > 1 ? ", " : "", s);
+    snprintf(text, sizeof text, "[experiment]\ndescription = %s\n[train]\nsteps = 2\nseed = %s\nlr = 0.01\n",
+             desc, list);
+    write_file(path, text);
+    experiment e;
+    char err[RNB_ERRLEN] = "";
+    int rc = experiment_load(&e, path, err);
+    CHECK(&tally, rc == RNB_OK && strcmp(e.description, desc) == 0,
+          "a %zu-character description: %zu kept (%s)", strlen(desc), strlen(e.description), err);
+    CHECK(&tally, rc == RNB_OK && e.n_runs == 120 && e.runs[119].spec.seed == 120 &&
+                      e.runs[0].spec.optim.lr == 0.01,
+          "a %d-character list: %d runs, want 120 (%s)", n, e.n_runs, err);
+    experiment_free(&e);
+}
+
+/* A UTF-8 byte order mark is skipped; CRLF lines read as LF ones. */
+static void test_bom_crlf(const char *path)
+{
+    write_file(path, "\xEF\xBB\xBF# a comment: with = signs\r\n[model]\r\nhidden = 8, 16\r\n"
+                     "[train]\r\nseed = 1,\r\n    2\r\n");
+    experiment e;
+    char err[RNB_ERRLEN] = "";
+    int rc = experiment_load(&e, path, err);
+    CHECK(&tally, rc == RNB_OK && e.n_runs == 4 && e.runs[3].spec.H == 16 && e.runs[3].spec.seed == 2,
+          "a BOM and CRLF: %d runs, want 4 (%s)", e.n_runs, err);
+    experiment_free(&e);
+    write_file(path, "\xEF\xBB\xBF# a: b = c\r\n[model]\r\nhiden = 8\r\n");
+    rc = experiment_load(&e, path, err);
+    CHECK(&tally, rc == RNB_EINVAL && strstr(err, ":3: unknown key 'hiden'"),
+          "a BOM: the error's line: %s", err);
+    experiment_free(&e);
+}
+
+static run_spec spec_of(config *c, const char *hidden, const char *steps, const char *log_every)
+{
+    char err[RNB_ERRLEN];
+    run_spec s;
+    config_defaults(c);
+    config_set(c, "hidden", hidden, err);
+    config_set(c, "steps", steps, err);
+    config_set(c, "log_every", log_every, err);
+    config_resolve(&s, c, err);
+    return s;
+}
+
+/* A run's bytes: the workspace, 4 series of 8 bytes a step, the logged
+ * rows; and the key to blame when they do not fit. */
+static void test_memory(void)
+{
+    config c;
+    char err[RNB_ERRLEN] = "";
+    run_spec a = spec_of(&c, "32", "1000", "1000000000"), b = spec_of(&c, "32", "3000", "1000000000");
+    double da = experiment_run_bytes(&a, true), db = experiment_run_bytes(&b, true);
+    CHECK(&tally, da == (double)(trainer_bytes(&a) + record_bytes(&a)), "run bytes %.0f, want %zu",
+          da, trainer_bytes(&a) + record_bytes(&a));
+    CHECK(&tally, db - da == 2000 * 4 * 8, "2000 more steps (both logging 2 rows): %.0f more bytes, want 64000",
+          db - da);
+    CHECK(&tally, experiment_run_bytes(&a, false) == (double)trainer_bytes(&a), "the workspace alone");
+    /* 1e12 steps, each logged: 4 series and a row of 3 + 2G + L numbers a
+     * step, more rows than an int counts and more bytes than a size_t */
+    run_spec huge = spec_of(&c, "32", "1000000000000", "1");
+    double rows = 3 + 2 * huge.cell->G + huge.task->length(huge.T) * (huge.cell->has_c ? 2 : 1);
+    double want = 8e12 * (4 + rows), got = experiment_run_bytes(&huge, true) - trainer_bytes(&huge);
+    CHECK(&tally, got > 0.999 * want && got < 1.001 * want, "1e12 steps: %.4g bytes, want %.4g", got, want);
+
+    bool given[64] = {false};
+    int hidden = config_key_find("hidden"), steps = config_key_find("steps"), key = -2;
+    given[hidden] = given[steps] = true;
+    run_spec big = spec_of(&c, "2048", "2000", "1000000000");
+    double need = experiment_run_bytes(&big, true);
+    int rc = experiment_check_memory(&c, &big, given, true, need / 2, &key, err);
+    CHECK(&tally, rc == RNB_EINVAL && key == hidden && strstr(err, "more than the") &&
+                      strstr(err, "GiB of memory available"),
+          "hidden 2048 in half its bytes: rc %d, key %d, want %d: %s", rc, key, hidden, err);
+    rc = experiment_check_memory(&c, &big, given, true, need, &key, err);
+    CHECK(&tally, rc == RNB_OK && key == -1, "hidden 2048 in its bytes: rc %d, key %d", rc, key);
+    big = spec_of(&c, "16", "100000000", "1000000000");
+    rc = experiment_check_memory(&c, &big, given, true, 1e9, &key, err);
+    CHECK(&tally, rc == RNB_EINVAL && key == steps, "1e8 steps in 1 GB: rc %d, key %d, want %d", rc, key, steps);
+    rc = experiment_check_memory(&c, &big, given, false, 1e9, &key, err);
+    CHECK(&tally, rc == RNB_OK, "1e8 steps without a record: rc %d (%s)", rc, err);
+    CHECK(&tally, experiment_memory_available() > 0, "memory available %.0f", experiment_memory_available());
+}
+
+int main(void)
+{
+    const char *path = "test_experiment.ini";
+    test_grid(path);
+    test_continuation(path);
+    test_long_lines(path);
+    test_bom_crlf(path);
+    test_memory();
     remove(path);
     return check_done(&tally);
 }
