@@ -445,21 +445,9 @@ static int read_text(char **text, const char *path, char *err)
 
 /* ---- memory -------------------------------------------------------------- */
 
-/* record_bytes counts in size_t, its logged rows in an int: exact up to
- * INT_MAX steps. Beyond, scaled: the record grows linearly with the steps
- * (four series, and a row every log_every steps). */
-static double record_bytes_of(const run_spec *s)
-{
-    if (s->steps <= INT_MAX)
-        return (double)record_bytes(s);
-    run_spec part = *s;
-    part.steps = INT_MAX;
-    return (double)record_bytes(&part) * ((double)s->steps / INT_MAX);
-}
-
 double experiment_run_bytes(const run_spec *s, bool with_record)
 {
-    return (double)trainer_bytes(s) + (with_record ? record_bytes_of(s) : 0);
+    return (double)trainer_bytes(s) + (with_record ? record_bytes(s) : 0);
 }
 
 double experiment_memory_available(void)

@@ -28,7 +28,7 @@ bool record_is_logged(long s, long steps, int log_every)
     return s == 1 || s == steps || s % log_every == 0;
 }
 
-static int logged_count(long steps, int log_every)
+static long logged_count(long steps, int log_every)
 {
     /* step 1, the multiples of log_every, and the last, without repeats */
     if (steps == 1)
@@ -38,7 +38,7 @@ static int logged_count(long steps, int log_every)
         n = steps;
     else if (steps % log_every != 0)
         n++;
-    return (int)n;
+    return n;
 }
 
 typedef struct { size_t per_step, per_log; } sizes;
@@ -53,11 +53,11 @@ static sizes sizes_of(const run_spec *s)
     return z;
 }
 
-size_t record_bytes(const run_spec *s)
+double record_bytes(const run_spec *s)
 {
-    sizes z = sizes_of(s);
-    return sizeof(double) * (z.per_step * s->steps +
-                             z.per_log * logged_count(s->steps, s->log_every));
+    sizes z = sizes_of(s);   /* in double: steps = 1e18 overflows a size_t here */
+    return (double)sizeof(double) * ((double)z.per_step * s->steps +
+                                     (double)z.per_log * logged_count(s->steps, s->log_every));
 }
 
 int record_alloc(run_record *r, const run_spec *s)
@@ -99,7 +99,7 @@ void record_free(run_record *r)
 /* Keeps the norms of rec and the held-out loss as row r->n_logged. */
 static void log_row(run_record *r, trainer *tr, const step_record *rec)
 {
-    int k = r->n_logged++;
+    long k = r->n_logged++;
     size_t L = (size_t)r->L;
     r->log_step[k] = rec->step;
     /* aligned to the sequence's end; a shorter batch (variable_length)
@@ -160,7 +160,7 @@ int record_run(run_record *r, const run_spec *s, volatile sig_atomic_t *stop,
         bool diverged = !rec.finite;
         if (diverged || planned) {
             log_row(r, &tr, &rec);
-            int k = r->n_logged - 1;
+            long k = r->n_logged - 1;
             if (r->solve_step < 0 && s->task->solved(r->eval_loss[k], r->eval_metric[k]))
                 r->solve_step = step;
         }
@@ -173,7 +173,7 @@ int record_run(run_record *r, const run_spec *s, volatile sig_atomic_t *stop,
         }
     }
     if (r->n_logged > 0) {
-        int k = r->n_logged - 1;
+        long k = r->n_logged - 1;
         r->final_loss = r->eval_loss[k];
         r->final_metric = r->eval_metric[k];
         r->solved = r->status == RUN_FINISHED && s->task->solved(r->final_loss, r->final_metric);

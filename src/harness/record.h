@@ -25,7 +25,7 @@ typedef struct {
     double *metric;         // (steps)
     double *grad_norm;      // (steps) before clipping
     double *grad_norm_clipped;  // (steps) after
-    int n_log_cap, n_logged;
+    long n_log_cap, n_logged;    /* long: steps / log_every can pass INT_MAX */
     long *log_step;         // (n_log_cap) the training step of each row
     double *dh_norm;        // (n_log_cap, L) ||dL/dh_t||
     double *dc_norm;        // (n_log_cap, L) ||dL/dc_t||, cells with c
@@ -46,7 +46,7 @@ typedef struct {
 /* Is training step s (1-based) one whose norms are kept? The first, every
  * log_every-th, and the last. */
 bool record_is_logged(long s, long steps, int log_every);
-size_t record_bytes(const run_spec *s);
+double record_bytes(const run_spec *s);   /* what record_alloc takes */
 int record_alloc(run_record *r, const run_spec *s);
 void record_free(run_record *r);
 

@@ -181,8 +181,8 @@ static void test_memory(void)
     char err[RNB_ERRLEN] = "";
     run_spec a = spec_of(&c, "32", "1000", "1000000000"), b = spec_of(&c, "32", "3000", "1000000000");
     double da = experiment_run_bytes(&a, true), db = experiment_run_bytes(&b, true);
-    CHECK(&tally, da == (double)(trainer_bytes(&a) + record_bytes(&a)), "run bytes %.0f, want %zu",
-          da, trainer_bytes(&a) + record_bytes(&a));
+    CHECK(&tally, da == (double)trainer_bytes(&a) + record_bytes(&a), "run bytes %.0f, want %.0f",
+          da, (double)trainer_bytes(&a) + record_bytes(&a));
     CHECK(&tally, db - da == 2000 * 4 * 8, "2000 more steps (both logging 2 rows): %.0f more bytes, want 64000",
           db - da);
     CHECK(&tally, experiment_run_bytes(&a, false) == (double)trainer_bytes(&a), "the workspace alone");

@@ -46,7 +46,7 @@ static void check_against_trainer(const grid_run *g, const run_record *rec)
     trainer_create(&tr, s, err);
     const long want_steps[] = {1, 3, 6, 7};
     CHECK(&tally, rec->n_logged == 4 && rec->steps_done == 7 && rec->status == RUN_FINISHED,
-          "%s: %d rows, %ld steps", g->name, rec->n_logged, rec->steps_done);
+          "%s: %ld rows, %ld steps", g->name, rec->n_logged, rec->steps_done);
     int k = 0, same_series = 1, same_rows = 1, same_eval = 1;
     char lengths[8] = {0};     /* which of the last few lengths the logged rows had */
     for (long step = 1; step <= s->steps; step++) {
