@@ -1,9 +1,11 @@
 /* main.c - rnnbench's entry: one table of subcommands, dispatched here. */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "kernels.h"
 #include "real.h"
 
 static const struct {
@@ -57,7 +59,21 @@ static void usage(FILE *out)
             "commands:\n");
     for (int i = 0; i < N_COMMANDS; i++)
         fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
-    fprintf(out, "\nrnnbench %s, core in %s\n", RNNBENCH_VERSION, RNB_PRECISION);
+    fprintf(out, "\nrnnbench %s, core in %s, kernels %s (RNNBENCH_KERNELS=generic|avx2|avx512 forces a path;\n"
+            "every path gives the same bits)\n", RNNBENCH_VERSION, RNB_PRECISION, kernels_path());
+}
+
+/* RNNBENCH_KERNELS forces a kernel path (tests, benchmarks), before any
+ * thread computes. */
+static int force_kernels(void)
+{
+    const char *want = getenv("RNNBENCH_KERNELS");
+    if (!want || !*want || kernels_use(want) == 0)
+        return 0;
+    fprintf(stderr, "rnnbench: RNNBENCH_KERNELS=%s: not a kernel path this CPU can run (it has:%s%s%s)\n", want,
+            kernels_supported("generic") ? " generic" : "", kernels_supported("avx2") ? " avx2" : "",
+            kernels_supported("avx512") ? " avx512" : "");
+    return -1;
 }
 
 int main(int argc, char **argv)
@@ -66,13 +82,15 @@ int main(int argc, char **argv)
         usage(stderr);
         return EXIT_USAGE;
     }
+    if (force_kernels())
+        return EXIT_USAGE;
     const char *name = argv[1];
     if (!strcmp(name, "--help") || !strcmp(name, "-h") || !strcmp(name, "help")) {
         usage(stdout);
         return EXIT_OK;
     }
     if (!strcmp(name, "--version")) {
-        printf("rnnbench %s (%s)\n", RNNBENCH_VERSION, RNB_PRECISION);
+        printf("rnnbench %s (%s, kernels %s)\n", RNNBENCH_VERSION, RNB_PRECISION, kernels_path());
         return EXIT_OK;
     }
     for (int i = 0; i < N_COMMANDS; i++)

@@ -1,12 +1,13 @@
-/* activation.h - the gate nonlinearities, shared by the cells.
+/* activation.h - the gate nonlinearities, shared by the cells, in the
+ * project's own fixed-order forms (fmath.h): the same bits on every CPU
+ * and in every vector width.
  *
  * tanh in float builds is the 13/6-degree rational approximation Eigen uses
  * (generic_fast_tanh_float; the same in ONNX Runtime's MLAS and XLA):
- * within a few ulp on [-9, 9] and +-1 outside, a handful of FMAs and one
- * division that compilers vectorise, where glibc's tanhf goes through
- * expm1f one value at a time (46% of a small lstm step, measured with perf).
- * It keeps full relative precision near 0 (it is x times a ratio near 1).
- * Double builds use libm's tanh: they are the reference.
+ * within a few ulp on [-9, 9] and +-1 outside, a handful of multiply-adds
+ * and one division that compilers vectorise. It keeps full relative
+ * precision near 0 (it is x times a ratio near 1). Double builds use
+ * fm_tanh, through expm1: the reference, within a few ulp.
  *
  * sigmoid stays 1 / (1 + exp(-x)) in both: a gate near 0 (a forget gate of
  * 1e-6, say) multiplies the gradient passed back, and forms through tanh
@@ -15,30 +16,24 @@
 #ifndef RNB_ACTIVATION_H
 #define RNB_ACTIVATION_H
 
-#include <tgmath.h>
-
+#include "fmath.h"
 #include "real.h"
 
-#if !defined(RNB_DOUBLE) && defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-/* glibc's libmvec has vector expf (SSE, AVX2, AVX-512 variants); declaring
- * the simd clone lets GCC vectorise the gate loops over it, which glibc's
- * math.h only does under -ffast-math (which we refuse: it flushes
- * subnormals). libmvec's expf is within 1 ulp or so, like the scalar one. */
-__attribute__((simd("notinbranch"))) float expf(float);
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(RNB_GENERIC_ONLY)
 /* Gate loops built for the baseline, AVX2 and AVX-512, the best picked at
- * load time (an ifunc): 4, 8 or 16 floats a step. A run's numbers are the
- * same on every machine of one kind, and may differ in the last bits
- * between kinds of machine. */
+ * load time (an ifunc): 4, 8 or 16 floats a step. Plain IEEE arithmetic
+ * without contraction: every clone computes the same bits. */
 #define GATE_LOOP __attribute__((target_clones("default", "avx2", "arch=x86-64-v4")))
 #else
 #define GATE_LOOP
 #endif
 
-static inline real act_sigmoid(real x) { return 1 / (1 + exp(-x)); }
-
 #ifdef RNB_DOUBLE
-static inline real act_tanh(real x) { return tanh(x); }
+static inline real act_sigmoid(real x) { return 1 / (1 + fm_exp(-x)); }
+static inline real act_tanh(real x) { return fm_tanh(x); }
 #else
+static inline real act_sigmoid(real x) { return 1 / (1 + fm_expf(-x)); }
+
 static inline real act_tanh(real x)
 {
     /* beyond +-9, tanh is +-1 in float */

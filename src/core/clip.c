@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "blas.h"
+#include "kernels.h"
 #include "status.h"
 
 /* A positive finite number filling the whole of text. */

@@ -5,13 +5,7 @@
 #include <string.h>
 
 #include "status.h"
-
-/* LAPACK (Debian's OpenBLAS carries it): Householder QR, then its Q. */
-void dgeqrf_(const int *m, const int *n, double *a, const int *lda,
-             double *tau, double *work, const int *lwork, int *info);
-void dorgqr_(const int *m, const int *n, const int *k, double *a,
-             const int *lda, const double *tau, double *work,
-             const int *lwork, int *info);
+#include "fmath.h"
 
 int init_parse(init_spec *s, const char *text, char *err)
 {
@@ -49,35 +43,75 @@ void init_uniform(real *v, size_t n, double bound, rng_t *r)
         v[k] = (real)rng_uniform_range(r, -bound, bound);
 }
 
+/* Householder QR of a (n x n, column-major: a[j*n + i] is row i of column
+ * j) in place: R on and above the diagonal, the reflectors' vectors in v
+ * (column j holds v_j on rows j..n-1), tau[j] = 2 / |v_j|^2 (0: none).
+ * LAPACK's convention (R(j,j) = -sign(a_jj) |x|), in double and in one
+ * fixed order of operations, where LAPACK's blocked QR runs on the BLAS
+ * kernels of each CPU: the same initial weights on every machine. */
+static void householder_qr(double *a, double *v, double *tau, int n)
+{
+    for (int j = 0; j < n; j++) {
+        double *x = a + (size_t)j * n, *vj = v + (size_t)j * n, norm2 = 0;
+        for (int i = j; i < n; i++)
+            norm2 += x[i] * x[i];
+        const double alpha = x[j] >= 0 ? -sqrt(norm2) : sqrt(norm2);
+        double v2 = 0;
+        for (int i = j; i < n; i++) {
+            vj[i] = i == j ? x[j] - alpha : x[i];
+            v2 += vj[i] * vj[i];
+        }
+        tau[j] = v2 > 0 ? 2 / v2 : 0;
+        for (int c = j; c < n; c++) {           /* columns j.. of (I - tau v v^T) A */
+            double *col = a + (size_t)c * n, dot = 0;
+            for (int i = j; i < n; i++)
+                dot += vj[i] * col[i];
+            const double f = tau[j] * dot;
+            for (int i = j; i < n; i++)
+                col[i] -= f * vj[i];
+        }
+    }
+}
+
+/* q (n x n, column-major) = H_0 H_1 ... H_{n-1}, applied to I from the
+ * last reflector back. */
+static void householder_q(double *q, const double *v, const double *tau, int n)
+{
+    memset(q, 0, sizeof(double) * (size_t)n * n);
+    for (int i = 0; i < n; i++)
+        q[(size_t)i * n + i] = 1;
+    for (int j = n - 1; j >= 0; j--) {
+        const double *vj = v + (size_t)j * n;
+        for (int c = j; c < n; c++) {           /* columns < j are still e_c there */
+            double *col = q + (size_t)c * n, dot = 0;
+            for (int i = j; i < n; i++)
+                dot += vj[i] * col[i];
+            const double f = tau[j] * dot;
+            for (int i = j; i < n; i++)
+                col[i] -= f * vj[i];
+        }
+    }
+}
+
 /* w (H, H) = gain * Q, Q the orthogonal factor of a Gaussian matrix with
  * the signs of R's diagonal folded in, so that Q is Haar-distributed
  * (Mezzadri 2007), as nn.init.orthogonal_ draws it. */
 static int orthogonal_block(real *w, int H, double gain, rng_t *r, char *err)
 {
-    int n = H, info = 0, lwork = -1;
-    double query;
-    dgeqrf_(&n, &n, NULL, &n, NULL, &query, &lwork, &info);
-    lwork = (int)query > n ? (int)query : n;
-    double *a = malloc(sizeof(double) * ((size_t)n * n + n + n + lwork));
+    const int n = H;
+    const size_t nn = (size_t)n * n;
+    double *a = malloc(sizeof(double) * (3 * nn + n));
     if (!a)
         return rnb_error(err, RNB_ENOMEM, "out of memory for an orthogonal init of size %d", H);
-    double *tau = a + (size_t)n * n, *sign = tau + n, *work = sign + n;
-    for (size_t k = 0; k < (size_t)n * n; k++)
+    double *v = a + nn, *q = v + nn, *tau = q + nn;
+    for (size_t k = 0; k < nn; k++)
         a[k] = rng_normal(r);
-    dgeqrf_(&n, &n, a, &n, tau, work, &lwork, &info);
-    if (info == 0) {
-        for (int j = 0; j < n; j++)     /* column-major: R(j,j) = a[j*n+j] */
-            sign[j] = a[(size_t)j * n + j] < 0 ? -1 : 1;
-        dorgqr_(&n, &n, &n, a, &n, tau, work, &lwork, &info);
-    }
-    if (info != 0) {
-        free(a);
-        return rnb_error(err, RNB_EINVAL, "LAPACK failed (info %d) in an orthogonal init", info);
-    }
-    /* Q column-major: Q(i,j) = a[j*n+i]; column j times sign j. */
+    householder_qr(a, v, tau, n);
+    householder_q(q, v, tau, n);
+    /* Q(i,j) = q[j*n+i]; column j times the sign of R(j,j) = a[j*n+j]. */
     for (int i = 0; i < n; i++)
         for (int j = 0; j < n; j++)
-            w[(size_t)i * n + j] = (real)(gain * a[(size_t)j * n + i] * sign[j]);
+            w[(size_t)i * n + j] = (real)(gain * q[(size_t)j * n + i] * (a[(size_t)j * n + j] < 0 ? -1 : 1));
     free(a);
     return RNB_OK;
 }
@@ -124,7 +158,7 @@ int init_layer(layer_params *p, const cell_type *cell, int I, int H,
         real *bf = p->b_ih + (size_t)cell->forget_block * H, *bi = p->b_ih + (size_t)cell->input_block * H;
         real *hf = p->b_hh + (size_t)cell->forget_block * H, *hi = p->b_hh + (size_t)cell->input_block * H;
         for (int j = 0; j < H; j++) {
-            bf[j] = (real)log(rng_uniform_range(r, 1, s->gain - 1));
+            bf[j] = (real)fm_log(rng_uniform_range(r, 1, s->gain - 1));
             bi[j] = -bf[j];
             hf[j] = hi[j] = 0;
         }

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "blas.h"
+#include "kernels.h"
 #include "status.h"
 
 size_t layer_param_count(const cell_type *cell, int I, int H)

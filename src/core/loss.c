@@ -1,4 +1,5 @@
 #include "loss.h"
+#include "fmath.h"
 
 #include <math.h>
 
@@ -15,11 +16,11 @@ double loss_xent(real *dy, const real *y, const int *labels, int N, int O)
             zmax = z[k] > zmax ? z[k] : zmax;
         double sum = 0;
         for (int k = 0; k < O; k++)
-            sum += exp(z[k] - zmax);
-        double lse = zmax + log(sum);
+            sum += fm_exp(z[k] - zmax);
+        double lse = zmax + fm_log(sum);
         total += lse - z[labels[n]];
         for (int k = 0; k < O; k++)
-            dz[k] = (real)((exp(z[k] - lse) - (k == labels[n])) / N);
+            dz[k] = (real)((fm_exp(z[k] - lse) - (k == labels[n])) / N);
     }
     return total / N;
 }

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "blas.h"
+#include "kernels.h"
 #include "init.h"
 #include "loss.h"
 #include "status.h"

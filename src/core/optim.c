@@ -6,6 +6,17 @@
 
 #include "status.h"
 
+/* b^n by squaring: a fixed sequence of multiplications for each n, where
+ * libm's pow picks its code by CPU (the same bits everywhere). */
+static double power(double b, long n)
+{
+    double r = 1;
+    for (; n > 0; n >>= 1, b *= b)
+        if (n & 1)
+            r *= b;
+    return r;
+}
+
 static const char *const names[] = {"sgd", "momentum", "rmsprop", "adam"};
 
 const char *optim_kind_name(optim_kind k) { return names[k]; }
@@ -71,8 +82,8 @@ void optim_update(optim_state *o, real *p, const real *g)
     }
     case OPT_ADAM: {
         const real b1 = (real)s->beta1, b2 = (real)s->beta2, eps = (real)s->eps;
-        const double bc1 = 1 - pow(s->beta1, (double)o->step);
-        const double bc2 = 1 - pow(s->beta2, (double)o->step);
+        const double bc1 = 1 - power(s->beta1, o->step);
+        const double bc2 = 1 - power(s->beta2, o->step);
         const real step = (real)(s->lr / bc1), rbc2 = (real)(1 / sqrt(bc2));
         for (size_t k = 0; k < n; k++) {
             o->m[k] = b1 * o->m[k] + (1 - b1) * g[k];

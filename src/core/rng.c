@@ -1,4 +1,5 @@
 #include "rng.h"
+#include "fmath.h"
 
 #include <assert.h>
 #include <math.h>
@@ -62,5 +63,5 @@ double rng_normal(rng_t *r)
     /* Box-Muller; 1 - u keeps the log argument in (0, 1]. One draw is
      * discarded rather than cached, so the stream holds no hidden state. */
     double u = 1.0 - rng_uniform(r), v = rng_uniform(r);
-    return sqrt(-2.0 * log(u)) * cos(6.283185307179586 * v);
+    return sqrt(-2.0 * fm_log(u)) * fm_cos2pi(v);   /* own log and cos: the same bits everywhere */
 }

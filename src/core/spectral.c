@@ -5,8 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "blas.h"
+#include "kernels.h"
 #include "status.h"
+#include "fmath.h"
 
 int spectral_ws_alloc(spectral_ws *ws, int H)
 {
@@ -35,7 +36,7 @@ static double normalise(real *a, size_t n)
     real s = (real)(1 / norm);
     for (size_t k = 0; k < n; k++)
         a[k] *= s;
-    return log(norm);
+    return fm_log(norm);
 }
 
 /* lim ||A^n||^(1/n) for the matrix in ws->a (overwritten), by squarings:
@@ -56,7 +57,7 @@ static double gelfand(spectral_ws *ws)
             return 0;       /* nilpotent: rho = 0 */
         s = 2 * s + l;
     }
-    return exp(s / (double)(1L << SPECTRAL_SQUARINGS));
+    return fm_exp(s / (double)(1L << SPECTRAL_SQUARINGS));
 }
 
 void spectral_blocks(spectral_ws *ws, const real *w_hh, int G, double *radius, double *sigma)
@@ -83,6 +84,6 @@ void spectral_blocks(spectral_ws *ws, const real *w_hh, int G, double *radius, d
             continue;
         }
         gemm(true, false, H, H, H, 1, ws->b, H, ws->b, H, 0, ws->a, H);   /* W^T W / ||W||^2 */
-        sigma[g] = sqrt(gelfand(ws)) * exp(scale);
+        sigma[g] = sqrt(gelfand(ws)) * fm_exp(scale);
     }
 }

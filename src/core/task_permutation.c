@@ -9,6 +9,7 @@
 
 #include "loss.h"
 #include "task.h"
+#include "fmath.h"
 
 enum { N_SYM = 100 };
 
@@ -26,7 +27,7 @@ static void perm_sample(batch *bt, int T, int B, rng_t *r)
     }
 }
 
-static double perm_baseline(int T) { (void)T; return log(2.0); }
+static double perm_baseline(int T) { (void)T; return fm_log(2.0); }
 
 static double perm_metric(const real *y, const batch *bt, int T, int B)
 {

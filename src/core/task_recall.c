@@ -16,6 +16,7 @@
 
 #include "loss.h"
 #include "task.h"
+#include "fmath.h"
 
 enum { N_DATA = 10, BLANK = 0 };
 
@@ -49,7 +50,7 @@ static double recall_metric(const real *y, const batch *bt, int T, int B, int S)
 }
 
 static void copy_sample(batch *bt, int T, int B, rng_t *r) { recall_sample(bt, T, B, r, 8); }
-static double copy_baseline(int T) { return N_DATA * log(8.0) / (T + 20); }
+static double copy_baseline(int T) { return N_DATA * fm_log(8.0) / (T + 20); }
 static double copy_metric(const real *y, const batch *bt, int T, int B) { return recall_metric(y, bt, T, B, 8); }
 
 const task_type task_copy = {

@@ -1,0 +1,183 @@
+#include "kernels.h"
+
+#include <assert.h>
+#include <math.h>
+#include <string.h>
+
+#include "kernels_tile.h"
+
+/* ---- the generic path: plain C, fma() for each step of the chain ---------
+ * On x86-64 without the FMA target the compiler calls libm's fma, which C
+ * requires to round once, as the instruction does: the same bits, slowly.
+ * Elsewhere (aarch64) it is the instruction. */
+
+enum { MR_GEN = 4, NR_GEN = 8 };
+
+#ifdef RNB_DOUBLE
+#define FMA_REAL fma
+#else
+#define FMA_REAL fmaf
+#endif
+
+static void tile_generic(int kc, const real *a, ptrdiff_t a_row, ptrdiff_t a_k, int rows,
+                         const real *b, ptrdiff_t ldb, real *c, ptrdiff_t ldc, bool load_c)
+{
+    real acc[MR_GEN][NR_GEN];
+    for (int r = 0; r < MR_GEN; r++)
+        for (int j = 0; j < NR_GEN; j++)
+            acc[r][j] = load_c ? c[r * ldc + j] : 0;
+    for (int k = 0; k < kc; k++)
+        for (int r = 0; r < MR_GEN; r++) {
+            const real x = a[(r < rows ? r : 0) * a_row + k * a_k];
+            for (int j = 0; j < NR_GEN; j++)
+                acc[r][j] = FMA_REAL(x, b[k * ldb + j], acc[r][j]);
+        }
+    for (int r = 0; r < MR_GEN; r++)
+        for (int j = 0; j < NR_GEN; j++)
+            c[r * ldc + j] = acc[r][j];
+}
+
+static bool always(void) { return true; }
+
+static const kernel_path kernels_generic = {"generic", MR_GEN, NR_GEN, tile_generic, always};
+
+/* ---- the path in use ---------------------------------------------------- */
+
+static const kernel_path *const paths[] = {&kernels_avx512, &kernels_avx2, &kernels_generic};
+enum { N_PATHS = sizeof paths / sizeof paths[0] };
+
+/* The one piece of process-wide state of the core: a read-only choice,
+ * made when the program loads (the widest path the CPU has) or by
+ * kernels_use before any thread computes (design.md). */
+static const kernel_path *active = &kernels_generic;
+
+__attribute__((constructor)) static void pick_widest(void)
+{
+    for (int i = 0; i < N_PATHS; i++)
+        if (paths[i]->supported()) {
+            active = paths[i];
+            return;
+        }
+}
+
+const char *kernels_path(void) { return active->name; }
+
+static const kernel_path *find(const char *name)
+{
+    for (int i = 0; i < N_PATHS; i++)
+        if (strcmp(paths[i]->name, name) == 0)
+            return paths[i];
+    return NULL;
+}
+
+bool kernels_supported(const char *name)
+{
+    const kernel_path *p = find(name);
+    return p && p->supported();
+}
+
+int kernels_use(const char *name)
+{
+    if (!kernels_supported(name))
+        return -1;
+    active = find(name);
+    return 0;
+}
+
+/* ---- the product --------------------------------------------------------- */
+
+/* k steps a packed panel holds: 32 KiB of op(B), in L1 while the tile rows
+ * stream past it. Blocking k keeps each chain in order: a block resumes
+ * from what the one before stored. */
+enum { KC = 256 };
+
+static int min_int(int a, int b) { return a < b ? a : b; }
+
+/* panel[k][j] = op(B)[k0 + k][j0 + j] for j < nc, 0 beyond (up to nr). */
+static void pack_b(real *panel, const real *B, int ldb, bool tb, int k0, int kc, int j0, int nc, int nr)
+{
+    for (int k = 0; k < kc; k++)
+        for (int j = 0; j < nr; j++)
+            panel[k * nr + j] = j >= nc ? 0
+                                : tb    ? B[(size_t)(j0 + j) * ldb + k0 + k]
+                                        : B[(size_t)(k0 + k) * ldb + j0 + j];
+}
+
+/* A tile at the edge of C (rows < MR or nc < NR): computed in a buffer of
+ * the full shape, only its valid part read from and written to C. */
+static void edge_tile(const kernel_path *kp, int kc, const real *a, ptrdiff_t a_row, ptrdiff_t a_k,
+                      int rows, const real *b, ptrdiff_t ldb, real *C, int ldc, int nc, bool load)
+{
+    _Alignas(64) real t[TILE_MR_MAX * TILE_NR_MAX] = {0};   /* lanes past the edge: computed, unused */
+    const int nr = kp->nr;
+    if (load)
+        for (int r = 0; r < rows; r++)
+            memcpy(t + r * nr, C + (size_t)r * ldc, sizeof(real) * nc);
+    kp->tile(kc, a, a_row, a_k, rows, b, ldb, t, nr, load);
+    for (int r = 0; r < rows; r++)
+        memcpy(C + (size_t)r * ldc, t + r * nr, sizeof(real) * nc);
+}
+
+void gemm(bool ta, bool tb, int M, int N, int K, real alpha, const real *A,
+          int lda, const real *B, int ldb, real beta, real *C, int ldc)
+{
+    assert(alpha == 1 && (beta == 0 || beta == 1));
+    (void)alpha;
+    if (M <= 0 || N <= 0)
+        return;
+    if (K <= 0) {
+        for (int i = 0; i < M && beta == 0; i++)
+            memset(C + (size_t)i * ldc, 0, sizeof(real) * N);
+        return;
+    }
+    const kernel_path *kp = active;
+    const int MR = kp->mr, NR = kp->nr;
+    const ptrdiff_t a_row = ta ? 1 : lda, a_k = ta ? lda : 1;
+    _Alignas(64) real panel[KC * TILE_NR_MAX];
+    for (int j0 = 0; j0 < N; j0 += NR) {
+        const int nc = min_int(NR, N - j0);
+        /* op(B)'s rows read in place when they are contiguous and whole */
+        const bool direct = !tb && nc == NR;
+        for (int k0 = 0; k0 < K; k0 += KC) {
+            const int kc = min_int(KC, K - k0);
+            const real *b = B + (size_t)k0 * ldb + j0;
+            ptrdiff_t ldb_p = ldb;
+            if (!direct) {
+                pack_b(panel, B, ldb, tb, k0, kc, j0, nc, NR);
+                b = panel, ldb_p = NR;
+            }
+            const bool load = beta != 0 || k0 > 0;
+            for (int i0 = 0; i0 < M; i0 += MR) {
+                const int rows = min_int(MR, M - i0);
+                const real *a = A + i0 * a_row + k0 * a_k;
+                real *c = C + (size_t)i0 * ldc + j0;
+                if (rows == MR && nc == NR)
+                    kp->tile(kc, a, a_row, a_k, MR, b, ldb_p, c, ldc, load);
+                else
+                    edge_tile(kp, kc, a, a_row, a_k, rows, b, ldb_p, c, ldc, nc, load);
+            }
+        }
+    }
+}
+
+/* ---- sums ------------------------------------------------------------------ */
+
+void add_colsum(real *y, const real *A, int M, int N, const real *ones)
+{
+    (void)ones;
+    for (int i = 0; i < M; i++)       /* each y[j] a chain in row order; vectorised over j */
+        for (int j = 0; j < N; j++)
+            y[j] += A[(size_t)i * N + j];
+}
+
+double sum_squares(const real *v, size_t n)
+{
+    double lane[8] = {0};
+    size_t k = 0;
+    for (; k + 8 <= n; k += 8)
+        for (int l = 0; l < 8; l++)
+            lane[l] += (double)v[k + l] * v[k + l];
+    for (int l = 0; k < n; k++, l++)
+        lane[l] += (double)v[k] * v[k];
+    return ((lane[0] + lane[1]) + (lane[2] + lane[3])) + ((lane[4] + lane[5]) + (lane[6] + lane[7]));
+}

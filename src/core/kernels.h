@@ -1,0 +1,46 @@
+/* kernels.h - the training path's products and sums, the project's own,
+ * with a fixed order of operations: the same bits on every CPU.
+ *
+ * gemm: every output element is one sequential chain of fused
+ * multiply-adds over k, started from C (beta 1) or from 0 (beta 0):
+ *     acc = C[i][j] or 0;  for k = 0 .. K-1:  acc = fma(A[i][k], B[k][j], acc)
+ * A path (generic C, AVX2+FMA, AVX-512F) vectorises across j and blocks
+ * the tile however suits its registers, never across k, so every path
+ * computes the same bits. OpenBLAS (and BLIS, libxsmm) pick kernels per
+ * CPU model and sum in their own orders; no Debian library promises this.
+ *
+ * The path is chosen once, when the program loads, by CPU feature flags
+ * (never by model): the widest the CPU has. kernels_use() forces one, for
+ * tests and benchmarks (RNNBENCH_KERNELS in the cli); it must be called
+ * before any thread computes. */
+#ifndef RNB_KERNELS_H
+#define RNB_KERNELS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "real.h"
+
+/* C[M,N] = op(A) op(B) + beta C, op(A) [M,K], op(B) [K,N], row-major;
+ * ta/tb: A/B stored transposed. alpha must be 1 and beta 0 or 1 (all the
+ * training path needs: the chain's start is then exact). */
+void gemm(bool ta, bool tb, int M, int N, int K, real alpha, const real *A,
+          int lda, const real *B, int ldb, real beta, real *C, int ldc);
+
+/* y[N] += sum over the M rows of A[M,N] in row order (bias gradients).
+ * ones is unused (kept for the callers' layout). */
+void add_colsum(real *y, const real *A, int M, int N, const real *ones);
+
+/* sum of v[k]^2 in double, in a fixed order (8 interleaved partial sums,
+ * then added in order): vectorisable without -ffast-math, and the same
+ * result on every run and path. */
+double sum_squares(const real *v, size_t n);
+
+/* The kernel paths: "generic", "avx2", "avx512". */
+const char *kernels_path(void);
+/* Whether this CPU can run path name. */
+bool kernels_supported(const char *name);
+/* Forces path name: 0, or -1 for an unknown or unsupported one. */
+int kernels_use(const char *name);
+
+#endif

@@ -1,0 +1,35 @@
+/* kernels_tile.h - what a kernel path provides (kernels.c drives it).
+ *
+ * A tile function computes an MR x NR tile of C over kc steps of k:
+ *     acc[r][j] = load_c ? c[r*ldc + j] : 0
+ *     for k = 0 .. kc-1:  acc[r][j] = fma(a_r[k*a_k], b[k*ldb + j], acc[r][j])
+ *     c[r*ldc + j] = acc[r][j]
+ * where a_r = a + r*a_row for r < rows; rows beyond read row 0 (valid
+ * memory; their results land in rows the caller discards). Every lane
+ * holds one output element's chain, in k order: the bits do not depend on
+ * MR, NR or the vector width. */
+#ifndef RNB_KERNELS_TILE_H
+#define RNB_KERNELS_TILE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "real.h"
+
+typedef void tile_fn(int kc, const real *a, ptrdiff_t a_row, ptrdiff_t a_k, int rows,
+                     const real *b, ptrdiff_t ldb, real *c, ptrdiff_t ldc, bool load_c);
+
+typedef struct {
+    const char *name;
+    int mr, nr;             /* the tile's shape: nr a multiple of the vector width */
+    tile_fn *tile;
+    bool (*supported)(void);
+} kernel_path;
+
+/* The x86-64 paths (kernels_x86.c); a build for another CPU has none. */
+extern const kernel_path kernels_avx2, kernels_avx512;
+
+/* The largest tile of any path, for the driver's buffers. */
+enum { TILE_MR_MAX = 8, TILE_NR_MAX = 32 };
+
+#endif
