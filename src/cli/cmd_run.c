@@ -14,21 +14,18 @@
 
 static bool needs_value(const char *name)
 {
-    return !strcmp(name, "out") || !strcmp(name, "threads") || !strcmp(name, "blas-threads");
+    return !strcmp(name, "out") || !strcmp(name, "threads");
 }
 
 static void help(void)
 {
-    printf("usage: rnnbench run EXPERIMENT.ini [-o OUT.h5] [--threads N] [--blas-threads N]\n"
-           "                    [--resume | --force] [--quiet]\n"
+    printf("usage: rnnbench run EXPERIMENT.ini [-o OUT.h5] [--threads N] [--resume | --force] [--quiet]\n"
            "\n"
            "Runs every point of the experiment's grid, one run per thread, and writes\n"
            "one HDF5 results file (docs/results.md). Then `rnnbench summary OUT.h5`.\n"
            "\n"
            "  -o, --out FILE  the results file (default results/NAME.h5, NAME the experiment file's)\n"
            "  --threads N     threads (default: all cores, %d here), one run each\n"
-           "  --blas-threads N  BLAS threads inside each run (default 1), for grids with\n"
-           "                  fewer runs than cores; the runs' last bits then depend on N\n"
            "  --resume        keep the runs of OUT (or of a killed sweep's OUT.parts/) that\n"
            "                  ended, and run the others; the result is the same as one\n"
            "                  uninterrupted sweep. Refused when a kept run is not one of\n"
@@ -118,9 +115,6 @@ static int run(int argc, char **argv)
         else if (!strcmp(o->name, "threads") && o->value) {
             if (args_int(&opts.threads, o->value, 1, 4096))
                 return FAIL(EXIT_USAGE, "--threads: '%s' is not a positive integer", o->value);
-        } else if (!strcmp(o->name, "blas-threads") && o->value) {
-            if (args_int(&opts.blas_threads, o->value, 1, 4096))
-                return FAIL(EXIT_USAGE, "--blas-threads: '%s' is not a positive integer", o->value);
         } else if (!strcmp(o->name, "resume") && !o->value)
             opts.resume = true;
         else if (!strcmp(o->name, "force") && !o->value)

@@ -7,7 +7,6 @@
 #include <unistd.h>
 
 #include "args.h"
-#include "blas_threads.h"
 #include "cli.h"
 #include "clock.h"
 #include "config.h"
@@ -45,7 +44,7 @@ static bool needs_value(const char *name)
 
 static void help(void)
 {
-    printf("usage: rnnbench train [--KEY VALUE ...] [--print-every N] [--threads N] [--quiet]\n"
+    printf("usage: rnnbench train [--KEY VALUE ...] [--print-every N] [--quiet]\n"
            "\n"
            "Trains one model and prints, every N steps, the mean loss and metric since\n"
            "the previous line, the global gradient norm before and after clipping, and\n"
@@ -57,7 +56,6 @@ static void help(void)
                config_key_default(i));
     }
     printf("  --%-13s %s\n", "print-every", "steps between printed lines (default: steps/20)");
-    printf("  --%-13s %s\n", "threads", "BLAS threads inside the run (default 1)");
     printf("  --%-13s %s\n", "quiet", "print only the header and the final summary");
     printf("  --%-13s %s\n", "norms FILE", "also write ||dL/dh_t|| (and ||dL/dc_t||) of every printed step to FILE, as TSV");
     printf("\nexample: rnnbench train --cell gru --task copy --seq-len 100 --hidden 128 --batch 128 \\\n"
@@ -111,7 +109,7 @@ int cmd_train(int argc, char **argv)
     config c;
     config_defaults(&c);
     bool given[64] = {false};   /* the keys set by a flag */
-    int print_every = 0, threads = 1;
+    int print_every = 0;
     bool quiet = false;
     const char *norms_path = NULL;
     for (int i = 0; i < pa.n_opt; i++) {
@@ -123,9 +121,6 @@ int cmd_train(int argc, char **argv)
                 return cli_fail("train", EXIT_USAGE, "--print-every: '%s' is not a positive integer", o->value);
         } else if (!strcmp(o->name, "norms")) {
             norms_path = o->value;
-        } else if (!strcmp(o->name, "threads")) {
-            if (args_int(&threads, o->value, 1, 1024))
-                return cli_fail("train", EXIT_USAGE, "--threads: '%s' is not a positive integer", o->value);
         } else {
             int k = key_index(o->name);
             if (k < 0 || strchr(o->name, '_'))
@@ -148,7 +143,6 @@ int cmd_train(int argc, char **argv)
     }
     if (!print_every)
         print_every = spec.steps >= 20 ? (int)(spec.steps / 20) : 1;
-    blas_set_threads(threads);
 
     /* The norms file is written beside its name and renamed at the end,
      * so that it is whole or absent. */

@@ -3,7 +3,6 @@
 #include <omp.h>
 #include <time.h>
 
-#include "blas_threads.h"
 #include "clock.h"
 #include "status.h"
 #include "trainer.h"
@@ -46,7 +45,6 @@ int bench_run(bench_result *r, const run_spec *s, double seconds, int threads, c
     r->flops = model_step_flops(&probe.m);
     trainer_free(&probe);
 
-    blas_set_threads(1);
     r->steps_per_s = rate(s, FULL, seconds, s->seed);
     r->steps_per_s_nonorm = rate(s, NO_NORMS, seconds, s->seed);
     r->gemm_steps_per_s = rate(s, GEMMS, seconds, s->seed);

@@ -13,8 +13,8 @@
 #include <mpi.h>
 #endif
 
-#include "blas_threads.h"
 #include "clock.h"
+#include "kernels.h"
 #include "owner.h"
 #include "record.h"
 #include "results.h"
@@ -242,13 +242,9 @@ static int sweep_grid(const experiment *e, const results *res, const sweep_opts 
         p.order[k] = queue[k].run;
     free(queue);
 
-    /* Never more busy threads than asked for: workers x BLAS threads. */
-    int threads = opts->threads < 1 ? 1 : opts->threads;
-    int blas = opts->blas_threads < 1 ? 1 : opts->blas_threads;
-    blas = blas > threads ? threads : blas;
-    int workers = threads / blas;
+    /* Never more busy threads than asked for: a run is single-threaded. */
+    int workers = opts->threads < 1 ? 1 : opts->threads;
     workers = p.n_pending < workers ? (p.n_pending ? p.n_pending : 1) : workers;
-    blas_set_threads(blas);
     p.slot_run = malloc(sizeof(int) * workers);
     p.slot_step = calloc(workers, sizeof(long));
     if (!p.slot_run || !p.slot_step) {
@@ -265,13 +261,13 @@ static int sweep_grid(const experiment *e, const results *res, const sweep_opts 
         peak += trainer_bytes(s) + record_bytes(s);
     }
     if (!opts->quiet && mpi->size == 1)
-        fprintf(stderr, "rnnbench run: %s, %d runs (%d kept from before), %d threads x %d BLAS "
-                "threads, at most %.1f MiB for runs in flight, into %s\n",
-                e->path, p.n_pending, o->kept, workers, blas, peak / 1048576, res->out);
+        fprintf(stderr, "rnnbench run: %s, %d runs (%d kept from before), %d threads, kernels %s, "
+                "at most %.1f MiB for runs in flight, into %s\n",
+                e->path, p.n_pending, o->kept, workers, kernels_path(), peak / 1048576, res->out);
     else if (!opts->quiet && mpi->rank == 0)
-        fprintf(stderr, "rnnbench run: %s, %d runs (%d kept from before) over %d MPI ranks, %d threads x "
-                "%d BLAS threads on rank 0, at most %.1f MiB a rank for runs in flight, into %s\n",
-                e->path, p.n_pending, o->kept, mpi->size, workers, blas, peak / 1048576, res->out);
+        fprintf(stderr, "rnnbench run: %s, %d runs (%d kept from before) over %d MPI ranks, %d threads "
+                "on rank 0, kernels %s, at most %.1f MiB a rank for runs in flight, into %s\n",
+                e->path, p.n_pending, o->kept, mpi->size, workers, kernels_path(), peak / 1048576, res->out);
 
     struct sigaction old_int, old_term;
     install(&old_int, &old_term);

@@ -1,12 +1,9 @@
 /* sweep.h - runs the grid of an experiment in parallel: one run per
- * OpenMP thread, BLAS single-threaded inside it. Each run draws everything
- * from its own streams, so the results do not depend on the thread count
- * or the order in which runs end.
- *
- * Spare threads (fewer runs than threads) go to the runs' BLAS only when
- * asked (blas_threads): OpenBLAS's multi-threaded GEMM and GEMV sum in
- * another order than its single-threaded ones, so a run's last bits would
- * then depend on the thread count (measured: they do). */
+ * OpenMP thread, each run single-threaded (its products take 0.1-0.6 ms:
+ * parallel across runs, not inside a step). Each run draws everything from
+ * its own streams and computes with the fixed-order kernels, so the
+ * results do not depend on the thread count, the order in which runs end,
+ * or the CPU. */
 #ifndef RNB_SWEEP_H
 #define RNB_SWEEP_H
 
@@ -16,7 +13,6 @@
 
 typedef struct {
     int threads;
-    int blas_threads;       /* BLAS threads inside each run; 0 or 1: one */
     bool resume;            /* keep ended runs of OUT or its parts */
     bool force;             /* replace an existing OUT */
     bool quiet;

@@ -45,18 +45,21 @@ mpi run "$exps/long.ini" -o "$dir/k9.h5" --threads 1 --resume --quiet && same "$
 
 # one owner: while an MPI job writes an output, another job on it (MPI or
 # not, --resume or not) is refused, naming the owner; the first is untouched
-mpi run "$exps/long.ini" -o "$dir/own.h5" --threads 1 --quiet 2>"$dir/own1.err" &
+sed 's/^steps = .*/steps = 8000/' "$exps/long.ini" >"$dir/own.ini"     # long enough to be caught
+"$bin" run "$dir/own.ini" -o "$dir/own-ref.h5" --quiet || bad "own.ini"
+mpi run "$dir/own.ini" -o "$dir/own.h5" --threads 1 --quiet 2>"$dir/own1.err" &
 job=$!
 for i in $(seq 1 1200); do [ -e "$dir/own.h5.parts/owner" ] && break; sleep 0.1; done
-timeout 120 "$mpirun" --allow-run-as-root --oversubscribe -np 2 "$mpibin" run "$exps/long.ini" -o "$dir/own.h5" \
+timeout 120 "$mpirun" --allow-run-as-root --oversubscribe -np 2 "$mpibin" run "$dir/own.ini" -o "$dir/own.h5" \
     --resume --quiet 2>"$dir/own2.err"
 rc2=$?
-"$bin" run "$exps/long.ini" -o "$dir/own.h5" --force --quiet 2>"$dir/own3.err"
+"$bin" run "$dir/own.ini" -o "$dir/own.h5" --force --quiet 2>"$dir/own3.err"
 rc3=$?
+kill -0 $job 2>/dev/null || echo "note: the first job ended before the second ones were tried (own.ini too short)"
 wait $job
 rc=$?
 [ $rc2 -eq 2 ] && [ $rc3 -eq 2 ] && grep -q "own.h5: in use by another rnnbench run (pid" "$dir/own2.err" &&
-    grep -q "own.h5: in use by another rnnbench run (pid" "$dir/own3.err" && [ $rc -eq 0 ] && same "$dir/ref.h5" "$dir/own.h5" &&
+    grep -q "own.h5: in use by another rnnbench run (pid" "$dir/own3.err" && [ $rc -eq 0 ] && same "$dir/own-ref.h5" "$dir/own.h5" &&
     ok "a second job on an MPI job's output is refused (exit 2); the first ends untouched" ||
     { bad "one owner under MPI: exits $rc2, $rc3, first $rc"; cat "$dir/own2.err" "$dir/own3.err" "$dir/own1.err"; }
 
