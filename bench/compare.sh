@@ -1,17 +1,19 @@
 #!/bin/bash
 # compare.sh [rnnbench bench options] - rnnbench against PyTorch and against
-# the BLAS rate of its own GEMMs, side by side, from one run on this machine.
+# the machine's FMA peak, side by side, from one run on this machine.
 #
 #   bench/compare.sh                       the default sizes, copy, T = 100
 #   bench/compare.sh --tasks adding --seq-lens 500 --sizes 20x64,128x128
 #
 # Runs `rnnbench bench --csv` and bench/torch_bench.py (Debian's python3-torch,
-# 1 thread) on the same configurations, in the same environment (the
-# OPENBLAS_CORETYPE the machine sets is left as it is for both), and prints,
-# per configuration: rnnbench's steps/s with per-timestep norms, PyTorch's
-# fused path (no norms) and its cell loop with hooks (norms), the ratios,
-# rnnbench's share of the rate of the same GEMMs alone (the sgemm
-# microbenchmark), and P runs' throughput on P threads.
+# 1 thread) on the same configurations, and prints, per configuration:
+# rnnbench's steps/s with per-timestep norms and its share of the FMA peak
+# that `rnnbench bench` measures; PyTorch's fused path (no norms) and its
+# cell loop with hooks (norms), twice: in this environment as it is (where
+# OPENBLAS_CORETYPE may force an older kernel type) and at its best, with
+# OPENBLAS_CORETYPE set, in this command alone, to the kernel type of the
+# CPU's ISA (SkylakeX with AVX-512, Haswell with AVX2); the ratios against
+# the best; and P runs' throughput on P threads. rnnbench uses no OpenBLAS.
 set -eu
 here=$(dirname "$0")
 bin=${RNNBENCH:-$here/../build/rnnbench}
@@ -26,21 +28,30 @@ while [ $# -gt 0 ]; do
     *) shift ;;
     esac
 done
+best=Haswell
+grep -q avx512f /proc/cpuinfo && best=SkylakeX
+# one thread for PyTorch's OpenBLAS too (torch.set_num_threads does not
+# reach Debian's pthread build): two thread pools on 2 cores fight
+export OPENBLAS_NUM_THREADS=1
 /usr/bin/python3 "$here/torch_bench.py" "${args[@]}" >"$dir/torch.csv"
-echo "# $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-unset}, $("$bin" --version)"
-awk -F, 'NR == FNR { if (FNR > 1) { k = $1 "," $2 "," $3 "," $4 "," $5; fused[k] = $6; hooks[k] = $7 } next }
+OPENBLAS_CORETYPE=$best /usr/bin/python3 "$here/torch_bench.py" "${args[@]}" >"$dir/torch_best.csv"
+echo "# $(date -u +%Y-%m-%dT%H:%MZ), $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) cores, $("$bin" --version)"
+head -1 "$dir/rnnbench.txt" | sed 's/^# /# rnnbench: /'
+echo "# torch env: OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-unset} (as this environment sets it); torch best: OPENBLAS_CORETYPE=$best"
+awk -F, 'FILENAME ~ /torch_best/ { if (FNR > 1) { k = $1 "," $2 "," $3 "," $4 "," $5; bf[k] = $6; bh[k] = $7 } next }
+FILENAME ~ /torch.csv/ { if (FNR > 1) { k = $1 "," $2 "," $3 "," $4 "," $5; ef[k] = $6; eh[k] = $7 } next }
 FNR == 1 {
-    printf "%-8s %-6s %4s %4s %4s | %9s %9s %9s | %8s %8s | %7s %8s | %3s %10s %7s\n",
-        "cell", "task", "T", "B", "H", "rnnbench", "torch", "torch", "vs", "vs", "GFLOP/s", "of GEMM", "P", "P runs", "scaling"
-    printf "%-8s %-6s %4s %4s %4s | %9s %9s %9s | %8s %8s | %7s %8s | %3s %10s %7s\n",
-        "", "", "", "", "", "steps/s", "fused", "hooks", "fused", "hooks", "", "rate", "", "steps/s", ""
+    printf "%-8s %-6s %4s %4s %4s | %9s %5s | %8s %8s | %8s %8s | %6s %6s | %10s %7s\n",
+        "cell", "task", "T", "B", "H", "rnnbench", "of", "torch env", "", "torch best", "", "vs", "vs", "P runs", "scaling"
+    printf "%-8s %-6s %4s %4s %4s | %9s %5s | %8s %8s | %8s %8s | %6s %6s | %10s %7s\n",
+        "", "", "", "", "", "steps/s", "peak", "fused", "hooks", "fused", "hooks", "fused", "hooks", "steps/s", ""
     next
 }
 {
     k = $1 "," $2 "," $3 "," $4 "," $5
-    printf "%-8s %-6s %4d %4d %4d | %9.1f %9.1f %9.1f | %7.1fx %7.1fx | %7.1f %7.0f%% | %3d %10.1f %7.2f\n",
-        $1, $2, $3, $4, $5, $7, fused[k], hooks[k], $7 / fused[k], $7 / hooks[k], $8, $13, $14, $15, $16
-}' "$dir/torch.csv" "$dir/rnnbench.csv"
+    printf "%-8s %-6s %4d %4d %4d | %9.1f %4.0f%% | %8.1f %8.1f | %8.1f %8.1f | %5.1fx %5.1fx | %10.1f %7.2f\n",
+        $1, $2, $3, $4, $5, $7, $18, ef[k], eh[k], bf[k], bh[k], $7 / bf[k], $7 / bh[k], $15, $16
+}' "$dir/torch_best.csv" "$dir/torch.csv" "$dir/rnnbench.csv"
 echo "# rnnbench logs ||dL/dh_t|| at every step; torch fused yields no such norms, torch hooks does (retain_grad on every h_t)."
-echo "# of GEMM rate: rnnbench's model GFLOP/s / the rate of the same step's GEMMs alone through the same OpenBLAS (1 thread)."
+echo "# of peak: rnnbench's model GFLOP/s / the FMA peak of one core (rnnbench bench's header); vs: rnnbench / torch best."
 echo "# P runs: P independent runs on P threads, steps/s together; scaling = that / (P x one run)."

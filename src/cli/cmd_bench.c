@@ -8,6 +8,7 @@
 #include "args.h"
 #include "bench.h"
 #include "cli.h"
+#include "kernels.h"
 #include "status.h"
 
 static bool needs_value(const char *name)
@@ -132,10 +133,13 @@ int cmd_bench(int argc, char **argv)
     if (csv)
         fprintf(csv, "cell,task,seq_len,batch,hidden,flops_per_step,steps_per_s,gflops,"
                      "steps_per_s_nonorm,norm_cost_pct,gemm_steps_per_s,gemm_gflops,pct_of_gemm,"
-                     "threads,agg_steps_per_s,scaling\n");
-    printf("# rnnbench %s bench, %s, 1 thread unless said; P = %d\n", RNNBENCH_VERSION, RNB_PRECISION, threads);
-    printf("%-13s %-18s %5s %4s %4s %10s %8s %10s %7s %10s %8s %6s %12s %7s\n", "cell", "task", "T",
-           "B", "H", "steps/s", "GFLOP/s", "no norms", "norms", "GEMMs", "GFLOP/s", "ofGEMM",
+                     "threads,agg_steps_per_s,scaling,fma_peak_gflops,pct_of_peak\n");
+    const double peak = bench_fma_peak(seconds < 0.5 ? 0.2 : 0.5);
+    printf("# rnnbench %s bench, %s, kernels %s, FMA peak %.1f GFLOP/s (1 core, independent %s FMA chains); "
+           "1 thread unless said; P = %d\n", RNNBENCH_VERSION, RNB_PRECISION, kernels_path(), peak, kernels_path(),
+           threads);
+    printf("%-13s %-18s %5s %4s %4s %10s %8s %6s %10s %7s %10s %8s %6s %12s %7s\n", "cell", "task", "T",
+           "B", "H", "steps/s", "GFLOP/s", "ofPeak", "no norms", "norms", "GEMMs", "GFLOP/s", "ofGEMM",
            "P runs st/s", "scaling");
     for (int i = 0; i < n; i++) {
         const run_spec *s = &specs[i];
@@ -149,21 +153,22 @@ int cmd_bench(int argc, char **argv)
         double gf = r.flops * r.steps_per_s / 1e9, gg = r.flops * r.gemm_steps_per_s / 1e9;
         double cost = 100 * (r.steps_per_s_nonorm / r.steps_per_s - 1);
         double scaling = r.agg_steps_per_s / (threads * r.steps_per_s);
-        printf("%-13s %-18s %5d %4d %4d %10.1f %8.1f %10.1f %+6.1f%% %10.1f %8.1f %5.0f%% %12.1f %7.2f\n",
-               s->cell->name, s->task->name, s->T, s->B, s->H, r.steps_per_s, gf,
+        printf("%-13s %-18s %5d %4d %4d %10.1f %8.1f %5.0f%% %10.1f %+6.1f%% %10.1f %8.1f %5.0f%% %12.1f %7.2f\n",
+               s->cell->name, s->task->name, s->T, s->B, s->H, r.steps_per_s, gf, 100 * gf / peak,
                r.steps_per_s_nonorm, cost, r.gemm_steps_per_s, gg, 100 * gf / gg,
                r.agg_steps_per_s, scaling);
         fflush(stdout);
         if (csv)
-            fprintf(csv, "%s,%s,%d,%d,%d,%.6g,%.6g,%.6g,%.6g,%.4g,%.6g,%.6g,%.4g,%d,%.6g,%.4g\n",
+            fprintf(csv, "%s,%s,%d,%d,%d,%.6g,%.6g,%.6g,%.6g,%.4g,%.6g,%.6g,%.4g,%d,%.6g,%.4g,%.6g,%.4g\n",
                     s->cell->name, s->task->name, s->T, s->B, s->H, r.flops, r.steps_per_s, gf,
                     r.steps_per_s_nonorm, cost, r.gemm_steps_per_s, gg, 100 * gf / gg, threads,
-                    r.agg_steps_per_s, scaling);
+                    r.agg_steps_per_s, scaling, peak, 100 * gf / peak);
     }
     free(specs);
     if (csv && fclose(csv) != 0)
         return cli_fail("bench", EXIT_RUNTIME, "--csv: error writing %s", csv_path);
-    printf("# norms: time the per-timestep norms add (steps/s without them / with them - 1)\n"
+    printf("# ofPeak: model GFLOP/s as a share of the FMA peak above\n"
+           "# norms: time the per-timestep norms add (steps/s without them / with them - 1)\n"
            "# ofGEMM: model GFLOP/s as a share of the rate of the same GEMMs alone\n"
            "# scaling: P runs' steps/s / (P x one run's)\n");
     return EXIT_OK;

@@ -39,7 +39,18 @@ static void tile_generic(int kc, const real *a, ptrdiff_t a_row, ptrdiff_t a_k, 
 
 static bool always(void) { return true; }
 
-static const kernel_path kernels_generic = {"generic", MR_GEN, NR_GEN, tile_generic, always};
+static double burn_generic(long n)
+{
+    real acc[8] = {0};
+    for (long k = 0; k < n; k++)
+        for (int i = 0; i < 8; i++)
+            acc[i] = FMA_REAL(acc[i], (real)0.999999, (real)1e-7);
+    volatile real sink = acc[0] + acc[7];
+    (void)sink;
+    return 2.0 * 8 * n;
+}
+
+static const kernel_path kernels_generic = {"generic", MR_GEN, NR_GEN, tile_generic, always, burn_generic};
 
 /* ---- the path in use ---------------------------------------------------- */
 
@@ -61,6 +72,8 @@ __attribute__((constructor)) static void pick_widest(void)
 }
 
 const char *kernels_path(void) { return active->name; }
+
+double kernels_fma_burn(long n) { return active->burn(n); }
 
 static const kernel_path *find(const char *name)
 {

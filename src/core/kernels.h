@@ -43,4 +43,8 @@ bool kernels_supported(const char *name);
 /* Forces path name: 0, or -1 for an unknown or unsupported one. */
 int kernels_use(const char *name);
 
+/* n rounds of independent FMA chains at the active path's width, for the
+ * benchmark's FMA peak; returns the FLOPs done (the caller times it). */
+double kernels_fma_burn(long n);
+
 #endif

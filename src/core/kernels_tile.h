@@ -19,11 +19,16 @@
 typedef void tile_fn(int kc, const real *a, ptrdiff_t a_row, ptrdiff_t a_k, int rows,
                      const real *b, ptrdiff_t ldb, real *c, ptrdiff_t ldc, bool load_c);
 
+/* n rounds of independent FMA chains at the path's width (the machine's
+ * FMA peak, for the benchmark); returns the FLOPs done. */
+typedef double fma_burn_fn(long n);
+
 typedef struct {
     const char *name;
     int mr, nr;             /* the tile's shape: nr a multiple of the vector width */
     tile_fn *tile;
     bool (*supported)(void);
+    fma_burn_fn *burn;
 } kernel_path;
 
 /* The x86-64 paths (kernels_x86.c); a build for another CPU has none. */

@@ -6,6 +6,8 @@
  * where kernels.c finds the features. */
 #include "kernels_tile.h"
 
+#include <string.h>
+
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(RNB_GENERIC_ONLY)
 #include <immintrin.h>
 
@@ -81,14 +83,34 @@ __attribute__((target("avx512f"))) static void tile_avx512(int kc, const real *a
     TILE_BODY(V5, LOAD5, STORE5, ZERO5, BCAST5, FMA5, MR5, W5)
 }
 
+/* 16 independent accumulators: enough to cover the FMA latency of two
+ * ports (4 cycles x 2 ports x 2 for margin). */
+#define BURN_BODY(V, ZERO, BCAST, FMA, W)                                                   \
+    V acc[16];                                                                              \
+    for (int i = 0; i < 16; i++)                                                            \
+        acc[i] = ZERO();                                                                    \
+    const V x = BCAST((real)0.999999), y = BCAST((real)1e-7);                               \
+    for (long k = 0; k < n; k++)                                                            \
+        _Pragma("GCC unroll 16") for (int i = 0; i < 16; i++) acc[i] = FMA(acc[i], x, y);   \
+    real out[64 / sizeof(real)];                                                            \
+    V s = acc[0];                                                                           \
+    for (int i = 1; i < 16; i++)                                                            \
+        s = FMA(s, x, acc[i]);                                                              \
+    memcpy(out, &s, sizeof s);                                                              \
+    __asm__ volatile("" : : "r"(out[0]));   /* keep the work */                             \
+    return 2.0 * 16 * W * n;
+
+__attribute__((target("avx2,fma"))) static double burn_avx2(long n) { BURN_BODY(V2, ZERO2, BCAST2, FMA2, W2) }
+__attribute__((target("avx512f"))) static double burn_avx512(long n) { BURN_BODY(V5, ZERO5, BCAST5, FMA5, W5) }
+
 static bool has_avx2(void) { return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"); }
 static bool has_avx512(void) { return __builtin_cpu_supports("avx512f"); }
 
-const kernel_path kernels_avx2 = {"avx2", MR2, 2 * (32 / sizeof(real)), tile_avx2, has_avx2};
-const kernel_path kernels_avx512 = {"avx512", MR5, 2 * (64 / sizeof(real)), tile_avx512, has_avx512};
+const kernel_path kernels_avx2 = {"avx2", MR2, 2 * (32 / sizeof(real)), tile_avx2, has_avx2, burn_avx2};
+const kernel_path kernels_avx512 = {"avx512", MR5, 2 * (64 / sizeof(real)), tile_avx512, has_avx512, burn_avx512};
 
 #else
 static bool none(void) { return false; }
-const kernel_path kernels_avx2 = {"avx2", 1, 1, 0, none};
-const kernel_path kernels_avx512 = {"avx512", 1, 1, 0, none};
+const kernel_path kernels_avx2 = {"avx2", 1, 1, 0, none, 0};
+const kernel_path kernels_avx512 = {"avx512", 1, 1, 0, none, 0};
 #endif

@@ -4,6 +4,7 @@
 #include <time.h>
 
 #include "clock.h"
+#include "kernels.h"
 #include "status.h"
 #include "trainer.h"
 
@@ -35,6 +36,25 @@ static double rate(const run_spec *s, mode md, double seconds, uint64_t seed)
     double r = (n - 2) / (clock_seconds() - t0);
     trainer_free(&tr);
     return r;
+}
+
+double bench_fma_peak(double seconds)
+{
+    long n = 1 << 16;
+    double t;
+    do {                                /* a burst of about 20 ms */
+        n *= 2;
+        double t0 = clock_seconds();
+        kernels_fma_burn(n);
+        t = clock_seconds() - t0;
+    } while (t < 0.02);
+    double best = 0;
+    for (double spent = 0; spent < seconds;) {
+        double t0 = clock_seconds(), flops = kernels_fma_burn(n), dt = clock_seconds() - t0;
+        best = flops / dt > best ? flops / dt : best;
+        spent += dt;
+    }
+    return best / 1e9;
 }
 
 int bench_run(bench_result *r, const run_spec *s, double seconds, int threads, char *err)

@@ -21,4 +21,8 @@ typedef struct {
  * warm-up steps. */
 int bench_run(bench_result *r, const run_spec *s, double seconds, int threads, char *err);
 
+/* The FMA peak of one core at the kernel path's width, GFLOP/s: the best
+ * of several bursts of independent FMA chains, about seconds in all. */
+double bench_fma_peak(double seconds);
+
 #endif
