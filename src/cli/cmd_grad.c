@@ -216,6 +216,7 @@ int cmd_grad(int argc, char **argv)
     layer_forward(&ws, &in.p, in.x);
     memcpy(ws.dh, in.dy, (size_t)d->T * BH * sizeof(real));   /* dL/dy = dy */
     layer_backward(&ws, &in.p, &g, in.x, dx);
+    layer_unscale_dh(&ws);
 
     rc = write_output(out_path, &in, &ws, &g, dx, err);
     layer_ws_free(&ws);

@@ -1,9 +1,12 @@
 #include "layer.h"
 
+#include <limits.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "activation.h"
 #include "kernels.h"
 #include "status.h"
 
@@ -27,8 +30,9 @@ void layer_params_view(layer_params *p, real *slab, const cell_type *cell,
 /* The workspace is carved from one slab; this table of sizes is the single
  * place that says what it holds, used both to allocate and to report. */
 typedef struct {
-    size_t hs, cs, gates, aux, hp, w_hh_t, dh, dxp, dhp, dh0, dc, dhm, ones;  /* reals */
+    size_t hs, cs, gates, aux, hp, w_hh_t, dh, dxp, dhp, dh0, dc, dhm, ones, carry, gtmp;  /* reals */
     size_t norms;                                                /* doubles */
+    size_t exps;                                                 /* ints */
 } ws_sizes;
 
 static ws_sizes sizes_of(const layer_dims *d)
@@ -49,7 +53,10 @@ static ws_sizes sizes_of(const layer_dims *d)
         .dc = B * H,
         .dhm = c->G_mod ? B * H : 0,
         .ones = T * B,
+        .carry = B * H,
+        .gtmp = layer_param_count(c, d->I, d->H) + (size_t)c->E * H,
         .norms = 2 * T,
+        .exps = T,
     };
     return s;
 }
@@ -61,8 +68,8 @@ size_t layer_ws_bytes(const layer_dims *d)
 {
     ws_sizes s = sizes_of(d);
     size_t reals[] = {s.hs, s.cs, s.gates, s.aux, s.hp, s.w_hh_t, s.dh, s.dxp, s.dhp,
-                      s.dh0, s.dc, s.dhm, s.ones};
-    size_t total = round64(s.norms * sizeof(double));
+                      s.dh0, s.dc, s.dhm, s.ones, s.carry, s.gtmp};
+    size_t total = round64(s.norms * sizeof(double)) + round64(s.exps * sizeof(int));
     for (size_t i = 0; i < sizeof reals / sizeof reals[0]; i++)
         total += round64(reals[i] * sizeof(real));
     return total;
@@ -97,8 +104,13 @@ int layer_ws_alloc(layer_ws *ws, const layer_dims *d)
     TAKE(dc, s.dc, real);
     TAKE(dhm, s.dhm, real);
     TAKE(ones, s.ones, real);
+    TAKE(carry, s.carry, real);
+    TAKE(gtmp, s.gtmp, real);
     TAKE(dh_norm, s.norms, double);
+    TAKE(dexp, s.exps, int);
 #undef TAKE
+    ws->rescale_below = RESCALE_BELOW;
+    ws->rescale_to = 0;
     ws->dc_norm = ws->dh_norm + d->T;
     if (!d->cell->split_recurrent)
         ws->dhp = ws->dxp;
@@ -174,6 +186,163 @@ void layer_forward(layer_ws *ws, const layer_params *p, const real *x)
     }
 }
 
+/* ---- the backward pass, with an exact power-of-two scale -------------------
+ * What is carried back through time (dL/dh_t, dL/dc_t) is stored times 2^e,
+ * e an integer per timestep (ws->dexp[t]): when the carried values' largest
+ * magnitude falls below 2^rescale_below, they are multiplied by a power of
+ * two (exact: only the exponents change) that brings it to 2^rescale_to.
+ * So a vanishing gradient never reaches float's subnormal range (where x86
+ * arithmetic is about 100 times slower on some CPUs) and its norm is known
+ * far below float's floor: ||dL/dh_t|| = ||stored|| 2^-e, in double.
+ *
+ * The readout's own term of dL/dh_t is unscaled; it joins the carried part
+ * at 2^e when that keeps it below 2^DIRECT_ROOM, else at a smaller scale,
+ * the carried part scaled down to it (what it loses there is below float's
+ * floor relative to the readout's term at that step). Each timestep's
+ * contribution to the weight gradients is summed with the others of its
+ * scale and scaled back once (ldexp: one rounding), so the gradients equal
+ * those of the unscaled computation to rounding. */
+#ifdef RNB_DOUBLE
+enum { DIRECT_ROOM = 900 };
+#define LDEXP ldexp
+#else
+enum { DIRECT_ROOM = 100 };
+#define LDEXP ldexpf
+#endif
+enum { EXP_ZERO = INT_MIN, EXP_NONFINITE = INT_MAX };
+
+/* 2^k as a real, for |k| <= SCALE_MAX: a multiplication by it rounds
+ * once, as ldexp does, and costs no call. */
+#ifdef RNB_DOUBLE
+enum { SCALE_MAX = 1000 };
+#else
+enum { SCALE_MAX = 120 };
+#endif
+
+/* v (n) times 2^k, each element rounded once. */
+static void scale_pow2(real *v, size_t n, int k)
+{
+    if (k == 0)
+        return;
+    if (k >= -SCALE_MAX && k <= SCALE_MAX) {
+        const real f = LDEXP((real)1, k);
+        for (size_t i = 0; i < n; i++)
+            v[i] *= f;
+        return;
+    }
+    for (size_t i = 0; i < n; i++)
+        v[i] = LDEXP(v[i], k);
+}
+
+/* The binary exponent of the largest |v[i]| (2^e <= max < 2^(e+1); a
+ * subnormal counts as the exponent field's 0, below every normal);
+ * EXP_ZERO when all are 0, EXP_NONFINITE when one is NaN or infinite.
+ * From the bits: the magnitudes of IEEE numbers order as their integer
+ * patterns, and an integer maximum vectorises where a float one may not. */
+#ifdef RNB_DOUBLE
+typedef int64_t real_bits;
+enum { MANT_BITS = 52, EXP_BIAS = 1023 };
+static const real_bits ABS_MASK = 0x7fffffffffffffffLL, INF_BITS = 0x7ff0000000000000LL;
+#else
+typedef int32_t real_bits;      /* signed: a magnitude's bits are below 2^31 */
+enum { MANT_BITS = 23, EXP_BIAS = 127 };
+static const real_bits ABS_MASK = 0x7fffffff, INF_BITS = 0x7f800000;
+#endif
+
+GATE_LOOP static int top_exponent(const real *v, size_t n)
+{
+    real_bits m = 0;
+    for (size_t i = 0; i < n; i++) {
+        real_bits b;
+        memcpy(&b, &v[i], sizeof b);
+        b &= ABS_MASK;
+        m = b > m ? b : m;
+    }
+    if (m == 0)
+        return EXP_ZERO;
+    if (m >= INF_BITS)
+        return EXP_NONFINITE;
+    return (int)(m >> MANT_BITS) - EXP_BIAS;
+}
+
+/* The exponent the carried values (dh, and dc for cells with c) move to:
+ * up when they are small, back down when, scaled, they have grown. */
+static int rescaled(const layer_ws *ws, real *dh, size_t n, int e)
+{
+    int top = top_exponent(dh, n);
+    if (ws->cs) {
+        int tc = top_exponent(ws->dc, n);
+        top = top == EXP_NONFINITE || tc == EXP_NONFINITE ? EXP_NONFINITE : top > tc ? top : tc;
+    }
+    if (top == EXP_ZERO || top == EXP_NONFINITE)
+        return e;
+    int k = 0;
+    if (top < ws->rescale_below)
+        k = ws->rescale_to - top;
+    else if (e > 0 && top > ws->rescale_to - ws->rescale_below)
+        k = -(top - ws->rescale_to < e ? top - ws->rescale_to : e);    /* never below e = 0 */
+    if (k) {
+        scale_pow2(dh, n, k);
+        if (ws->cs)
+            scale_pow2(ws->dc, n, k);
+    }
+    return e + k;
+}
+
+/* dh_prev = its readout term (unscaled) + carry (stored at 2^e), at one
+ * scale: the returned exponent. */
+static int join_direct(real *dh_prev, const real *carry, size_t n, int e)
+{
+    int top = top_exponent(dh_prev, n);
+    if (top == EXP_ZERO) {
+        memcpy(dh_prev, carry, n * sizeof(real));
+        return e;
+    }
+    int e2 = top != EXP_NONFINITE && top + e > DIRECT_ROOM ? DIRECT_ROOM - top : e;
+    scale_pow2(dh_prev, n, e2);             /* exact: top + e2 <= DIRECT_ROOM */
+    if (e2 == e) {
+        for (size_t i = 0; i < n; i++)
+            dh_prev[i] += carry[i];
+    } else {
+        for (size_t i = 0; i < n; i++)
+            dh_prev[i] += LDEXP(carry[i], e2 - e);
+    }
+    return e2;
+}
+
+/* g += the weight and bias gradients of timesteps t0..t1-1, which share
+ * the scale 2^e: in place when e = 0, else summed apart and scaled back. */
+static void weight_grads(layer_ws *ws, const layer_params *p, layer_params *g, const real *x,
+                         int t0, int t1, int e)
+{
+    const layer_dims *d = &ws->d;
+    const cell_type *cell = d->cell;
+    const int B = d->B, I = d->I, H = d->H, GH = cell->G * H;
+    const int G1H = (cell->G - cell->G_mod) * H, GmH = cell->G_mod * H;
+    const int rows = (t1 - t0) * B;
+    const size_t r0 = (size_t)t0 * B, n_dense = (size_t)GH * I + (size_t)GH * H + 2 * (size_t)GH;
+    layer_params tmp, *out = g;
+    if (e) {
+        layer_params_view(&tmp, ws->gtmp, cell, I, H);
+        memset(ws->gtmp, 0, n_dense * sizeof(real));
+        out = &tmp;
+    }
+    (void)p;
+    const real *dxp = ws->dxp + r0 * GH, *dhp = ws->dhp + r0 * GH;
+    gemm(true, false, GH, I, rows, 1, dxp, GH, x + r0 * I, I, 1, out->w_ih, I);
+    gemm(true, false, G1H, H, rows, 1, dhp, GH, ws->hs + r0 * H, H, 1, out->w_hh, H);
+    if (cell->G_mod)    /* the last blocks saw m * h_{t-1}, kept in aux */
+        gemm(true, false, GmH, H, rows, 1, dhp + G1H, GH, ws->aux + r0 * H, H, 1,
+             out->w_hh + (size_t)G1H * H, H);
+    add_colsum(out->b_ih, dxp, rows, GH, ws->ones);
+    add_colsum(out->b_hh, dhp, rows, GH, ws->ones);
+    if (e) {                /* the dense blocks are contiguous in the slab */
+        scale_pow2(ws->gtmp, n_dense, -e);
+        for (size_t i = 0; i < n_dense; i++)
+            g->w_ih[i] += ws->gtmp[i];
+    }
+}
+
 void layer_backward(layer_ws *ws, const layer_params *p, layer_params *g,
                     const real *x, real *dx)
 {
@@ -182,21 +351,26 @@ void layer_backward(layer_ws *ws, const layer_params *p, layer_params *g,
     const int T = d->T, B = d->B, I = d->I, H = d->H, GH = cell->G * H;
     const int G1H = (cell->G - cell->G_mod) * H, GmH = cell->G_mod * H;
     const size_t BH = (size_t)B * H, BGH = (size_t)B * GH;
+    real *dextra_t = cell->E ? ws->gtmp + layer_param_count(cell, I, H) : NULL;
 
-    memset(ws->dh0, 0, BH * sizeof(real));
     memset(ws->dc, 0, BH * sizeof(real));
+    int e = 0;
     for (int t = T - 1; t >= 0; t--) {
-        /* ws->dh[t] is complete here: the readout's term plus what step
-         * t+1 passed back. Its norm is the suite's central measurement. */
+        /* ws->dh[t] is complete here (at 2^e): the readout's term plus what
+         * step t+1 passed back. Its norm is the suite's central measurement. */
         real *dh = ws->dh + t * BH;
+        e = rescaled(ws, dh, BH, e);
+        ws->dexp[t] = e;
         if (ws->step_clip > 0) {
-            const real hi = (real)ws->step_clip, lo = -hi;
+            const real hi = LDEXP((real)ws->step_clip, e), lo = -hi;
             for (size_t k = 0; k < BH; k++)
                 dh[k] = dh[k] > hi ? hi : dh[k] < lo ? lo : dh[k];
         }
         if (!ws->skip_dh_norm)
-            ws->dh_norm[t] = sqrt(sum_squares(dh, BH));
-        real *dh_prev = t > 0 ? ws->dh + (t - 1) * BH : ws->dh0;
+            ws->dh_norm[t] = ldexp(sqrt(sum_squares(dh, BH)), -e);
+        memset(ws->carry, 0, BH * sizeof(real));
+        if (dextra_t)
+            memset(dextra_t, 0, (size_t)cell->E * H * sizeof(real));
         cell_step s = {
             .B = B, .H = H,
             .gates = ws->gates + t * BGH,
@@ -212,28 +386,48 @@ void layer_backward(layer_ws *ws, const layer_params *p, layer_params *g,
             .dc = ws->dc,
             .dxp = ws->dxp + t * BGH,
             .dhp = ws->dhp + t * BGH,
-            .dh_prev = dh_prev,
-            .dextra = g->extra,
+            .dh_prev = ws->carry,
+            .dextra = dextra_t,
         };
         cell->backward(&s, &gr);
         if (cell->has_c)
-            ws->dc_norm[t] = sqrt(gr.dc_sumsq);
+            ws->dc_norm[t] = ldexp(sqrt(gr.dc_sumsq), -e);
+        if (dextra_t) {
+            scale_pow2(dextra_t, (size_t)cell->E * H, -e);
+            for (int k = 0; k < cell->E * H; k++)
+                g->extra[k] += dextra_t[k];
+        }
         if (cell->G_mod) {      /* dL/d(m h_{t-1}) = dL/d(last blocks) W_hh[last] */
             gemm(false, false, B, H, GmH, 1, gr.dhp + G1H, GH, p->w_hh + (size_t)G1H * H, H, 0, ws->dhm, H);
             cell->backward_mod(&s, &gr, ws->dhm);
         }
         /* dL/dh_{t-1} += dL/d(W_hh h_{t-1}) W_hh, over the blocks that see h_{t-1} */
-        gemm(false, false, B, H, G1H, 1, gr.dhp, GH, p->w_hh, H, 1, dh_prev, H);
+        gemm(false, false, B, H, G1H, 1, gr.dhp, GH, p->w_hh, H, 1, ws->carry, H);
+        if (t > 0)
+            e = join_direct(ws->dh + (t - 1) * BH, ws->carry, BH, e);
     }
+    /* what reaches h_0 and c_0, unscaled */
+    memcpy(ws->dh0, ws->carry, BH * sizeof(real));
+    scale_pow2(ws->dh0, BH, -e);
+    scale_pow2(ws->dc, BH, -e);
 
-    /* Weight gradients of all steps at once: dW = sum_t dpre_t^T in_t. */
-    const int TB = T * B;
-    gemm(true, false, GH, I, TB, 1, ws->dxp, GH, x, I, 1, g->w_ih, I);
-    gemm(true, false, G1H, H, TB, 1, ws->dhp, GH, ws->hs, H, 1, g->w_hh, H);
-    if (cell->G_mod)    /* the last blocks saw m * h_{t-1}, kept in aux */
-        gemm(true, false, GmH, H, TB, 1, ws->dhp + G1H, GH, ws->aux, H, 1, g->w_hh + (size_t)G1H * H, H);
-    add_colsum(g->b_ih, ws->dxp, TB, GH, ws->ones);
-    add_colsum(g->b_hh, ws->dhp, TB, GH, ws->ones);
-    if (dx)
+    /* Weight gradients: one product over all steps of one scale. */
+    for (int t0 = 0, t1; t0 < T; t0 = t1) {
+        for (t1 = t0 + 1; t1 < T && ws->dexp[t1] == ws->dexp[t0]; t1++)
+            ;
+        weight_grads(ws, p, g, x, t0, t1, ws->dexp[t0]);
+    }
+    if (dx) {
+        const int TB = T * B;
         gemm(false, false, TB, I, GH, 1, ws->dxp, GH, p->w_ih, I, 0, dx, I);
+        for (int t = 0; t < T; t++)
+            scale_pow2(dx + (size_t)t * B * I, (size_t)B * I, -ws->dexp[t]);
+    }
+}
+
+void layer_unscale_dh(layer_ws *ws)
+{
+    const size_t BH = (size_t)ws->d.B * ws->d.H;
+    for (int t = 0; t < ws->d.T; t++)
+        scale_pow2(ws->dh + t * BH, BH, -ws->dexp[t]);
 }

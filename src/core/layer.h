@@ -51,8 +51,21 @@ typedef struct {
     double step_clip;       /* > 0: each component of dL/dh_t clamped to
                              * [-step_clip, step_clip] before it passes back
                              * (clip step:θ); dh_norm is then the clipped one */
+    real *carry;            // (B, H) what step t passes back to t-1 (scaled)
+    real *gtmp;             // (P + E*H) weight gradients of one scale; a step's extras
+    int *dexp;              // (T) out: the scale 2^dexp[t] dL/dh_t was carried at
+    int rescale_below;      /* carried values rescaled when their largest is   */
+    int rescale_to;         /* below 2^rescale_below, to 2^rescale_to (tests)  */
     void *slab;
 } layer_ws;
+
+/* The default rescale threshold: 2^-20 (float) or 2^-200 (double) keeps
+ * every carried value far above the type's subnormal range. */
+#ifdef RNB_DOUBLE
+enum { RESCALE_BELOW = -200 };
+#else
+enum { RESCALE_BELOW = -20 };
+#endif
 
 /* Bytes layer_ws_alloc takes for these dimensions: the workspace formula. */
 size_t layer_ws_bytes(const layer_dims *d);
@@ -67,5 +80,10 @@ void layer_forward(layer_ws *ws, const layer_params *p, const real *x);
  * when it is not NULL, ws->dh0, ws->dc, and the norms. */
 void layer_backward(layer_ws *ws, const layer_params *p, layer_params *g,
                     const real *x, real *dx);
+
+/* After layer_backward, ws->dh holds dL/dh_t times 2^dexp[t]; this makes
+ * it dL/dh_t itself (what rnnbench grad writes; may underflow, as the
+ * true values do). */
+void layer_unscale_dh(layer_ws *ws);
 
 #endif

@@ -1,10 +1,12 @@
 #include "loss.h"
 #include "fmath.h"
 
+#include <assert.h>
 #include <math.h>
 
 double loss_xent(real *dy, const real *y, const int *labels, int N, int O)
 {
+    assert(O <= LOSS_MAX_CLASSES);
     double total = 0;
     for (int n = 0; n < N; n++) {
         const real *z = y + (size_t)n * O;
@@ -14,13 +16,12 @@ double loss_xent(real *dy, const real *y, const int *labels, int N, int O)
         double zmax = z[0];
         for (int k = 1; k < O; k++)
             zmax = z[k] > zmax ? z[k] : zmax;
-        double sum = 0;
+        double e[LOSS_MAX_CLASSES], sum = 0;
         for (int k = 0; k < O; k++)
-            sum += fm_exp(z[k] - zmax);
-        double lse = zmax + fm_log(sum);
-        total += lse - z[labels[n]];
-        for (int k = 0; k < O; k++)
-            dz[k] = (real)((fm_exp(z[k] - lse) - (k == labels[n])) / N);
+            sum += (e[k] = fm_exp(z[k] - zmax));
+        total += zmax + fm_log(sum) - z[labels[n]];
+        for (int k = 0; k < O; k++)     /* softmax: e_k / sum, one exp a class */
+            dz[k] = (real)((e[k] / sum - (k == labels[n])) / N);
     }
     return total / N;
 }

@@ -5,6 +5,9 @@
 
 #include "real.h"
 
+/* The most classes a cross-entropy task may have (random_permutation: 100). */
+enum { LOSS_MAX_CLASSES = 128 };
+
 /* Softmax cross-entropy of N rows of logits y (N, O) against labels (N),
  * averaged over the N rows. Writes dy (N, O) = (softmax(y) - onehot) / N. */
 double loss_xent(real *dy, const real *y, const int *labels, int N, int O);

@@ -96,7 +96,11 @@ static void numeric(double *out, real *v, size_t n, const problem *pb, int from,
     }
 }
 
-static void check_layer(const cell_type *cell, rng_t *r)
+/* scaled: the backward pass rescales what it carries at almost every step
+ * (threshold 2^60, target 2^61), so that the power-of-two scale, its
+ * grouping of the weight gradients and the unscaling are all exercised;
+ * the gradients must not change. */
+static void check_layer(const cell_type *cell, bool scaled, rng_t *r)
 {
     problem pb = {.d = {cell, T, B, I, H}};
     size_t np = layer_param_count(cell, I, H), BH = (size_t)B * H;
@@ -121,12 +125,21 @@ static void check_layer(const cell_type *cell, rng_t *r)
     layer_params_view(&g, grads, cell, I, H);
     if (layer_ws_alloc(&ws, &pb.d))
         abort();
+    if (scaled)
+        ws.rescale_below = 60, ws.rescale_to = 61;
     memcpy(ws.hs, pb.h0, BH * sizeof(real));
     if (ws.cs)
         memcpy(ws.cs, pb.c0, BH * sizeof(real));
     layer_forward(&ws, &pb.p, pb.x);
     memcpy(ws.dh, pb.dy, (size_t)T * BH * sizeof(real));
     layer_backward(&ws, &pb.p, &g, pb.x, dx);
+    int changes = 0;
+    for (int t = 1; t < T; t++)
+        changes += ws.dexp[t] != ws.dexp[t - 1];
+    if (scaled)
+        CHECK(&tally, ws.dexp[0] != 0 && changes > 0, "%s: the forced rescale did not happen (dexp[0] %d, %d changes)",
+              cell->name, ws.dexp[0], changes);
+    layer_unscale_dh(&ws);
 
     /* 1: parameters and inputs */
     size_t most = np > (size_t)T * B * I ? np : (size_t)T * B * I;
@@ -147,7 +160,7 @@ static void check_layer(const cell_type *cell, rng_t *r)
         if (!t[i].n)
             continue;
         numeric(num, t[i].v, t[i].n, &pb, 0, pb.h0, pb.c0);
-        snprintf(what, sizeof what, "%s d%s", cell->name, t[i].name);
+        snprintf(what, sizeof what, "%s%s d%s", cell->name, scaled ? " (rescaled)" : "", t[i].name);
         compare(what, t[i].a, num, t[i].n);
     }
 
@@ -240,7 +253,8 @@ int main(void)
     rng_t r;
     rng_seed(&r, 20261126, 7);
     for (int i = 0; i < cell_count(); i++) {
-        check_layer(cell_at(i), &r);
+        check_layer(cell_at(i), false, &r);
+        check_layer(cell_at(i), true, &r);
         for (int k = 0; k < task_count(); k++)   /* every task's loss, at a short lag */
             check_model(cell_at(i), task_at(k), task_at(k)->min_T > 6 ? task_at(k)->min_T : 6, 0, &r);
         check_model(cell_at(i), task_find("copy"), 4, 3, &r);   /* variable_length's shorter batch */
