@@ -23,7 +23,8 @@ static void help(void)
            "     [3*H] (lstm_peephole: p_i, p_f, p_o), x [T,B,I],\n"
            "     dy [T,B,H], and optionally h0 [B,H], c0 [B,H] (lstm; zeros if absent).\n"
            "     float32 or float64; anything else in the file is ignored.\n"
-           "OUT: y, dh [T,B,H] (the total dL/dh_t), dh_norm [T] (float64), dx [T,B,I],\n"
+           "OUT: y, dh [T,B,H] (the total dL/dh_t), dh_norm [T] (float64), dh_log10 [T]\n"
+           "     (log10 of it, past float64's floor), dx [T,B,I],\n"
            "     dh0 [B,H], dc0 [B,H] (lstm), grad/weight_ih_l0, grad/weight_hh_l0,\n"
            "     grad/bias_ih_l0, grad/bias_hh_l0, grad/peephole_l0; root attributes cell, precision,\n"
            "     rnnbench_version.\n"
@@ -162,6 +163,7 @@ static int write_output(const char *path, const grad_input *in, const layer_ws *
         (rc = h5io_write_real(f, "y", 3, s_seq, ws->hs + B * H, err)) ||
         (rc = h5io_write_real(f, "dh", 3, s_seq, ws->dh, err)) ||
         (rc = h5io_write_double(f, "dh_norm", 1, s_t, ws->dh_norm, err)) ||
+        (rc = h5io_write_double(f, "dh_log10", 1, s_t, ws->dh_log10, err)) ||
         (rc = h5io_write_real(f, "dx", 3, s_x, dx, err)) ||
         (rc = h5io_write_real(f, "dh0", 2, s_state, ws->dh0, err)) ||
         (in->cell->has_c && (rc = h5io_write_real(f, "dc0", 2, s_state, ws->dc, err))) ||

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "activation.h"
+#include "fmath.h"
 #include "kernels.h"
 #include "status.h"
 
@@ -55,7 +56,7 @@ static ws_sizes sizes_of(const layer_dims *d)
         .ones = T * B,
         .carry = B * H,
         .gtmp = layer_param_count(c, d->I, d->H) + (size_t)c->E * H,
-        .norms = 2 * T,
+        .norms = 4 * T,
         .exps = T,
     };
     return s;
@@ -112,6 +113,8 @@ int layer_ws_alloc(layer_ws *ws, const layer_dims *d)
     ws->rescale_below = RESCALE_BELOW;
     ws->rescale_to = 0;
     ws->dc_norm = ws->dh_norm + d->T;
+    ws->dh_log10 = ws->dc_norm + d->T;
+    ws->dc_log10 = ws->dh_log10 + d->T;
     if (!d->cell->split_recurrent)
         ws->dhp = ws->dxp;
     for (size_t k = 0; k < s.ones; k++)
@@ -289,6 +292,15 @@ static int rescaled(const layer_ws *ws, real *dh, size_t n, int e)
     return e + k;
 }
 
+/* log10 of a norm stored at 2^e: known however far below double's floor;
+ * -inf for an exact zero, NaN and inf as they are. */
+static double log10_scaled(double stored, int e)
+{
+    if (!(stored > 0) || !isfinite(stored))
+        return stored == 0 ? -INFINITY : stored;
+    return fm_log(stored) * 0.43429448190325182765 - e * 0.30102999566398119521;
+}
+
 /* dh_prev = its readout term (unscaled) + carry (stored at 2^e), at one
  * scale: the returned exponent. */
 static int join_direct(real *dh_prev, const real *carry, size_t n, int e)
@@ -366,8 +378,11 @@ void layer_backward(layer_ws *ws, const layer_params *p, layer_params *g,
             for (size_t k = 0; k < BH; k++)
                 dh[k] = dh[k] > hi ? hi : dh[k] < lo ? lo : dh[k];
         }
-        if (!ws->skip_dh_norm)
-            ws->dh_norm[t] = ldexp(sqrt(sum_squares(dh, BH)), -e);
+        if (!ws->skip_dh_norm) {
+            const double stored = sqrt(sum_squares(dh, BH));
+            ws->dh_norm[t] = ldexp(stored, -e);
+            ws->dh_log10[t] = log10_scaled(stored, e);
+        }
         memset(ws->carry, 0, BH * sizeof(real));
         if (dextra_t)
             memset(dextra_t, 0, (size_t)cell->E * H * sizeof(real));
@@ -390,8 +405,10 @@ void layer_backward(layer_ws *ws, const layer_params *p, layer_params *g,
             .dextra = dextra_t,
         };
         cell->backward(&s, &gr);
-        if (cell->has_c)
+        if (cell->has_c) {
             ws->dc_norm[t] = ldexp(sqrt(gr.dc_sumsq), -e);
+            ws->dc_log10[t] = log10_scaled(sqrt(gr.dc_sumsq), e);
+        }
         if (dextra_t) {
             scale_pow2(dextra_t, (size_t)cell->E * H, -e);
             for (int k = 0; k < cell->E * H; k++)

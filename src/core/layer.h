@@ -45,8 +45,10 @@ typedef struct {
     real *dc;               // (B, H) running dL/dc; out: dL/dc_0
     real *dhm;              // (B, H) dL/d(m * h_{t-1}); cells with G_mod only
     real *ones;             // (T*B) all ones, for the bias-gradient GEMV
-    double *dh_norm;        // (T) out: ||dL/dh_t||, t = 1..T
+    double *dh_norm;        // (T) out: ||dL/dh_t||, t = 1..T (0 below double's floor)
     double *dc_norm;        // (T) out: ||dL/dc_t||; cells with c only
+    double *dh_log10;       // (T) out: log10 ||dL/dh_t||, past double's floor too
+    double *dc_log10;       // (T) out: log10 ||dL/dc_t||; cells with c only
     bool skip_dh_norm;      /* benchmarks only: measure what the norms cost */
     double step_clip;       /* > 0: each component of dL/dh_t clamped to
                              * [-step_clip, step_clip] before it passes back

@@ -65,6 +65,8 @@ void trainer_step(trainer *tr, step_record *rec)
     rec->L = m->L;
     rec->dh_norm = m->ws.dh_norm;
     rec->dc_norm = m->cell->has_c ? m->ws.dc_norm : NULL;
+    rec->dh_log10 = m->ws.dh_log10;
+    rec->dc_log10 = m->cell->has_c ? m->ws.dc_log10 : NULL;
     rec->finite = isfinite(rec->loss) && isfinite(rec->grad_norm);
     if (!rec->finite) {         /* never apply a non-finite gradient */
         rec->grad_norm_clipped = rec->grad_norm;

@@ -19,6 +19,8 @@ typedef struct {
     int L;                  /* timesteps of the norms below (this batch's) */
     const double *dh_norm;  // (L) ||dL/dh_t||, t = 1..L, of this step
     const double *dc_norm;  // (L) ||dL/dc_t||; NULL for cells without c
+    const double *dh_log10; // (L) log10 ||dL/dh_t||, past double's floor
+    const double *dc_log10; // (L) log10 ||dL/dc_t||; NULL for cells without c
 } step_record;
 
 typedef struct {

@@ -48,7 +48,7 @@ static sizes sizes_of(const run_spec *s)
     int L = s->task->length(run_max_lag(s));
     sizes z = {
         .per_step = 4,
-        .per_log = 3 + 2 * (size_t)s->cell->G + (size_t)L * (s->cell->has_c ? 2 : 1),   /* + log_step */
+        .per_log = 3 + 2 * (size_t)s->cell->G + 2 * (size_t)L * (s->cell->has_c ? 2 : 1),   /* + log_step */
     };
     return z;
 }
@@ -71,7 +71,8 @@ int record_alloc(run_record *r, const run_spec *s)
     size_t n = (size_t)s->steps, m = (size_t)r->n_log_cap, L = (size_t)r->L, G = (size_t)r->G;
     r->loss = calloc(4 * n, sizeof(double));
     r->log_step = calloc(m, sizeof(long));
-    r->dh_norm = calloc(m * L * (r->has_c ? 2 : 1) + 2 * m + 2 * m * G, sizeof(double));
+    const size_t norms = m * L * (r->has_c ? 2 : 1);     /* dh (dc) norms; as much again in log10 */
+    r->dh_norm = calloc(2 * norms + 2 * m + 2 * m * G, sizeof(double));
     if (!r->loss || !r->log_step || !r->dh_norm) {
         record_free(r);
         return RNB_ENOMEM;
@@ -80,7 +81,9 @@ int record_alloc(run_record *r, const run_spec *s)
     r->grad_norm = r->metric + n;
     r->grad_norm_clipped = r->grad_norm + n;
     r->dc_norm = r->has_c ? r->dh_norm + m * L : NULL;
-    r->eval_loss = r->dh_norm + m * L * (r->has_c ? 2 : 1);
+    r->dh_log10 = r->dh_norm + norms;
+    r->dc_log10 = r->has_c ? r->dh_log10 + m * L : NULL;
+    r->eval_loss = r->dh_norm + 2 * norms;
     r->eval_metric = r->eval_loss + m;
     r->w_hh_radius = r->eval_metric + m;
     r->w_hh_sigma = r->w_hh_radius + m * G;
@@ -106,13 +109,16 @@ static void log_row(run_record *r, trainer *tr, const step_record *rec)
      * leaves NaN before its first timestep */
     size_t off = L - (size_t)rec->L;
     for (size_t t = 0; t < off; t++) {
-        r->dh_norm[k * L + t] = NAN;
+        r->dh_norm[k * L + t] = r->dh_log10[k * L + t] = NAN;
         if (r->has_c)
-            r->dc_norm[k * L + t] = NAN;
+            r->dc_norm[k * L + t] = r->dc_log10[k * L + t] = NAN;
     }
     memcpy(r->dh_norm + k * L + off, rec->dh_norm, rec->L * sizeof(double));
-    if (r->has_c)
+    memcpy(r->dh_log10 + k * L + off, rec->dh_log10, rec->L * sizeof(double));
+    if (r->has_c) {
         memcpy(r->dc_norm + k * L + off, rec->dc_norm, rec->L * sizeof(double));
+        memcpy(r->dc_log10 + k * L + off, rec->dc_log10, rec->L * sizeof(double));
+    }
     /* the held-out loss after this step's update, but only of a finite one */
     if (rec->finite) {
         r->eval_loss[k] = trainer_evaluate(tr, &r->eval_metric[k]);

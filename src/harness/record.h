@@ -29,6 +29,8 @@ typedef struct {
     long *log_step;         // (n_log_cap) the training step of each row
     double *dh_norm;        // (n_log_cap, L) ||dL/dh_t||
     double *dc_norm;        // (n_log_cap, L) ||dL/dc_t||, cells with c
+    double *dh_log10;       // (n_log_cap, L) log10 ||dL/dh_t||, past double's floor
+    double *dc_log10;       // (n_log_cap, L) log10 ||dL/dc_t||, cells with c
     double *eval_loss;      // (n_log_cap) on the held-out set
     double *eval_metric;    // (n_log_cap)
     int G;                  /* gate blocks of weight_hh */

@@ -158,6 +158,8 @@ static int write_run(h5file *f, const char *grp, const grid_run *g, const run_re
         (rc = h5io_write_series_long(f, DS("log_step"), 1, d_log, rec->log_step, err)) ||
         (rc = h5io_write_series_double(f, DS("dh_norm"), 2, d_norms, rec->dh_norm, err)) ||
         (rec->has_c && (rc = h5io_write_series_double(f, DS("dc_norm"), 2, d_norms, rec->dc_norm, err))) ||
+        (rc = h5io_write_series_double(f, DS("dh_log10"), 2, d_norms, rec->dh_log10, err)) ||
+        (rec->has_c && (rc = h5io_write_series_double(f, DS("dc_log10"), 2, d_norms, rec->dc_log10, err))) ||
         (rc = h5io_write_series_double(f, DS("eval_loss"), 1, d_log, rec->eval_loss, err)) ||
         (rc = h5io_write_series_double(f, DS("eval_metric"), 1, d_log, rec->eval_metric, err)) ||
         (rc = h5io_write_series_double(f, DS("w_hh_radius"), 2, d_blocks, rec->w_hh_radius, err)) ||

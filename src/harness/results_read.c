@@ -19,7 +19,7 @@
 typedef enum { BY_STEPS, BY_LOGGED, BY_SEQ, BY_GATES, N_EXTENTS } extent;
 
 /* Which runs have the dataset. */
-typedef enum { ALWAYS, IF_PRESENT, SPECTRUM } presence;
+typedef enum { ALWAYS, IF_PRESENT, SPECTRUM, LOG10, LOG10_C } presence;
 
 typedef struct {
     const char *name;
@@ -42,6 +42,8 @@ static const ds_spec schema[] = {
     {"grad_norm_clipped", H5IO_FLOAT, 1, {BY_STEPS}, "[steps_done]", ALWAYS},
     {"dh_norm", H5IO_FLOAT, 2, {BY_LOGGED, BY_SEQ}, "[n_logged, seq_total]", ALWAYS},
     {"dc_norm", H5IO_FLOAT, 2, {BY_LOGGED, BY_SEQ}, "[n_logged, seq_total]", IF_PRESENT},
+    {"dh_log10", H5IO_FLOAT, 2, {BY_LOGGED, BY_SEQ}, "[n_logged, seq_total]", LOG10},
+    {"dc_log10", H5IO_FLOAT, 2, {BY_LOGGED, BY_SEQ}, "[n_logged, seq_total]", LOG10_C},
     {"eval_loss", H5IO_FLOAT, 1, {BY_LOGGED}, "[n_logged]", ALWAYS},
     {"eval_metric", H5IO_FLOAT, 1, {BY_LOGGED}, "[n_logged]", ALWAYS},
     {"w_hh_radius", H5IO_FLOAT, 2, {BY_LOGGED, BY_GATES}, "[n_logged, G]", SPECTRUM},
@@ -58,7 +60,14 @@ static const ds_spec *find_spec(const char *name)
 
 static bool run_has(const results_run *r, const ds_spec *s)
 {
-    return s->need == ALWAYS || (s->need == SPECTRUM ? r->has_spectrum : r->has_dc);
+    switch (s->need) {
+    case ALWAYS: return true;
+    case IF_PRESENT: return r->has_dc;
+    case SPECTRUM: return r->has_spectrum;
+    case LOG10: return r->has_log10;
+    case LOG10_C: return r->has_dc && r->has_log10;
+    }
+    return false;
 }
 
 static void extents(const results_run *r, long size[N_EXTENTS])
@@ -160,6 +169,10 @@ static int check_datasets(const results_file *rf, results_run *r, char *sub)
         return rnb_error(sub, RNB_EINVAL, "%s is missing (%s is there: a run has both or neither)",
                          radius ? "w_hh_sigma" : "w_hh_radius", radius ? "w_hh_radius" : "w_hh_sigma");
     r->has_dc = found[find_spec("dc_norm") - schema];
+    r->has_log10 = found[find_spec("dh_log10") - schema];
+    if (r->has_dc && r->has_log10 != found[find_spec("dc_log10") - schema])
+        return rnb_error(sub, RNB_EINVAL, "%s is missing (a run with dc_norm and dh_log10 has dc_log10 too)",
+                         r->has_log10 ? "dc_log10" : "dh_log10");
     r->has_spectrum = radius;
     return RNB_OK;
 }

@@ -33,6 +33,7 @@ typedef struct {
     double baseline, final_loss, final_metric, clip_threshold;
     char clip_mode[16];
     bool has_dc;                    /* dc_norm is there */
+    bool has_log10;                 /* dh_log10 (and dc_log10) are (rnnbench 0.2.0 on) */
     bool has_spectrum;              /* w_hh_radius and w_hh_sigma are (not in schema 1) */
 } results_run;
 

@@ -58,6 +58,16 @@ for name, g in runs.items():
     check(("dc_norm" in g) == g.attrs["cell"].startswith("lstm"), f"{name}: dc_norm iff a cell with c")
     if "dc_norm" in g:
         check(g["dc_norm"].shape == (m, L), f"{name}/dc_norm shape")
+    for norm, log in (("dh_norm", "dh_log10"), ("dc_norm", "dc_log10")):
+        if norm not in g:
+            check(log not in g, f"{name}: {log} without {norm}")
+            continue
+        check(log in g and g[log].shape == (m, L), f"{name}/{log} shape")
+        a, b = g[norm][()], g[log][()]
+        both = np.isfinite(a) & (a > 1e-300)
+        check(np.all(np.abs(np.log10(a[both]) - b[both]) <= 1e-12 * np.maximum(1, np.abs(b[both]))),
+              f"{name}: {log} = log10({norm}) where {norm} is representable")
+        check(np.all(np.isneginf(b[a == 0]) | (b[a == 0] < -300)), f"{name}: {log} of a zero norm")
     steps = g["log_step"][()]
     if status == "finished":
         check(n == g.attrs["steps"], f"{name}: finished with all steps")

@@ -186,10 +186,11 @@ static void test_memory(void)
     CHECK(&tally, db - da == 2000 * 4 * 8, "2000 more steps (both logging 2 rows): %.0f more bytes, want 64000",
           db - da);
     CHECK(&tally, experiment_run_bytes(&a, false) == (double)trainer_bytes(&a), "the workspace alone");
-    /* 1e12 steps, each logged: 4 series and a row of 3 + 2G + L numbers a
-     * step, more rows than an int counts and more bytes than a size_t */
+    /* 1e12 steps, each logged: 4 series and a row of 3 + 2G + 2L numbers a
+     * step (the norms and their log10), more rows than an int counts and
+     * more bytes than a size_t */
     run_spec huge = spec_of(&c, "32", "1000000000000", "1");
-    double rows = 3 + 2 * huge.cell->G + huge.task->length(huge.T) * (huge.cell->has_c ? 2 : 1);
+    double rows = 3 + 2 * huge.cell->G + 2 * huge.task->length(huge.T) * (huge.cell->has_c ? 2 : 1);
     double want = 8e12 * (4 + rows), got = experiment_run_bytes(&huge, true) - trainer_bytes(&huge);
     CHECK(&tally, got > 0.999 * want && got < 1.001 * want, "1e12 steps: %.4g bytes, want %.4g", got, want);
 
