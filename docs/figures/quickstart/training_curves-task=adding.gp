@@ -6,7 +6,7 @@
 # ---- what this figure shows (written by rnnbench plot) ----
 data = "training_curves-task=adding.tsv"
 output = "training_curves-task=adding"
-formats = "png svg pdf"
+formats = "png"
 title = "quickstart: training curves (adding, T = 30)"
 cells = "rnn_tanh lstm gru"
 clips = "none norm:1"
@@ -30,15 +30,26 @@ title_px = 44; title_in = 0.3           # room for the figure's title
 
 min_cols = 1.3                          # a one-panel figure is a little wider: its title fits
 
-# The terminal for a format, sized for cols x rows panels.
+# The terminal for a format, sized for cols x rows panels (rows may have a
+# fraction: room for a key below them).
 terminal(fmt, cols, rows) = \
     fmt eq "png" ? sprintf("pngcairo size %d,%d font '%s,11' linewidth 1.4 enhanced", \
-                           (cols < min_cols ? min_cols : cols) * panel_px_w, rows * panel_px_h + title_px, font_name) : \
+                           int((cols < min_cols ? min_cols : cols) * panel_px_w), int(rows * panel_px_h + title_px), font_name) : \
     fmt eq "svg" ? sprintf("svg size %d,%d font '%s,11' linewidth 1.4 enhanced background '#ffffff'", \
-                           (cols < min_cols ? min_cols : cols) * panel_px_w, rows * panel_px_h + title_px, font_name) : \
+                           int((cols < min_cols ? min_cols : cols) * panel_px_w), int(rows * panel_px_h + title_px), font_name) : \
     fmt eq "pdf" ? sprintf("pdfcairo size %.2fin,%.2fin font '%s,7' linewidth 1 enhanced", \
                            (cols < min_cols ? min_cols : cols) * panel_in_w, rows * panel_in_h + title_in, font_name) : \
     "unknown"
+
+# With more than 4 lines a legend inside a panel hides data: it goes below
+# the first panel instead, and every panel keeps the same bottom margin so
+# that the panels stay alike. key_rows: the panel height it adds.
+key_below(n) = n > 4
+key_rows(n) = key_below(n) ? 0.3 : 0
+# Usage in a figure: eval key_place(words(cells), "top right")
+key_place(n, inside) = key_below(n) ? \
+    "set bmargin 11; set key at graph 0.5, -0.19 center top horizontal maxrows 5 width -2 samplen 2" : \
+    "set bmargin; set key " . inside
 
 # A cell keeps its colour in every figure (Okabe and Ito's colour-blind-safe
 # palette first); cells not listed are grey.
@@ -71,7 +82,7 @@ positive(v) = (v > 0 && v < 1e300) ? v : NaN
 # xmax, ymin, ymax.
 
 do for [fmt in formats] {
-    eval "set terminal " . terminal(fmt, words(clips), 1)
+    eval "set terminal " . terminal(fmt, words(clips), 1 + key_rows(words(cells)))
     set output output . "." . fmt
     set multiplot layout 1, words(clips) title title noenhanced font ",13"
     set logscale y
@@ -80,7 +91,7 @@ do for [fmt in formats] {
     set yrange [ymin:ymax]
     set xlabel "training step"
     set ylabel "held-out loss (" . loss_label . ")"
-    set key top right
+    eval key_place(words(cells), "top right")
     do for [k = 1:words(clips)] {
         clip = word(clips, k)
         set title "clipping: " . clip . clip_note(clip) noenhanced
