@@ -43,6 +43,20 @@ void init_uniform(real *v, size_t n, double bound, rng_t *r)
         v[k] = (real)rng_uniform_range(r, -bound, bound);
 }
 
+/* Columns j..n-1 of m (n x n, column-major) times (I - tau v v^T), v
+ * nonzero on rows j..n-1 only: each column's dot product in row order. */
+static void reflect(double *m, const double *v, double tau, int j, int n)
+{
+    for (int c = j; c < n; c++) {
+        double *col = m + (size_t)c * n, dot = 0;
+        for (int i = j; i < n; i++)
+            dot += v[i] * col[i];
+        const double f = tau * dot;
+        for (int i = j; i < n; i++)
+            col[i] -= f * v[i];
+    }
+}
+
 /* Householder QR of a (n x n, column-major: a[j*n + i] is row i of column
  * j) in place: R on and above the diagonal, the reflectors' vectors in v
  * (column j holds v_j on rows j..n-1), tau[j] = 2 / |v_j|^2 (0: none).
@@ -62,14 +76,7 @@ static void householder_qr(double *a, double *v, double *tau, int n)
             v2 += vj[i] * vj[i];
         }
         tau[j] = v2 > 0 ? 2 / v2 : 0;
-        for (int c = j; c < n; c++) {           /* columns j.. of (I - tau v v^T) A */
-            double *col = a + (size_t)c * n, dot = 0;
-            for (int i = j; i < n; i++)
-                dot += vj[i] * col[i];
-            const double f = tau[j] * dot;
-            for (int i = j; i < n; i++)
-                col[i] -= f * vj[i];
-        }
+        reflect(a, vj, tau[j], j, n);
     }
 }
 
@@ -80,17 +87,8 @@ static void householder_q(double *q, const double *v, const double *tau, int n)
     memset(q, 0, sizeof(double) * (size_t)n * n);
     for (int i = 0; i < n; i++)
         q[(size_t)i * n + i] = 1;
-    for (int j = n - 1; j >= 0; j--) {
-        const double *vj = v + (size_t)j * n;
-        for (int c = j; c < n; c++) {           /* columns < j are still e_c there */
-            double *col = q + (size_t)c * n, dot = 0;
-            for (int i = j; i < n; i++)
-                dot += vj[i] * col[i];
-            const double f = tau[j] * dot;
-            for (int i = j; i < n; i++)
-                col[i] -= f * vj[i];
-        }
-    }
+    for (int j = n - 1; j >= 0; j--)      /* columns < j are still e_c there */
+        reflect(q, v + (size_t)j * n, tau[j], j, n);
 }
 
 /* w (H, H) = gain * Q, Q the orthogonal factor of a Gaussian matrix with

@@ -101,8 +101,15 @@ int kernels_use(const char *name)
 
 /* k steps a packed panel holds: 32 KiB of op(B), in L1 while the tile rows
  * stream past it. Blocking k keeps each chain in order: a block resumes
- * from what the one before stored. */
-enum { KC = 256 };
+ * from what the one before stored. MC rows of op(A) are packed for a k
+ * block (128 KiB, in L2), MR rows interleaved, so that a tile's broadcasts
+ * read one contiguous stream. Packing moves numbers, never sums them. */
+enum { KC = 256, MC = 128 };
+/* Packing op(A) pays when each packed tile serves many column panels: at
+ * least PACK_A_PANELS of them and PACK_A_MIN elements (measured: packed
+ * always, lstm 20x64 lost a third of its speed, its weight gradients
+ * having 2 panels; packed past these, 128x512 gains 35%). */
+enum { PACK_A_MIN = 1 << 16, PACK_A_PANELS = 8 };
 
 static int min_int(int a, int b) { return a < b ? a : b; }
 
@@ -114,6 +121,18 @@ static void pack_b(real *panel, const real *B, int ldb, bool tb, int k0, int kc,
             panel[k * nr + j] = j >= nc ? 0
                                 : tb    ? B[(size_t)(j0 + j) * ldb + k0 + k]
                                         : B[(size_t)(k0 + k) * ldb + j0 + j];
+}
+
+/* block[(i / mr)][k][i % mr] = op(A)[i0 + i][k0 + k] for i < mc, rows past
+ * mc as 0: each tile's rows one stream, k-major. */
+static void pack_a(real *block, const real *A, ptrdiff_t a_row, ptrdiff_t a_k, int i0, int mc, int k0, int kc,
+                   int mr)
+{
+    for (int p = 0; p < mc; p += mr)
+        for (int k = 0; k < kc; k++)
+            for (int r = 0; r < mr; r++)
+                block[(size_t)p * kc + k * mr + r] =
+                    p + r < mc ? A[(i0 + p + r) * a_row + (k0 + k) * a_k] : 0;
 }
 
 /* A tile at the edge of C (rows < MR or nc < NR): computed in a buffer of
@@ -147,27 +166,35 @@ void gemm(bool ta, bool tb, int M, int N, int K, real alpha, const real *A,
     const int MR = kp->mr, NR = kp->nr;
     const ptrdiff_t a_row = ta ? 1 : lda, a_k = ta ? lda : 1;
     _Alignas(64) real panel[KC * TILE_NR_MAX];
-    for (int j0 = 0; j0 < N; j0 += NR) {
-        const int nc = min_int(NR, N - j0);
-        /* op(B)'s rows read in place when they are contiguous and whole */
-        const bool direct = !tb && nc == NR;
-        for (int k0 = 0; k0 < K; k0 += KC) {
-            const int kc = min_int(KC, K - k0);
-            const real *b = B + (size_t)k0 * ldb + j0;
-            ptrdiff_t ldb_p = ldb;
-            if (!direct) {
-                pack_b(panel, B, ldb, tb, k0, kc, j0, nc, NR);
-                b = panel, ldb_p = NR;
-            }
-            const bool load = beta != 0 || k0 > 0;
-            for (int i0 = 0; i0 < M; i0 += MR) {
-                const int rows = min_int(MR, M - i0);
-                const real *a = A + i0 * a_row + k0 * a_k;
-                real *c = C + (size_t)i0 * ldc + j0;
-                if (rows == MR && nc == NR)
-                    kp->tile(kc, a, a_row, a_k, MR, b, ldb_p, c, ldc, load);
-                else
-                    edge_tile(kp, kc, a, a_row, a_k, rows, b, ldb_p, c, ldc, nc, load);
+    _Alignas(64) real block[(MC + TILE_MR_MAX) * KC];
+    const bool pack = (size_t)M * K >= PACK_A_MIN && N >= PACK_A_PANELS * NR;
+    for (int k0 = 0; k0 < K; k0 += KC) {
+        const int kc = min_int(KC, K - k0);
+        const bool load = beta != 0 || k0 > 0;
+        for (int ic = 0; ic < M; ic += MC) {
+            const int mc = min_int(MC, M - ic);
+            if (pack)
+                pack_a(block, A, a_row, a_k, ic, mc, k0, kc, MR);
+            /* a tile's rows: in the packed block, k-major, or in place */
+            const ptrdiff_t t_row = pack ? 1 : a_row, t_k = pack ? MR : a_k;
+            for (int j0 = 0; j0 < N; j0 += NR) {
+                const int nc = min_int(NR, N - j0);
+                /* op(B)'s rows read in place when they are contiguous and whole */
+                const real *b = B + (size_t)k0 * ldb + j0;
+                ptrdiff_t ldb_p = ldb;
+                if (tb || nc < NR) {
+                    pack_b(panel, B, ldb, tb, k0, kc, j0, nc, NR);
+                    b = panel, ldb_p = NR;
+                }
+                for (int i0 = 0; i0 < mc; i0 += MR) {
+                    const int rows = min_int(MR, mc - i0);
+                    const real *a = pack ? block + (size_t)i0 * kc : A + (ic + i0) * a_row + k0 * a_k;
+                    real *c = C + (size_t)(ic + i0) * ldc + j0;
+                    if (rows == MR && nc == NR)
+                        kp->tile(kc, a, t_row, t_k, MR, b, ldb_p, c, ldc, load);
+                    else
+                        edge_tile(kp, kc, a, t_row, t_k, rows, b, ldb_p, c, ldc, nc, load);
+                }
             }
         }
     }

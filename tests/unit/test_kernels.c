@@ -124,6 +124,7 @@ int main(void)
     const shape shapes[] = {
         {1, 1, 1},     {5, 7, 3},      {20, 256, 64},  {8, 32, 16},  {6, 16, 5},   {33, 65, 300},
         {17, 3, 513},  {64, 64, 64},   {2, 100, 1},    {9, 33, 0},   {40, 10, 257},
+        {150, 300, 600},  /* op(A) packed: past PACK_A_MIN and 8 panels, two row chunks, three k blocks */
     };
     for (size_t i = 0; i < sizeof shapes / sizeof shapes[0]; i++)
         check_shape(shapes[i], &rng);
