@@ -202,9 +202,8 @@ void gemm(bool ta, bool tb, int M, int N, int K, real alpha, const real *A,
 
 /* ---- sums ------------------------------------------------------------------ */
 
-void add_colsum(real *y, const real *A, int M, int N, const real *ones)
+void add_colsum(real *y, const real *A, int M, int N)
 {
-    (void)ones;
     for (int i = 0; i < M; i++)       /* each y[j] a chain in row order; vectorised over j */
         for (int j = 0; j < N; j++)
             y[j] += A[(size_t)i * N + j];

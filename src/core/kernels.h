@@ -27,9 +27,8 @@
 void gemm(bool ta, bool tb, int M, int N, int K, real alpha, const real *A,
           int lda, const real *B, int ldb, real beta, real *C, int ldc);
 
-/* y[N] += sum over the M rows of A[M,N] in row order (bias gradients).
- * ones is unused (kept for the callers' layout). */
-void add_colsum(real *y, const real *A, int M, int N, const real *ones);
+/* y[N] += sum over the M rows of A[M,N] in row order (bias gradients). */
+void add_colsum(real *y, const real *A, int M, int N);
 
 /* sum of v[k]^2 in double, in a fixed order (8 interleaved partial sums,
  * then added in order): vectorisable without -ffast-math, and the same

@@ -31,7 +31,7 @@ void layer_params_view(layer_params *p, real *slab, const cell_type *cell,
 /* The workspace is carved from one slab; this table of sizes is the single
  * place that says what it holds, used both to allocate and to report. */
 typedef struct {
-    size_t hs, cs, gates, aux, hp, w_hh_t, dh, dxp, dhp, dh0, dc, dhm, ones, carry, gtmp;  /* reals */
+    size_t hs, cs, gates, aux, hp, w_hh_t, dh, dxp, dhp, dh0, dc, dhm, carry, gtmp;  /* reals */
     size_t norms;                                                /* doubles */
     size_t exps;                                                 /* ints */
 } ws_sizes;
@@ -53,7 +53,6 @@ static ws_sizes sizes_of(const layer_dims *d)
         .dh0 = B * H,
         .dc = B * H,
         .dhm = c->G_mod ? B * H : 0,
-        .ones = T * B,
         .carry = B * H,
         .gtmp = layer_param_count(c, d->I, d->H) + (size_t)c->E * H,
         .norms = 4 * T,
@@ -69,7 +68,7 @@ size_t layer_ws_bytes(const layer_dims *d)
 {
     ws_sizes s = sizes_of(d);
     size_t reals[] = {s.hs, s.cs, s.gates, s.aux, s.hp, s.w_hh_t, s.dh, s.dxp, s.dhp,
-                      s.dh0, s.dc, s.dhm, s.ones, s.carry, s.gtmp};
+                      s.dh0, s.dc, s.dhm, s.carry, s.gtmp};
     size_t total = round64(s.norms * sizeof(double)) + round64(s.exps * sizeof(int));
     for (size_t i = 0; i < sizeof reals / sizeof reals[0]; i++)
         total += round64(reals[i] * sizeof(real));
@@ -104,7 +103,6 @@ int layer_ws_alloc(layer_ws *ws, const layer_dims *d)
     TAKE(dh0, s.dh0, real);
     TAKE(dc, s.dc, real);
     TAKE(dhm, s.dhm, real);
-    TAKE(ones, s.ones, real);
     TAKE(carry, s.carry, real);
     TAKE(gtmp, s.gtmp, real);
     TAKE(dh_norm, s.norms, double);
@@ -117,8 +115,6 @@ int layer_ws_alloc(layer_ws *ws, const layer_dims *d)
     ws->dc_log10 = ws->dh_log10 + d->T;
     if (!d->cell->split_recurrent)
         ws->dhp = ws->dxp;
-    for (size_t k = 0; k < s.ones; k++)
-        ws->ones[k] = 1;
     return RNB_OK;
 }
 
@@ -346,8 +342,8 @@ static void weight_grads(layer_ws *ws, const layer_params *p, layer_params *g, c
     if (cell->G_mod)    /* the last blocks saw m * h_{t-1}, kept in aux */
         gemm(true, false, GmH, H, rows, 1, dhp + G1H, GH, ws->aux + r0 * H, H, 1,
              out->w_hh + (size_t)G1H * H, H);
-    add_colsum(out->b_ih, dxp, rows, GH, ws->ones);
-    add_colsum(out->b_hh, dhp, rows, GH, ws->ones);
+    add_colsum(out->b_ih, dxp, rows, GH);
+    add_colsum(out->b_hh, dhp, rows, GH);
     if (e) {                /* the dense blocks are contiguous in the slab */
         scale_pow2(ws->gtmp, n_dense, -e);
         for (size_t i = 0; i < n_dense; i++)

@@ -44,7 +44,6 @@ typedef struct {
     real *dh0;              // (B, H) out: dL/dh_0
     real *dc;               // (B, H) running dL/dc; out: dL/dc_0
     real *dhm;              // (B, H) dL/d(m * h_{t-1}); cells with G_mod only
-    real *ones;             // (T*B) all ones, for the bias-gradient GEMV
     double *dh_norm;        // (T) out: ||dL/dh_t||, t = 1..T (0 below double's floor)
     double *dc_norm;        // (T) out: ||dL/dc_t||; cells with c only
     double *dh_log10;       // (T) out: log10 ||dL/dh_t||, past double's floor too

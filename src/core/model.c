@@ -146,7 +146,7 @@ double model_forward_backward(model *m, double *metric)
         memset(m->ws.dh, 0, (size_t)(L - 1) * BH * sizeof(real));
     gemm(false, false, rows, H, O, 1, m->dy, O, m->w_out, H, 0, dh_out, H);
     gemm(true, false, O, H, rows, 1, m->dy, O, h_out, H, 1, m->gw_out, H);
-    add_colsum(m->gb_out, m->dy, rows, O, m->ws.ones);
+    add_colsum(m->gb_out, m->dy, rows, O);
 
     layer_backward(&m->ws, &m->p, &m->g, m->bt.x, NULL);
     return loss;
