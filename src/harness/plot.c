@@ -310,33 +310,72 @@ static void cells_and_clips(gp_vars *v, const facet *fc)
     gp_raw(v, def);
 }
 
-/* Run r's dh_norm (m x cols) and the step of each row; *dh NULL when r is. */
-static int read_norms(const facet *fc, const plot_run *r, double **dh, long *m, long *cols,
+/* Run r's dh_norm and log10 ||dL/dh_t|| (m x cols each) and the step of
+ * each row; *dh NULL when r is. The log10 is the file's dh_log10, known
+ * past float64's floor, or log10(dh_norm) for a file from before it. */
+static int read_norms(const facet *fc, const plot_run *r, double **dh, double **lg, long *m, long *cols,
                       double **step, char *err)
 {
-    long m2, one;
-    *dh = *step = NULL;
-    int rc = r ? read_run(fc, r, "dh_norm", dh, m, cols, err) : RNB_OK;
-    if (r && !rc && (rc = read_run(fc, r, "log_step", step, &m2, &one, err))) {
-        free(*dh);
-        *dh = NULL;
+    long m2, c2, one;
+    *dh = *lg = *step = NULL;
+    if (!r)
+        return RNB_OK;
+    int rc = read_run(fc, r, "dh_norm", dh, m, cols, err);
+    if (!rc && r->run->has_log10)
+        rc = read_run(fc, r, "dh_log10", lg, &m2, &c2, err);
+    else if (!rc && !(*lg = malloc(sizeof(double) * (*m * *cols + 1))))
+        rc = rnb_error(err, RNB_ENOMEM, "out of memory");
+    else if (!rc)
+        for (long i = 0; i < *m * *cols; i++)
+            (*lg)[i] = (*dh)[i] > 0 ? log10((*dh)[i]) : (*dh)[i] == 0 ? -INFINITY : NAN;
+    if (!rc)
+        rc = read_run(fc, r, "log_step", step, &m2, &one, err);
+    if (rc) {
+        free(*dh), free(*lg);
+        *dh = *lg = NULL;
     }
     return rc;
+}
+
+/* A range of whole decades around the finite log10 values [lo, hi]. */
+static void exponent_range(double lo, double hi, double *min, double *max)
+{
+    if (!(lo <= hi))
+        lo = -3, hi = 0;
+    *min = floor(lo), *max = ceil(hi);
+    if (*max <= *min)
+        *max = *min + 1;
+}
+
+static void widen_log(double v, double *lo, double *hi)
+{
+    if (isfinite(v))
+        *lo = fmin(*lo, v), *hi = fmax(*hi, v);
+}
+
+/* Decades between labelled ticks: about six labels whatever the span. */
+static double decade_step(double span)
+{
+    static const double steps[] = {1, 2, 5, 10, 20, 50, 100, 200, 500, 1000};
+    for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++)
+        if (span / steps[i] <= 7)
+            return steps[i];
+    return 1000;
 }
 
 /* 1. ||dL/dh_t|| against t at the first and the last logged step. */
 static int fig_through_time(facet *fc, const char *stem, gp_vars *v, char *err)
 {
     tsv t;
-    int rc = tsv_open(&t, fc, stem, "run\tcell\tclip\tseed\tphase\tstep\tt\tdh_norm\n", err);
-    double lo = INFINITY, hi = 0;
+    int rc = tsv_open(&t, fc, stem, "run\tcell\tclip\tseed\tphase\tstep\tt\tdh_norm\tdh_log10\n", err);
+    double lo = INFINITY, hi = -INFINITY;
     long L = 2;
     for (int c = 0; !rc && c < fc->n_cells; c++)
         for (int k = 0; !rc && k < fc->n_clips; k++) {
             const plot_run *r = first_seed(fc, fc->cells[c], fc->clips[k]);
-            double *dh, *step;
+            double *dh, *lg, *step;
             long m, cols;
-            if ((rc = read_norms(fc, r, &dh, &m, &cols, &step, err)) || !dh)
+            if ((rc = read_norms(fc, r, &dh, &lg, &m, &cols, &step, err)) || !dh)
                 continue;
             L = cols > L ? cols : L;
             for (int phase = 0; phase < 2 && m > 0; phase++) {
@@ -345,21 +384,24 @@ static int fig_through_time(facet *fc, const char *stem, gp_vars *v, char *err)
                     fprintf(t.f, "%s\t%s\t%s\t%s\t%s\t%ld\t%ld\t", r->run->name, fc->cells[c], fc->clips[k],
                             r->value[key("seed")], phase ? "last" : "first", (long)step[row], j + 1);
                     put_num(t.f, dh[row * cols + j]);
+                    fputc('\t', t.f);
+                    put_num(t.f, lg[row * cols + j]);
                     fputc('\n', t.f);
-                    widen(dh[row * cols + j], &lo, &hi);
+                    widen_log(lg[row * cols + j], &lo, &hi);
                 }
             }
-            free(dh), free(step);
+            free(dh), free(lg), free(step);
         }
     if ((rc = tsv_close(&t, rc, err)))
         return rc;
-    double ymin, ymax;
-    decades(lo, hi, &ymin, &ymax);
+    double ymin, ymax;      /* in decades: the axis is log10, so a norm past float64's floor is drawn */
+    exponent_range(lo, hi, &ymin, &ymax);
     title(v, fc, "gradient reaching each timestep", true);
     cells_and_clips(v, fc);
     gp_num(v, "L", L);
     gp_num(v, "ymin", ymin);
     gp_num(v, "ymax", ymax);
+    gp_num(v, "ytic", decade_step(ymax - ymin));
     return RNB_OK;
 }
 
@@ -373,18 +415,18 @@ static long spread(long i, long n, long max)
 static int fig_heatmap(facet *fc, const char *stem, gp_vars *v, char *err)
 {
     tsv t;
-    int rc = tsv_open(&t, fc, stem, "run\tcell\tclip\tseed\tstep\tt\tdh_norm\n", err);
+    int rc = tsv_open(&t, fc, stem, "run\tcell\tclip\tseed\tstep\tt\tdh_norm\tdh_log10\n", err);
     char pc[CONTEXT_LEN] = "", pk[CONTEXT_LEN] = "";
     size_t lc = 0, lk = 0;
     int panels = 0;
-    double lo = INFINITY, hi = 0;
+    double lo = INFINITY, hi = -INFINITY;
     long L = 2;
     for (int c = 0; !rc && c < fc->n_cells; c++)
         for (int k = 0; !rc && k < fc->n_clips; k++) {
             const plot_run *r = first_seed(fc, fc->cells[c], fc->clips[k]);
-            double *dh, *step;
+            double *dh, *lg, *step;
             long m, cols;
-            if ((rc = read_norms(fc, r, &dh, &m, &cols, &step, err)) || !dh)
+            if ((rc = read_norms(fc, r, &dh, &lg, &m, &cols, &step, err)) || !dh)
                 continue;
             if (m >= 2 && cols >= 2) {   /* a map needs two rows and two columns */
                 long rows = m < HEAT_MAX_ROWS ? m : HEAT_MAX_ROWS;
@@ -397,8 +439,10 @@ static int fig_heatmap(facet *fc, const char *stem, gp_vars *v, char *err)
                         fprintf(t.f, "%s\t%s\t%s\t%s\t%ld\t%ld\t", r->run->name, fc->cells[c], fc->clips[k],
                                 r->value[key("seed")], (long)step[row], j + 1);
                         put_num(t.f, dh[row * cols + j]);
+                        fputc('\t', t.f);
+                        put_num(t.f, lg[row * cols + j]);
                         fputc('\n', t.f);
-                        widen(dh[row * cols + j], &lo, &hi);
+                        widen_log(lg[row * cols + j], &lo, &hi);
                     }
                     fputs(a + 1 < rows ? "\n" : "", t.f);
                 }
@@ -411,7 +455,7 @@ static int fig_heatmap(facet *fc, const char *stem, gp_vars *v, char *err)
             } else if (fc->o->log) {
                 fprintf(fc->o->log, "  %s: run %s has %ld logged step(s): no panel\n", stem, r->run->name, m);
             }
-            free(dh), free(step);
+            free(dh), free(lg), free(step);
         }
     if ((rc = tsv_close(&t, rc, err)))
         return rc;
@@ -427,9 +471,9 @@ static int fig_heatmap(facet *fc, const char *stem, gp_vars *v, char *err)
     gp_num(v, "cols", cols);
     gp_num(v, "L", L);
     double cmin, cmax;
-    decades(lo, hi, &cmin, &cmax);
-    gp_num(v, "cbmin", log10(cmin));
-    gp_num(v, "cbmax", log10(cmax));
+    exponent_range(lo, hi, &cmin, &cmax);
+    gp_num(v, "cbmin", cmin);
+    gp_num(v, "cbmax", cmax);
     return RNB_OK;
 }
 

@@ -80,6 +80,12 @@ for stem in sorted(stems):
                 expect(row == (0 if r["phase"] == "first" else len(steps) - 1), stem + ": phase row")
             want = g["dh_norm"][row, int(r["t"]) - 1]
             expect(same(num(r["dh_norm"]), want), "%s: %s step %s t %s: %r != %r" % (stem, r["run"], r["step"], r["t"], r["dh_norm"], want))
+            # the log10 the figure draws: the file's dh_log10, or log10(dh_norm) for an older file
+            if "dh_log10" in g:
+                want_log = g["dh_log10"][row, int(r["t"]) - 1]
+            else:
+                want_log = np.log10(want) if want > 0 else (-np.inf if want == 0 else np.nan)
+            expect(same(num(r["dh_log10"]), want_log, 0.0 if "dh_log10" in g else 1e-15), "%s: %s step %s t %s: log10 %r != %r" % (stem, r["run"], r["step"], r["t"], r["dh_log10"], want_log))
             expect(r["cell"] == g.attrs["cell"] and r["clip"] == g.attrs["clip"] and int(r["seed"]) == g.attrs["seed"], stem + ": keys")
     elif kind == "grad_norm":
         for r in tsv:

@@ -13,8 +13,9 @@ clips = "none norm:1"
 cell_label(c) = c eq "rnn_tanh" ? "rnn_tanh" : c eq "lstm" ? "lstm" : c eq "gru" ? "gru" : c
 clip_note(k) = ""
 L = 30
-ymin = 1.0000000000000001e-37
-ymax = 1
+ymin = -37
+ymax = -0
+ytic = 10
 
 # ---- plots/style.gp ----
 # style.gp - the house style of every rnnbench figure: fonts, sizes, colours
@@ -69,21 +70,26 @@ set style fill transparent solid 0.18 noborder
 # Row filter: the value of column col when the row's cell and clip are c and k.
 pick(col, c, k) = (strcol("cell") eq c && strcol("clip") eq k) ? column(col) : NaN
 positive(v) = (v > 0 && v < 1e300) ? v : NaN
+# a finite number (log10 values: -inf for a zero norm), else NaN
+finite(v) = (v == v && v > -1e300 && v < 1e300) ? v : NaN
 
 # ---- plots/grad_through_time.gp ----
 # grad_through_time.gp - the vanishing picture: ||dL/dh_t|| against the
 # timestep t, one line per cell, at the first logged training step (dashed)
 # and the last (solid); one panel per clip mode.
-# From rnnbench: data (columns run cell clip seed phase step t dh_norm),
-# output, formats, title, cells, clips, cell_label(c), clip_note(k), L
-# (timesteps), ymin, ymax.
+# From rnnbench: data (columns run cell clip seed phase step t dh_norm
+# dh_log10), output, formats, title, cells, clips, cell_label(c),
+# clip_note(k), L (timesteps), ymin, ymax, ytic (decades: the axis is
+# log10 ||dL/dh_t||, drawn from dh_log10, so that a gradient past float64's
+# floor is drawn to its end; labelled as powers of ten).
 
 do for [fmt in formats] {
     eval "set terminal " . terminal(fmt, words(clips), 1 + key_rows(words(cells)))
     set output output . "." . fmt
     set multiplot layout 1, words(clips) title title noenhanced font ",13"
-    set logscale y
-    set format y "10^{%L}"
+    set format y "10^{%.0f}"
+    set ytics ytic
+    set mytics (ytic > 1 ? 1 : 2)
     set xrange [1:L]
     set yrange [ymin:ymax]
     set xlabel "timestep t of the input sequence"
@@ -92,9 +98,9 @@ do for [fmt in formats] {
     do for [k = 1:words(clips)] {
         clip = word(clips, k)
         set title "clipping: " . clip . clip_note(clip) noenhanced
-        plot for [c in cells] data using "t":(positive(pick("dh_norm", c, clip) * (strcol("phase") eq "last" ? 1 : NaN))) \
+        plot for [c in cells] data using "t":(finite(pick("dh_log10", c, clip) * (strcol("phase") eq "last" ? 1 : NaN))) \
                  with lines lw 2 lc rgb cell_color(c) dt 1 title cell_label(c), \
-             for [c in cells] data using "t":(positive(pick("dh_norm", c, clip) * (strcol("phase") eq "first" ? 1 : NaN))) \
+             for [c in cells] data using "t":(finite(pick("dh_log10", c, clip) * (strcol("phase") eq "first" ? 1 : NaN))) \
                  with lines lw 1.2 lc rgb cell_color(c) dt 2 notitle, \
              NaN with lines lw 1.2 lc rgb "#404040" dt 2 title "first logged step", \
              NaN with lines lw 2 lc rgb "#404040" dt 1 title "last logged step"

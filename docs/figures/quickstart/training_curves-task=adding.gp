@@ -71,6 +71,8 @@ set style fill transparent solid 0.18 noborder
 # Row filter: the value of column col when the row's cell and clip are c and k.
 pick(col, c, k) = (strcol("cell") eq c && strcol("clip") eq k) ? column(col) : NaN
 positive(v) = (v > 0 && v < 1e300) ? v : NaN
+# a finite number (log10 values: -inf for a zero norm), else NaN
+finite(v) = (v == v && v > -1e300 && v < 1e300) ? v : NaN
 
 # ---- plots/training_curves.gp ----
 # training_curves.gp - held-out loss against training step, the mean over
