@@ -33,7 +33,8 @@ typedef struct {
 /* log_step comes first: its length is n_logged, which the others are
  * checked against. dc_norm only cells with a cell state write; a run kept
  * by --resume from a schema 1 file has no spectrum, and a run has both of
- * its datasets or neither. */
+ * its datasets or neither; files from before rnnbench 0.2.0 have no
+ * dh_log10 (nor dc_log10). */
 static const ds_spec schema[] = {
     {"log_step", H5IO_INTEGER, 1, {BY_LOGGED}, "[n_logged]", ALWAYS},
     {"loss", H5IO_FLOAT, 1, {BY_STEPS}, "[steps_done]", ALWAYS},

@@ -53,7 +53,8 @@ int results_file_open(results_file *rf, const char *path, char *err);
 
 /* Dataset name of run r as doubles (malloc'd, *out), rows x cols (cols 1
  * for a series): loss, metric, grad_norm, grad_norm_clipped, log_step,
- * dh_norm, dc_norm, eval_loss, eval_metric, w_hh_radius, w_hh_sigma.
+ * dh_norm, dc_norm, dh_log10, dc_log10, eval_loss, eval_metric, w_hh_radius,
+ * w_hh_sigma.
  * RNB_EINVAL for a name outside the schema or a dataset the run lacks. */
 int results_file_read(const results_file *rf, const results_run *r, const char *name,
                       double **out, long *rows, long *cols, char *err);
