@@ -73,25 +73,33 @@ static void print_header(const config *c, const run_spec *s)
     int L = s->task->length(s->T), Lmax = s->task->length(run_max_lag(s));
     if (Lmax != L)
         printf("\n# sequence length %d to %d (variable_length), %zu parameters, workspace %.2f MiB\n", L, Lmax,
-               model_param_count(s->cell, s->task, s->H), trainer_bytes(s) / 1048576.0);
+               model_param_count(s->cell, s->task, s->K, s->H), trainer_bytes(s) / 1048576.0);
     else
         printf("\n# sequence length %d, %zu parameters, workspace %.2f MiB\n", L,
-           model_param_count(s->cell, s->task, s->H), trainer_bytes(s) / 1048576.0);
+           model_param_count(s->cell, s->task, s->K, s->H), trainer_bytes(s) / 1048576.0);
     printf("# baseline loss %.6g (memoryless), solved when %s\n",
            run_baseline(s), s->task->solved_rule);
     printf("# %7s %12s %10s %12s %12s %12s %12s\n", "step", "loss", "metric",
            "grad_norm", "clipped", "|dL/dh_1|", "|dL/dh_L|");
 }
 
-static void write_norms(FILE *f, const step_record *rec)
+/* Rows by layer (bottom first), then t; the layer last, so that the
+ * columns of a one-layer file are those of rnnbench 0.2. */
+static void write_norms(FILE *f, const step_record *rec, bool has_c)
 {
-    for (int t = 0; t < rec->L; t++) {
-        fprintf(f, "%ld\t%d\t%.9e", rec->step, t + 1, rec->dh_norm[t]);
-        if (rec->dc_norm)
-            fprintf(f, "\t%.9e", rec->dc_norm[t]);
-        fputc('\n', f);
+    for (int k = 0; k < rec->K; k++) {
+        const layer_ws *ws = &rec->layers[k].ws;
+        for (int t = 0; t < rec->L; t++) {
+            fprintf(f, "%ld\t%d\t%.9e", rec->step, t + 1, ws->dh_norm[t]);
+            if (has_c)
+                fprintf(f, "\t%.9e", ws->dc_norm[t]);
+            fprintf(f, "\t%d\n", k);
+        }
     }
 }
+
+/* ||dL/dh_t|| of the top layer. */
+static double top_dh(const step_record *rec, int t) { return rec->layers[rec->K - 1].ws.dh_norm[t]; }
 
 int cmd_train(int argc, char **argv)
 {
@@ -152,7 +160,7 @@ int cmd_train(int argc, char **argv)
         snprintf(norms_tmp, sizeof norms_tmp, "%s.tmp.%ld", norms_path, (long)getpid());
         if (!(norms = fopen(norms_tmp, "w")))
             return cli_fail("train", EXIT_USAGE, "--norms: cannot write %s", norms_path);
-        fprintf(norms, "step\tt\tdh_norm%s\n", spec.cell->has_c ? "\tdc_norm" : "");
+        fprintf(norms, "step\tt\tdh_norm%s\tlayer\n", spec.cell->has_c ? "\tdc_norm" : "");
     }
 
     trainer tr;
@@ -184,11 +192,11 @@ int cmd_train(int argc, char **argv)
             tail_loss += rec.loss, tail_metric += rec.metric, n_tail++;
         bool line = s % print_every == 0 || s == 1 || s == spec.steps;
         if (line && norms)
-            write_norms(norms, &rec);
+            write_norms(norms, &rec, spec.cell->has_c);
         if (!quiet && line) {
             printf("  %7ld %12.6g %10.4g %12.4e %12.4e %12.4e %12.4e\n", s,
                    sum_loss / n_sum, sum_metric / n_sum, rec.grad_norm,
-                   rec.grad_norm_clipped, rec.dh_norm[0], rec.dh_norm[rec.L - 1]);
+                   rec.grad_norm_clipped, top_dh(&rec, 0), top_dh(&rec, rec.L - 1));
             fflush(stdout);
             sum_loss = sum_metric = 0, n_sum = 0;
         }
@@ -205,10 +213,10 @@ int cmd_train(int argc, char **argv)
     }
 
     /* ||dL/dh_t|| of the last step, at a few t: the vanishing picture. */
-    printf("# ||dL/dh_t|| at step %ld:", rec.step);
+    printf("# ||dL/dh_t||%s at step %ld:", spec.K > 1 ? " of the top layer" : "", rec.step);
     for (int k = 0; k <= 8; k++) {
         int t = 1 + (int)((long)(rec.L - 1) * k / 8);
-        printf(" t=%d %.3e%s", t, rec.dh_norm[t - 1], k < 8 ? "," : "\n");
+        printf(" t=%d %.3e%s", t, top_dh(&rec, t - 1), k < 8 ? "," : "\n");
     }
     if (n_tail) {
         double loss = tail_loss / n_tail, metric = tail_metric / n_tail;

@@ -52,6 +52,12 @@ typedef struct {
     real *dextra;           // (E*H) accumulate: gradient of the extra parameters
 } cell_grad;
 
+/* How h_{t-1} enters the pre-activations: through a dense weight_hh
+ * [G*H, H] that the layer multiplies (every cell so far), through a
+ * diagonal one (a vector u [G*H], u * h_{t-1}: IndRNN, LRU), or not at all
+ * (minGRU, minLSTM: the recurrence is the cell's elementwise gate math). */
+typedef enum { REC_DENSE, REC_DIAGONAL, REC_NONE } recurrence_kind;
+
 typedef struct cell_type {
     const char *name;
     const char *summary;    /* the equations, one line */
@@ -59,6 +65,8 @@ typedef struct cell_type {
     int G;                  /* gate blocks */
     int A;                  /* aux blocks cached per step */
     int E;                  /* extra parameter blocks of H after bias_hh */
+    const char *extra_name; /* the extras' tensor name (E > 0), e.g. "peephole" */
+    recurrence_kind recurrence;     /* the layer supports REC_DENSE so far */
     bool has_c;             /* carries a cell state c */
     /* The recurrent pre-activation enters other than by a plain sum with
      * the input one (GRU reset-after: r * (W_hn h + b_hn)), so the model

@@ -96,7 +96,7 @@ const cell_type cell_lstm_peephole = {
     .name = "lstm_peephole",
     .summary = "gates i,f,g,o with peepholes p_i, p_f on c and p_o on c'; c' = f*c + i*g; h' = o*tanh(c')",
     .source = "Gers & Schmidhuber 2000; the vanilla LSTM of Greff et al. 2017",
-    .G = 4, .A = 1, .E = 3, .has_c = true, .split_recurrent = false,
+    .G = 4, .A = 1, .E = 3, .extra_name = "peephole", .has_c = true, .split_recurrent = false,
     .forget_block = 1, .input_block = 0, .out_block = 3,
     .forward = peep_forward, .backward = peep_backward,
 };

@@ -178,6 +178,7 @@ int config_resolve(run_spec *r, const config *c, char *err)
         return rnb_error(err, RNB_EINVAL, "task: unknown task '%s' (rnnbench list shows them)", c->task);
     if ((rc = positive_int(&r->T, c->seq_len, "seq_len", 1000000, err)) ||
         (rc = positive_int(&r->H, c->hidden, "hidden", 65536, err)) ||
+        (rc = positive_int(&r->K, c->num_layers, "num_layers", 64, err)) ||
         (rc = positive_int(&r->B, c->batch, "batch", 1000000, err)))
         return rc;
     if (r->T < r->task->min_T)

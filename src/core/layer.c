@@ -297,17 +297,28 @@ static double log10_scaled(double stored, int e)
     return fm_log(stored) * 0.43429448190325182765 - e * 0.30102999566398119521;
 }
 
-/* dh_prev = its readout term (unscaled) + carry (stored at 2^e), at one
- * scale: the returned exponent. */
-static int join_direct(real *dh_prev, const real *carry, size_t n, int e)
+/* dh_prev = its direct term (the readout's, or the layer above's dL/dx,
+ * stored at 2^ed) + carry (stored at 2^e), at one scale: the returned
+ * exponent. The part at the smaller scale moves up to the other's, or as
+ * far as keeps it below 2^DIRECT_ROOM, the other then moving down to meet
+ * it (what that loses is below float's floor relative to the larger
+ * part). Nothing moves when they share a scale. */
+static int join_direct(real *dh_prev, int ed, const real *carry, size_t n, int e)
 {
     int top = top_exponent(dh_prev, n);
     if (top == EXP_ZERO) {
         memcpy(dh_prev, carry, n * sizeof(real));
         return e;
     }
-    int e2 = top != EXP_NONFINITE && top + e > DIRECT_ROOM ? DIRECT_ROOM - top : e;
-    scale_pow2(dh_prev, n, e2);             /* exact: top + e2 <= DIRECT_ROOM */
+    int e2;
+    if (ed <= e) {              /* the direct term moves up */
+        e2 = top != EXP_NONFINITE && top + e - ed > DIRECT_ROOM ? DIRECT_ROOM - top + ed : e;
+    } else {                    /* the carry moves up */
+        int tc = top_exponent(carry, n);
+        e2 = tc != EXP_ZERO && tc != EXP_NONFINITE && tc + ed - e > DIRECT_ROOM
+                 ? DIRECT_ROOM - tc + e : ed;
+    }
+    scale_pow2(dh_prev, n, e2 - ed);
     if (e2 == e) {
         for (size_t i = 0; i < n; i++)
             dh_prev[i] += carry[i];
@@ -352,7 +363,7 @@ static void weight_grads(layer_ws *ws, const layer_params *p, layer_params *g, c
 }
 
 void layer_backward(layer_ws *ws, const layer_params *p, layer_params *g,
-                    const real *x, real *dx)
+                    const real *x, real *dx, const int *dexp_in)
 {
     const layer_dims *d = &ws->d;
     const cell_type *cell = d->cell;
@@ -362,7 +373,7 @@ void layer_backward(layer_ws *ws, const layer_params *p, layer_params *g,
     real *dextra_t = cell->E ? ws->gtmp + layer_param_count(cell, I, H) : NULL;
 
     memset(ws->dc, 0, BH * sizeof(real));
-    int e = 0;
+    int e = dexp_in ? dexp_in[T - 1] : 0;
     for (int t = T - 1; t >= 0; t--) {
         /* ws->dh[t] is complete here (at 2^e): the readout's term plus what
          * step t+1 passed back. Its norm is the suite's central measurement. */
@@ -417,7 +428,7 @@ void layer_backward(layer_ws *ws, const layer_params *p, layer_params *g,
         /* dL/dh_{t-1} += dL/d(W_hh h_{t-1}) W_hh, over the blocks that see h_{t-1} */
         gemm(false, false, B, H, G1H, 1, gr.dhp, GH, p->w_hh, H, 1, ws->carry, H);
         if (t > 0)
-            e = join_direct(ws->dh + (t - 1) * BH, ws->carry, BH, e);
+            e = join_direct(ws->dh + (t - 1) * BH, dexp_in ? dexp_in[t - 1] : 0, ws->carry, BH, e);
     }
     /* what reaches h_0 and c_0, unscaled */
     memcpy(ws->dh0, ws->carry, BH * sizeof(real));
@@ -430,17 +441,17 @@ void layer_backward(layer_ws *ws, const layer_params *p, layer_params *g,
             ;
         weight_grads(ws, p, g, x, t0, t1, ws->dexp[t0]);
     }
-    if (dx) {
-        const int TB = T * B;
-        gemm(false, false, TB, I, GH, 1, ws->dxp, GH, p->w_ih, I, 0, dx, I);
-        for (int t = 0; t < T; t++)
-            scale_pow2(dx + (size_t)t * B * I, (size_t)B * I, -ws->dexp[t]);
-    }
+    if (dx)     /* row t at 2^dexp[t], as dxp's */
+        gemm(false, false, T * B, I, GH, 1, ws->dxp, GH, p->w_ih, I, 0, dx, I);
+}
+
+void layer_unscale_rows(real *v, int T, size_t row, const int *dexp)
+{
+    for (int t = 0; t < T; t++)
+        scale_pow2(v + (size_t)t * row, row, -dexp[t]);
 }
 
 void layer_unscale_dh(layer_ws *ws)
 {
-    const size_t BH = (size_t)ws->d.B * ws->d.H;
-    for (int t = 0; t < ws->d.T; t++)
-        scale_pow2(ws->dh + t * BH, BH, -ws->dexp[t]);
+    layer_unscale_rows(ws->dh, ws->d.T, (size_t)ws->d.B * ws->d.H, ws->dexp);
 }

@@ -76,15 +76,21 @@ void layer_ws_free(layer_ws *ws);
 /* h_1..h_T (and c) from x (T, B, I) and the h_0 (c_0) already in ws. */
 void layer_forward(layer_ws *ws, const layer_params *p, const real *x);
 
-/* Backpropagation through time from the direct dL/dh_t in ws->dh (and
- * dL/dc_T = 0). Adds the parameter gradients into g, writes dx (T, B, I)
- * when it is not NULL, ws->dh0, ws->dc, and the norms. */
+/* Backpropagation through time from the direct dL/dh_t in ws->dh (the
+ * readout's, or the layer above's dL/dx), row t stored at 2^dexp_in[t]
+ * (NULL: unscaled), and dL/dc_T = 0. Adds the parameter gradients into g,
+ * writes ws->dh0, ws->dc (unscaled), the norms, and, when dx is not NULL,
+ * dL/dx (T, B, I) with row t at 2^ws->dexp[t]: the layer below's direct
+ * term, passed down at its scale so that it never underflows. */
 void layer_backward(layer_ws *ws, const layer_params *p, layer_params *g,
-                    const real *x, real *dx);
+                    const real *x, real *dx, const int *dexp_in);
+
+/* v (T rows of row reals, row t at 2^dexp[t]) unscaled in place (may
+ * underflow, as the true values do). */
+void layer_unscale_rows(real *v, int T, size_t row, const int *dexp);
 
 /* After layer_backward, ws->dh holds dL/dh_t times 2^dexp[t]; this makes
- * it dL/dh_t itself (what rnnbench grad writes; may underflow, as the
- * true values do). */
+ * it dL/dh_t itself (what rnnbench grad writes). */
 void layer_unscale_dh(layer_ws *ws);
 
 #endif

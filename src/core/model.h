@@ -1,5 +1,6 @@
-/* model.h - a recurrent layer, a linear readout and the task's loss: the
- * whole differentiable function one training step evaluates.
+/* model.h - a stack of recurrent layers, a linear readout of the top one
+ * and the task's loss: the whole differentiable function one training
+ * step evaluates.
  *   y_t = W_out h_t + b_out   at every step (READOUT_ALL) or at the last
  *   loss = the task's (cross-entropy or MSE), a mean
  * The readout is initialised as PyTorch's nn.Linear: U(+-1/sqrt(H)). */
@@ -8,7 +9,7 @@
 
 #include <stddef.h>
 
-#include "layer.h"
+#include "stack.h"
 #include "rng.h"
 #include "task.h"
 
@@ -16,39 +17,51 @@ typedef struct {
     const cell_type *cell;
     const task_type *task;
     int T, L, B, I, H, O;   /* lag, sequence length, batch, in, hidden, out */
+    int K;                  /* recurrent layers */
     int T_max;              /* the longest lag the buffers hold */
     size_t n_params;
-    real *params;           // (n_params) the layer's, then w_out, b_out
+    real *params;           // (n_params) the layers' (stack.h), then w_out, b_out
     real *grads;            // (n_params) the same layout
-    layer_params p, g;      /* views into params, grads */
+    stack st;               /* the layers, their views into params and grads */
     real *w_out, *b_out;    // (O, H), (O)
     real *gw_out, *gb_out;  // (O, H), (O)
-    layer_ws ws;
     batch bt;               /* x (L, B, I), labels (L, B), values (B, O) */
     real *y;                // (L, B, O) or (B, O): the readout
     real *dy;               // the same shape: dL/dy
 } model;
 
-size_t model_param_count(const cell_type *cell, const task_type *task, int H);
-/* Bytes model_create takes, from (cell, task, T, B, H) alone. */
-size_t model_bytes(const cell_type *cell, const task_type *task, int T, int B, int H);
+size_t model_param_count(const cell_type *cell, const task_type *task, int K, int H);
+/* Bytes model_create takes, from (cell, task, K, T, B, H) alone. */
+size_t model_bytes(const cell_type *cell, const task_type *task, int K, int T, int B, int H);
 int model_create(model *m, const cell_type *cell, const task_type *task,
-                 int T, int B, int H);
+                 int K, int T, int B, int H);
 void model_free(model *m);
 
 /* The lag of the next batch, at most T_max (the T model_create took):
  * sets T, L and the layer's step count; the buffers stay as they are. */
 void model_set_lag(model *m, int T);
 
-/* Readout weights U(+-1/sqrt(H)); the layer is init_layer's. */
+/* Readout weights U(+-1/sqrt(H)); the layers are init_layer's. */
 void model_init_readout(model *m, rng_t *r);
 
 /* Loss and metric on the batch in m->bt, forward only. */
 double model_forward(model *m, double *metric);
 
 /* Loss and metric on the batch in m->bt; m->grads := dL/dparams, and
- * m->ws holds the per-timestep norms. */
+ * each layer's workspace holds its per-timestep norms. */
 double model_forward_backward(model *m, double *metric);
+
+/* The parameter tensors, in the slab's order: each layer's weight_ih_l{k},
+ * weight_hh_l{k}, bias_ih_l{k}, bias_hh_l{k} and the cell's extras
+ * ({extra_name}_l{k}), then readout.weight and readout.bias. */
+typedef struct {
+    char name[32];
+    size_t offset, count;   /* in params */
+} model_tensor;
+int model_tensor_count(const cell_type *cell, int K);
+/* Fills t (model_tensor_count() entries). */
+void model_tensors(model_tensor *t, const cell_type *cell, const task_type *task,
+                   int K, int H);
 
 /* Model FLOPs of one training step (forward and backward GEMMs; the
  * elementwise work is not counted): the numerator of GFLOP/s. */

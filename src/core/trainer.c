@@ -1,6 +1,7 @@
 #include "trainer.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "clip.h"
@@ -15,34 +16,43 @@ static size_t optim_bytes(const run_spec *s, size_t n_params)
 
 size_t trainer_bytes(const run_spec *s)
 {
-    size_t n = model_param_count(s->cell, s->task, s->H);
-    return model_bytes(s->cell, s->task, run_max_lag(s), s->B, s->H) + optim_bytes(s, n);
+    size_t n = model_param_count(s->cell, s->task, s->K, s->H);
+    size_t nt = model_tensor_count(s->cell, s->K);
+    return model_bytes(s->cell, s->task, s->K, run_max_lag(s), s->B, s->H) +
+           optim_bytes(s, n) + nt * (sizeof(model_tensor) + sizeof(double));
 }
 
 int trainer_create(trainer *tr, const run_spec *s, char *err)
 {
     memset(tr, 0, sizeof *tr);
     tr->spec = *s;
-    if (model_create(&tr->m, s->cell, s->task, run_max_lag(s), s->B, s->H))
+    if (model_create(&tr->m, s->cell, s->task, s->K, run_max_lag(s), s->B, s->H))
         return rnb_error(err, RNB_ENOMEM, "out of memory for a run of %zu bytes", trainer_bytes(s));
-    if (optim_init(&tr->opt, &s->optim, tr->m.n_params)) {
-        model_free(&tr->m);
+    tr->n_tensors = model_tensor_count(s->cell, s->K);
+    tr->tensors = malloc((size_t)tr->n_tensors * sizeof *tr->tensors);
+    tr->tensor_norm = malloc((size_t)tr->n_tensors * sizeof *tr->tensor_norm);
+    if (optim_init(&tr->opt, &s->optim, tr->m.n_params) || !tr->tensors || !tr->tensor_norm) {
+        trainer_free(tr);
         return rnb_error(err, RNB_ENOMEM, "out of memory for a run of %zu bytes", trainer_bytes(s));
     }
+    model_tensors(tr->tensors, s->cell, s->task, s->K, s->H);
     /* Weights from one stream, batches from another: the same seed gives
      * the same initial weights whatever the task. */
     rng_t init_rng;
     rng_seed(&init_rng, s->seed, RNG_STREAM_INIT);
     rng_seed(&tr->data_rng, s->seed, RNG_STREAM_DATA);
     rng_seed(&tr->eval_rng, s->seed, RNG_STREAM_EVAL);
-    int rc = init_layer(&tr->m.p, s->cell, tr->m.I, s->H, &s->init, &init_rng, err);
-    if (rc) {
-        trainer_free(tr);
-        return rc;
+    for (int k = 0; k < s->K; k++) {    /* bottom up, then the readout */
+        stack_layer *l = &tr->m.st.l[k];
+        int rc = init_layer(&l->p, s->cell, l->ws.d.I, s->H, &s->init, &init_rng, err);
+        if (rc) {
+            trainer_free(tr);
+            return rc;
+        }
+        l->ws.step_clip = s->clip.kind == CLIP_STEP ? s->clip.threshold : 0;
     }
     model_init_readout(&tr->m, &init_rng);
     model_set_lag(&tr->m, s->T);
-    tr->m.ws.step_clip = s->clip.kind == CLIP_STEP ? s->clip.threshold : 0;
     return RNB_OK;
 }
 
@@ -50,6 +60,9 @@ void trainer_free(trainer *tr)
 {
     optim_free(&tr->opt);
     model_free(&tr->m);
+    free(tr->tensors);
+    free(tr->tensor_norm);
+    memset(tr, 0, sizeof *tr);
 }
 
 void trainer_step(trainer *tr, step_record *rec)
@@ -62,11 +75,13 @@ void trainer_step(trainer *tr, step_record *rec)
     rec->step = ++tr->step;
     rec->loss = model_forward_backward(m, &rec->metric);
     rec->grad_norm = grad_norm(m->grads, m->n_params);
+    for (int i = 0; i < tr->n_tensors; i++)
+        tr->tensor_norm[i] = grad_norm(m->grads + tr->tensors[i].offset, tr->tensors[i].count);
+    rec->n_tensors = tr->n_tensors;
+    rec->tensor_norm = tr->tensor_norm;
+    rec->K = m->K;
     rec->L = m->L;
-    rec->dh_norm = m->ws.dh_norm;
-    rec->dc_norm = m->cell->has_c ? m->ws.dc_norm : NULL;
-    rec->dh_log10 = m->ws.dh_log10;
-    rec->dc_log10 = m->cell->has_c ? m->ws.dc_log10 : NULL;
+    rec->layers = m->st.l;
     rec->finite = isfinite(rec->loss) && isfinite(rec->grad_norm);
     if (!rec->finite) {         /* never apply a non-finite gradient */
         rec->grad_norm_clipped = rec->grad_norm;

@@ -16,11 +16,14 @@ typedef struct {
     double grad_norm;       /* global L2 norm before clipping */
     double grad_norm_clipped;   /* after; equal to grad_norm when none */
     bool finite;            /* false: loss or gradient NaN/Inf; no update made */
-    int L;                  /* timesteps of the norms below (this batch's) */
-    const double *dh_norm;  // (L) ||dL/dh_t||, t = 1..L, of this step
-    const double *dc_norm;  // (L) ||dL/dc_t||; NULL for cells without c
-    const double *dh_log10; // (L) log10 ||dL/dh_t||, past double's floor
-    const double *dc_log10; // (L) log10 ||dL/dc_t||; NULL for cells without c
+    int n_tensors;
+    const double *tensor_norm;  // (n_tensors) each parameter tensor's gradient
+                                // norm before clipping (model_tensors' order)
+    int K, L;               /* layers, and timesteps of this batch */
+    /* Layer k's per-timestep norms, t = 1..L, of this step, in its
+     * workspace: ws.dh_norm ||dL/dh_t||, ws.dh_log10 its log10 (past
+     * double's floor), ws.dc_norm and ws.dc_log10 (cells with c). */
+    const stack_layer *layers;  // (K)
 } step_record;
 
 typedef struct {
@@ -30,6 +33,9 @@ typedef struct {
     rng_t data_rng;
     rng_t eval_rng;         /* the held-out batch's stream, never advanced */
     long step;
+    int n_tensors;
+    model_tensor *tensors;  // (n_tensors) the parameter tensors, for their norms
+    double *tensor_norm;    // (n_tensors)
 } trainer;
 
 /* Peak bytes a run allocates: the workspace formula, from the spec alone. */

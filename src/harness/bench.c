@@ -19,7 +19,8 @@ static double rate(const run_spec *s, mode md, double seconds, uint64_t seed)
     char err[RNB_ERRLEN];
     if (trainer_create(&tr, &spec, err))
         return 0;
-    tr.m.ws.skip_dh_norm = md == NO_NORMS;
+    for (int k = 0; k < tr.m.K; k++)
+        tr.m.st.l[k].ws.skip_dh_norm = md == NO_NORMS;
     step_record rec;
     long n = 0;
     double t0 = 0;

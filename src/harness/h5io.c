@@ -289,12 +289,13 @@ int h5io_write_double(h5file *f, const char *name, int rank, const long *dims,
 
 /* ---- attributes on any object ---- */
 
-static int set_attr(h5file *f, const char *obj, const char *name, hid_t type,
-                    const void *value, char *err)
+/* n values: a scalar attribute when n is 0, else a 1-D one of n. */
+static int set_attr_n(h5file *f, const char *obj, const char *name, hid_t type,
+                      const void *value, hsize_t n, char *err)
 {
     if (H5Aexists_by_name(f->id, obj, name, H5P_DEFAULT) > 0)
         H5Adelete_by_name(f->id, obj, name, H5P_DEFAULT);
-    hid_t space = H5Screate(H5S_SCALAR);
+    hid_t space = n ? H5Screate_simple(1, &n, NULL) : H5Screate(H5S_SCALAR);
     hid_t a = H5Acreate_by_name(f->id, obj, name, type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
     herr_t rc = a < 0 ? -1 : H5Awrite(a, type, value);
     if (a >= 0)
@@ -305,16 +306,34 @@ static int set_attr(h5file *f, const char *obj, const char *name, hid_t type,
     return RNB_OK;
 }
 
+static int set_attr(h5file *f, const char *obj, const char *name, hid_t type,
+                    const void *value, char *err)
+{
+    return set_attr_n(f, obj, name, type, value, 0, err);
+}
+
 /* Variable-length UTF-8, as h5py writes strings, so that h5py reads them
  * back as str. */
-int h5io_set_attr_str(h5file *f, const char *obj, const char *name, const char *value, char *err)
+static int set_attr_strs(h5file *f, const char *obj, const char *name,
+                         const char *const *values, hsize_t n, char *err)
 {
     hid_t t = H5Tcopy(H5T_C_S1);
     H5Tset_size(t, H5T_VARIABLE);
     H5Tset_cset(t, H5T_CSET_UTF8);
-    int rc = set_attr(f, obj, name, t, &value, err);
+    int rc = set_attr_n(f, obj, name, t, values, n, err);
     H5Tclose(t);
     return rc;
+}
+
+int h5io_set_attr_str(h5file *f, const char *obj, const char *name, const char *value, char *err)
+{
+    return set_attr_strs(f, obj, name, &value, 0, err);
+}
+
+int h5io_set_attr_str_list(h5file *f, const char *obj, const char *name,
+                           const char *const *values, int n, char *err)
+{
+    return set_attr_strs(f, obj, name, values, (hsize_t)n, err);
 }
 
 int h5io_set_attr_double(h5file *f, const char *obj, const char *name, double value, char *err)

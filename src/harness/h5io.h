@@ -40,6 +40,9 @@ int h5io_write_double(h5file *f, const char *name, int rank, const long *dims,
 
 /* Attributes of the object at obj ("/" for the root). */
 int h5io_set_attr_str(h5file *f, const char *obj, const char *name, const char *value, char *err);
+/* A 1-D attribute of n variable-length strings (h5py: a list of str). */
+int h5io_set_attr_str_list(h5file *f, const char *obj, const char *name,
+                           const char *const *values, int n, char *err);
 int h5io_set_attr_double(h5file *f, const char *obj, const char *name, double value, char *err);
 int h5io_set_attr_long(h5file *f, const char *obj, const char *name, long value, char *err);
 int h5io_set_attr_u64(h5file *f, const char *obj, const char *name, unsigned long long value, char *err);

@@ -45,10 +45,10 @@ typedef struct { size_t per_step, per_log; } sizes;
 
 static sizes sizes_of(const run_spec *s)
 {
-    int L = s->task->length(run_max_lag(s));
+    size_t L = s->task->length(run_max_lag(s)), K = s->K;
     sizes z = {
-        .per_step = 4,
-        .per_log = 3 + 2 * (size_t)s->cell->G + 2 * (size_t)L * (s->cell->has_c ? 2 : 1),   /* + log_step */
+        .per_step = 4 + (size_t)model_tensor_count(s->cell, s->K),
+        .per_log = 3 + 2 * K * s->cell->G + 2 * K * L * (s->cell->has_c ? 2 : 1),   /* + log_step */
     };
     return z;
 }
@@ -64,15 +64,18 @@ int record_alloc(run_record *r, const run_spec *s)
 {
     memset(r, 0, sizeof *r);
     r->steps = s->steps;
+    r->K = s->K;
     r->L = s->task->length(run_max_lag(s));
     r->has_c = s->cell->has_c;
     r->G = s->cell->G;
+    r->n_tensors = model_tensor_count(s->cell, s->K);
     r->n_log_cap = logged_count(s->steps, s->log_every);
-    size_t n = (size_t)s->steps, m = (size_t)r->n_log_cap, L = (size_t)r->L, G = (size_t)r->G;
-    r->loss = calloc(4 * n, sizeof(double));
+    size_t n = (size_t)s->steps, m = (size_t)r->n_log_cap, KL = (size_t)r->K * r->L;
+    size_t KG = (size_t)r->K * r->G;
+    r->loss = calloc((4 + (size_t)r->n_tensors) * n, sizeof(double));
     r->log_step = calloc(m, sizeof(long));
-    const size_t norms = m * L * (r->has_c ? 2 : 1);     /* dh (dc) norms; as much again in log10 */
-    r->dh_norm = calloc(2 * norms + 2 * m + 2 * m * G, sizeof(double));
+    const size_t norms = m * KL * (r->has_c ? 2 : 1);    /* dh (dc) norms; as much again in log10 */
+    r->dh_norm = calloc(2 * norms + 2 * m + 2 * m * KG, sizeof(double));
     if (!r->loss || !r->log_step || !r->dh_norm) {
         record_free(r);
         return RNB_ENOMEM;
@@ -80,13 +83,14 @@ int record_alloc(run_record *r, const run_spec *s)
     r->metric = r->loss + n;
     r->grad_norm = r->metric + n;
     r->grad_norm_clipped = r->grad_norm + n;
-    r->dc_norm = r->has_c ? r->dh_norm + m * L : NULL;
+    r->tensor_norm = r->grad_norm_clipped + n;
+    r->dc_norm = r->has_c ? r->dh_norm + m * KL : NULL;
     r->dh_log10 = r->dh_norm + norms;
-    r->dc_log10 = r->has_c ? r->dh_log10 + m * L : NULL;
+    r->dc_log10 = r->has_c ? r->dh_log10 + m * KL : NULL;
     r->eval_loss = r->dh_norm + 2 * norms;
     r->eval_metric = r->eval_loss + m;
     r->w_hh_radius = r->eval_metric + m;
-    r->w_hh_sigma = r->w_hh_radius + m * G;
+    r->w_hh_sigma = r->w_hh_radius + m * KG;
     r->solve_step = -1;
     return RNB_OK;
 }
@@ -99,32 +103,47 @@ void record_free(run_record *r)
     memset(r, 0, sizeof *r);
 }
 
+/* One layer's row of a per-timestep norm, aligned to the sequence's end:
+ * a shorter batch (variable_length) leaves NaN before its first timestep. */
+static void put_row(double *row, size_t L, const double *v, size_t n)
+{
+    for (size_t t = 0; t < L - n; t++)
+        row[t] = NAN;
+    memcpy(row + (L - n), v, n * sizeof(double));
+}
+
 /* Keeps the norms of rec and the held-out loss as row r->n_logged. */
 static void log_row(run_record *r, trainer *tr, const step_record *rec)
 {
-    long k = r->n_logged++;
-    size_t L = (size_t)r->L;
-    r->log_step[k] = rec->step;
-    /* aligned to the sequence's end; a shorter batch (variable_length)
-     * leaves NaN before its first timestep */
-    size_t off = L - (size_t)rec->L;
-    for (size_t t = 0; t < off; t++) {
-        r->dh_norm[k * L + t] = r->dh_log10[k * L + t] = NAN;
-        if (r->has_c)
-            r->dc_norm[k * L + t] = r->dc_log10[k * L + t] = NAN;
-    }
-    memcpy(r->dh_norm + k * L + off, rec->dh_norm, rec->L * sizeof(double));
-    memcpy(r->dh_log10 + k * L + off, rec->dh_log10, rec->L * sizeof(double));
-    if (r->has_c) {
-        memcpy(r->dc_norm + k * L + off, rec->dc_norm, rec->L * sizeof(double));
-        memcpy(r->dc_log10 + k * L + off, rec->dc_log10, rec->L * sizeof(double));
+    long i = r->n_logged++;
+    const size_t L = (size_t)r->L, n = (size_t)rec->L;
+    r->log_step[i] = rec->step;
+    for (int k = 0; k < r->K; k++) {
+        const layer_ws *ws = &rec->layers[k].ws;
+        size_t row = ((size_t)i * r->K + k) * L;
+        put_row(r->dh_norm + row, L, ws->dh_norm, n);
+        put_row(r->dh_log10 + row, L, ws->dh_log10, n);
+        if (r->has_c) {
+            put_row(r->dc_norm + row, L, ws->dc_norm, n);
+            put_row(r->dc_log10 + row, L, ws->dc_log10, n);
+        }
     }
     /* the held-out loss after this step's update, but only of a finite one */
     if (rec->finite) {
-        r->eval_loss[k] = trainer_evaluate(tr, &r->eval_metric[k]);
+        r->eval_loss[i] = trainer_evaluate(tr, &r->eval_metric[i]);
     } else {
-        r->eval_loss[k] = NAN;
-        r->eval_metric[k] = NAN;
+        r->eval_loss[i] = NAN;
+        r->eval_metric[i] = NAN;
+    }
+}
+
+/* The spectrum of every layer's W_hh blocks into row r->n_logged. */
+static void log_spectrum(run_record *r, spectral_ws *sw, const trainer *tr)
+{
+    const size_t KG = (size_t)r->K * r->G;
+    for (int k = 0; k < r->K; k++) {
+        size_t off = (size_t)r->n_logged * KG + (size_t)k * r->G;
+        spectral_blocks(sw, tr->m.st.l[k].p.w_hh, r->G, r->w_hh_radius + off, r->w_hh_sigma + off);
     }
 }
 
@@ -151,17 +170,17 @@ int record_run(run_record *r, const run_spec *s, volatile sig_atomic_t *stop,
         /* The spectrum of the W_hh this step runs with: taken before the
          * step where it will be logged, or after a step that diverged
          * (which updates nothing). */
-        double *radius = r->w_hh_radius + (size_t)r->n_logged * r->G;
-        double *sigma = r->w_hh_sigma + (size_t)r->n_logged * r->G;
         bool planned = record_is_logged(step, s->steps, s->log_every);
         if (planned)
-            spectral_blocks(&sw, tr.m.p.w_hh, r->G, radius, sigma);
+            log_spectrum(r, &sw, &tr);
         trainer_step(&tr, &rec);
         if (!planned && !rec.finite)
-            spectral_blocks(&sw, tr.m.p.w_hh, r->G, radius, sigma);
+            log_spectrum(r, &sw, &tr);
         long i = step - 1;
         r->loss[i] = rec.loss, r->metric[i] = rec.metric;
         r->grad_norm[i] = rec.grad_norm, r->grad_norm_clipped[i] = rec.grad_norm_clipped;
+        memcpy(r->tensor_norm + (size_t)i * r->n_tensors, rec.tensor_norm,
+               (size_t)r->n_tensors * sizeof(double));
         r->steps_done = step;
         bool diverged = !rec.finite;
         if (diverged || planned) {

@@ -19,23 +19,26 @@ int run_status_parse(run_status *s, const char *name);     /* 0 or -1 */
 typedef struct {
     long steps;             /* capacity: the spec's steps */
     long steps_done;
+    int K;                  /* layers */
     int L;                  /* timesteps of each norms row */
     bool has_c;
     double *loss;           // (steps) training loss of each step
     double *metric;         // (steps)
     double *grad_norm;      // (steps) before clipping
     double *grad_norm_clipped;  // (steps) after
+    int n_tensors;
+    double *tensor_norm;    // (steps, n_tensors) each parameter tensor's, before clipping
     long n_log_cap, n_logged;    /* long: steps / log_every can pass INT_MAX */
     long *log_step;         // (n_log_cap) the training step of each row
-    double *dh_norm;        // (n_log_cap, L) ||dL/dh_t||
-    double *dc_norm;        // (n_log_cap, L) ||dL/dc_t||, cells with c
-    double *dh_log10;       // (n_log_cap, L) log10 ||dL/dh_t||, past double's floor
-    double *dc_log10;       // (n_log_cap, L) log10 ||dL/dc_t||, cells with c
+    double *dh_norm;        // (n_log_cap, K, L) ||dL/dh_t^k||
+    double *dc_norm;        // (n_log_cap, K, L) ||dL/dc_t^k||, cells with c
+    double *dh_log10;       // (n_log_cap, K, L) log10 ||dL/dh_t^k||, past double's floor
+    double *dc_log10;       // (n_log_cap, K, L) log10 ||dL/dc_t^k||, cells with c
     double *eval_loss;      // (n_log_cap) on the held-out set
     double *eval_metric;    // (n_log_cap)
     int G;                  /* gate blocks of weight_hh */
-    double *w_hh_radius;    // (n_log_cap, G) spectral radius of each block
-    double *w_hh_sigma;     // (n_log_cap, G) its largest singular value
+    double *w_hh_radius;    // (n_log_cap, K, G) spectral radius of each block of each layer
+    double *w_hh_sigma;     // (n_log_cap, K, G) its largest singular value
     /* outcome */
     run_status status;
     long diverged_step;     /* 0 unless diverged */

@@ -142,6 +142,28 @@ int results_read_params(h5file *f, const char *grp, config *c, char *err)
 
 static const char *const clip_names[] = {"none", "norm", "value", "step"};
 
+/* The per-tensor gradient norms, and the tensors' names as its attribute
+ * "names", in its columns' order. */
+static int tensor_names(h5file *f, const char *ds, const run_spec *s, const run_record *rec,
+                        const long *dims, char *err)
+{
+    model_tensor *t = malloc((size_t)rec->n_tensors * sizeof *t);
+    const char **names = malloc((size_t)rec->n_tensors * sizeof *names);
+    int rc = RNB_ENOMEM;
+    if (t && names) {
+        model_tensors(t, s->cell, s->task, s->K, s->H);
+        for (int i = 0; i < rec->n_tensors; i++)
+            names[i] = t[i].name;
+        if (!(rc = h5io_write_series_double(f, ds, 2, dims, rec->tensor_norm, err)))
+            rc = h5io_set_attr_str_list(f, ds, "names", names, rec->n_tensors, err);
+    } else {
+        rnb_error(err, rc, "out of memory");
+    }
+    free(t);
+    free(names);
+    return rc;
+}
+
 static int write_run(h5file *f, const char *grp, const grid_run *g, const run_record *rec,
                      const char *text_hash, char *err)
 {
@@ -149,21 +171,24 @@ static int write_run(h5file *f, const char *grp, const grid_run *g, const run_re
     char path[EXP_NAME_LEN + 64];
 #define DS(name) (snprintf(path, sizeof path, "%s/%s", grp, name), path)
     const long n = rec->steps_done, m = rec->n_logged;
-    const long d_steps[] = {n}, d_log[] = {m}, d_norms[] = {m, rec->L}, d_blocks[] = {m, rec->G};
-    int rc;
+    const long d_steps[] = {n}, d_log[] = {m}, d_norms[] = {m, rec->K, rec->L},
+               d_blocks[] = {m, rec->K, rec->G}, d_tensors[] = {n, rec->n_tensors};
+    int rc = tensor_names(f, DS("grad_norm_tensor"), s, rec, d_tensors, err);
+    if (rc)
+        return rc;
     if ((rc = h5io_write_series_double(f, DS("loss"), 1, d_steps, rec->loss, err)) ||
         (rc = h5io_write_series_double(f, DS("metric"), 1, d_steps, rec->metric, err)) ||
         (rc = h5io_write_series_double(f, DS("grad_norm"), 1, d_steps, rec->grad_norm, err)) ||
         (rc = h5io_write_series_double(f, DS("grad_norm_clipped"), 1, d_steps, rec->grad_norm_clipped, err)) ||
         (rc = h5io_write_series_long(f, DS("log_step"), 1, d_log, rec->log_step, err)) ||
-        (rc = h5io_write_series_double(f, DS("dh_norm"), 2, d_norms, rec->dh_norm, err)) ||
-        (rec->has_c && (rc = h5io_write_series_double(f, DS("dc_norm"), 2, d_norms, rec->dc_norm, err))) ||
-        (rc = h5io_write_series_double(f, DS("dh_log10"), 2, d_norms, rec->dh_log10, err)) ||
-        (rec->has_c && (rc = h5io_write_series_double(f, DS("dc_log10"), 2, d_norms, rec->dc_log10, err))) ||
+        (rc = h5io_write_series_double(f, DS("dh_norm"), 3, d_norms, rec->dh_norm, err)) ||
+        (rec->has_c && (rc = h5io_write_series_double(f, DS("dc_norm"), 3, d_norms, rec->dc_norm, err))) ||
+        (rc = h5io_write_series_double(f, DS("dh_log10"), 3, d_norms, rec->dh_log10, err)) ||
+        (rec->has_c && (rc = h5io_write_series_double(f, DS("dc_log10"), 3, d_norms, rec->dc_log10, err))) ||
         (rc = h5io_write_series_double(f, DS("eval_loss"), 1, d_log, rec->eval_loss, err)) ||
         (rc = h5io_write_series_double(f, DS("eval_metric"), 1, d_log, rec->eval_metric, err)) ||
-        (rc = h5io_write_series_double(f, DS("w_hh_radius"), 2, d_blocks, rec->w_hh_radius, err)) ||
-        (rc = h5io_write_series_double(f, DS("w_hh_sigma"), 2, d_blocks, rec->w_hh_sigma, err)))
+        (rc = h5io_write_series_double(f, DS("w_hh_radius"), 3, d_blocks, rec->w_hh_radius, err)) ||
+        (rc = h5io_write_series_double(f, DS("w_hh_sigma"), 3, d_blocks, rec->w_hh_sigma, err)))
         return rc;
 #undef DS
     if ((rc = write_params(f, grp, g, err)) ||

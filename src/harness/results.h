@@ -19,7 +19,7 @@
 #include "record.h"
 
 /* 2: w_hh_radius and w_hh_sigma added; readers take 1 and 2. */
-enum { RESULTS_SCHEMA_VERSION = 2 };
+enum { RESULTS_SCHEMA_VERSION = 3 };
 
 typedef struct {
     const experiment *e;

@@ -1,9 +1,15 @@
 #!/usr/bin/python3
-"""h5same.py A.h5 B.h5: are two rnnbench results files the same?
+"""h5same.py [--older] A.h5 B.h5: are two rnnbench results files the same?
 
 Every group, dataset and attribute must be in both, every dataset equal
 bit for bit (dtype, shape and bytes), every attribute equal, except the
 attributes that record when and how long: 'created' and 'wall_seconds'.
+
+--older: B was written by the release before schema 3 (rnnbench 0.2.0,
+schema 2) and A by this one, for one-layer runs. Then the per-layer
+datasets of A ([n, 1, L], [n, 1, G]) must hold B's [n, L], [n, G] bytes
+exactly; A's additions (grad_norm_tensor, num_layers = 1) and the version
+attributes are allowed to differ; everything else as above.
 Exit 0 when the same, 1 with the differences listed when not."""
 import sys
 
@@ -11,6 +17,9 @@ import h5py
 import numpy as np
 
 SKIP_ATTRS = {"created", "wall_seconds"}
+OLDER_SKIP_ATTRS = {"schema_version", "rnnbench_version"}
+OLDER_NEW_ITEMS = ("grad_norm_tensor",)
+LAYERED = {"dh_norm", "dc_norm", "dh_log10", "dc_log10", "w_hh_radius", "w_hh_sigma"}
 
 
 def items(f):
@@ -22,24 +31,46 @@ def items(f):
 
 def same_value(a, b):
     a, b = np.asarray(a), np.asarray(b)
+    if a.dtype == object or b.dtype == object:    # strings: compare them, not pointers
+        return a.dtype == b.dtype and a.shape == b.shape and a.tolist() == b.tolist()
     return a.dtype == b.dtype and a.shape == b.shape and a.tobytes() == b.tobytes()
 
 
+def one_layer_as_older(name, a):
+    """A's one-layer dataset in the older file's shape: the layer axis dropped."""
+    if name.rsplit("/", 1)[-1] in LAYERED and a.ndim == 3 and a.shape[1] == 1:
+        return a[:, 0, :]
+    return a
+
+
 def main():
-    fa, fb = h5py.File(sys.argv[1], "r"), h5py.File(sys.argv[2], "r")
+    args = sys.argv[1:]
+    older = args[:1] == ["--older"]
+    if older:
+        args = args[1:]
+    fa, fb = h5py.File(args[0], "r"), h5py.File(args[1], "r")
     ia, ib = items(fa), items(fb)
-    diffs = [f"only in {sys.argv[1]}: {n}" for n in sorted(set(ia) - set(ib))]
-    diffs += [f"only in {sys.argv[2]}: {n}" for n in sorted(set(ib) - set(ia))]
+    only_a = set(ia) - set(ib)
+    if older:
+        only_a = {n for n in only_a if n.rsplit("/", 1)[-1] not in OLDER_NEW_ITEMS}
+    diffs = [f"only in {args[0]}: {n}" for n in sorted(only_a)]
+    diffs += [f"only in {args[1]}: {n}" for n in sorted(set(ib) - set(ia))]
+    skip = SKIP_ATTRS | (OLDER_SKIP_ATTRS if older else set())
     checked = 0
     for name in sorted(set(ia) & set(ib)):
         a, b = ia[name], ib[name]
         if isinstance(a, h5py.Dataset):
             checked += 1
-            if not same_value(a[()], b[()]):
+            va = one_layer_as_older(name, a[()]) if older else a[()]
+            if not same_value(va, b[()]):
                 diffs.append(f"dataset {name} differs")
-        keys = (set(a.attrs) | set(b.attrs)) - SKIP_ATTRS
+        keys = (set(a.attrs) | set(b.attrs)) - skip
         for k in sorted(keys):
             checked += 1
+            if older and k == "num_layers" and k not in b.attrs and k in a.attrs:
+                if a.attrs[k] != 1:
+                    diffs.append(f"attribute {name}:{k} is {a.attrs[k]}, not 1")
+                continue
             if k not in a.attrs or k not in b.attrs or not same_value(a.attrs[k], b.attrs[k]):
                 diffs.append(f"attribute {name}:{k} differs")
     for d in diffs[:20]:

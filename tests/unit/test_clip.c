@@ -136,16 +136,16 @@ static void test_step(void)
     const size_t n = (size_t)ref.m.L * ref.m.B * ref.m.H, np = ref.m.n_params;
     double top = 0;
     for (size_t k = 0; k < n; k++)
-        top = fmax(top, fabs(ref.m.ws.dh[k]));
+        top = fmax(top, fabs(ref.m.st.l[0].ws.dh[k]));
     char clip[64];
     snprintf(clip, sizeof clip, "step:%.9g", top / 10);
     one_step(&tight, clip);
     const double theta = tight.spec.clip.threshold, bound = theta * sqrt((double)ref.m.B * ref.m.H);
     double worst = 0, norm_worst = 0;
     for (size_t k = 0; k < n; k++)
-        worst = fmax(worst, fabs(tight.m.ws.dh[k]));
+        worst = fmax(worst, fabs(tight.m.st.l[0].ws.dh[k]));
     for (int t = 0; t < tight.m.L; t++)
-        norm_worst = fmax(norm_worst, tight.m.ws.dh_norm[t] / bound);
+        norm_worst = fmax(norm_worst, tight.m.st.l[0].ws.dh_norm[t] / bound);
     CHECK(&tally, tight.spec.clip.kind == CLIP_STEP && worst <= (real)theta && worst == (real)theta,
           "step: largest |dL/dh_t| component %g, theta %g", worst, theta);
     CHECK(&tally, norm_worst <= 1 + 1e-6, "step: a ||dL/dh_t|| above theta sqrt(BH) (ratio %g)", norm_worst);
@@ -153,7 +153,7 @@ static void test_step(void)
     snprintf(clip, sizeof clip, "step:%.9g", 2 * top);
     one_step(&loose, clip);
     CHECK(&tally, memcmp(loose.m.grads, ref.m.grads, np * sizeof(real)) == 0 &&
-                      memcmp(loose.m.ws.dh_norm, ref.m.ws.dh_norm, ref.m.L * sizeof(double)) == 0,
+                      memcmp(loose.m.st.l[0].ws.dh_norm, ref.m.st.l[0].ws.dh_norm, ref.m.L * sizeof(double)) == 0,
           "step: a theta above every component changed the gradient");
     trainer_free(&ref), trainer_free(&tight), trainer_free(&loose);
 }

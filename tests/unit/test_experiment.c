@@ -173,8 +173,9 @@ static run_spec spec_of(config *c, const char *hidden, const char *steps, const 
     return s;
 }
 
-/* A run's bytes: the workspace, 4 series of 8 bytes a step, the logged
- * rows; and the key to blame when they do not fit. */
+/* A run's bytes: the workspace, 4 series of 8 bytes a step and one per
+ * parameter tensor (lstm, one layer: 6), the logged rows; and the key to
+ * blame when they do not fit. */
 static void test_memory(void)
 {
     config c;
@@ -183,15 +184,15 @@ static void test_memory(void)
     double da = experiment_run_bytes(&a, true), db = experiment_run_bytes(&b, true);
     CHECK(&tally, da == (double)trainer_bytes(&a) + record_bytes(&a), "run bytes %.0f, want %.0f",
           da, (double)trainer_bytes(&a) + record_bytes(&a));
-    CHECK(&tally, db - da == 2000 * 4 * 8, "2000 more steps (both logging 2 rows): %.0f more bytes, want 64000",
+    CHECK(&tally, db - da == 2000 * (4 + 6) * 8, "2000 more steps (both logging 2 rows): %.0f more bytes, want 160000",
           db - da);
     CHECK(&tally, experiment_run_bytes(&a, false) == (double)trainer_bytes(&a), "the workspace alone");
-    /* 1e12 steps, each logged: 4 series and a row of 3 + 2G + 2L numbers a
-     * step (the norms and their log10), more rows than an int counts and
-     * more bytes than a size_t */
+    /* 1e12 steps, each logged: 4 + 6 series and a row of 3 + 2G + 2L
+     * numbers a step (the norms and their log10), more rows than an int
+     * counts and more bytes than a size_t */
     run_spec huge = spec_of(&c, "32", "1000000000000", "1");
     double rows = 3 + 2 * huge.cell->G + 2 * huge.task->length(huge.T) * (huge.cell->has_c ? 2 : 1);
-    double want = 8e12 * (4 + rows), got = experiment_run_bytes(&huge, true) - trainer_bytes(&huge);
+    double want = 8e12 * (4 + 6 + rows), got = experiment_run_bytes(&huge, true) - trainer_bytes(&huge);
     CHECK(&tally, got > 0.999 * want && got < 1.001 * want, "1e12 steps: %.4g bytes, want %.4g", got, want);
 
     bool given[64] = {false};

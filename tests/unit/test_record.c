@@ -64,9 +64,9 @@ static void check_against_trainer(const grid_run *g, const run_record *rec)
                 same_rows &= isnan(row[t]);
             lengths[sr.L - (rec->L - 4)] = 1;
             same_rows &= rec->log_step[k] == step && sr.L <= rec->L &&
-                         memcmp(row + off, sr.dh_norm, sr.L * sizeof(double)) == 0;
+                         memcmp(row + off, sr.layers[0].ws.dh_norm, sr.L * sizeof(double)) == 0;
             if (rec->has_c)
-                same_rows &= memcmp(rec->dc_norm + (size_t)k * rec->L + off, sr.dc_norm, sr.L * sizeof(double)) == 0;
+                same_rows &= memcmp(rec->dc_norm + (size_t)k * rec->L + off, sr.layers[0].ws.dc_norm, sr.L * sizeof(double)) == 0;
             double m, l = trainer_evaluate(&tr, &m);
             same_eval &= rec->eval_loss[k] == l && rec->eval_metric[k] == m;
             k++;
