@@ -2,6 +2,7 @@
  * Every key of CONFIG_KEYS is a flag (underscores as dashes). */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -11,6 +12,7 @@
 #include "clock.h"
 #include "config.h"
 #include "experiment.h"
+#include "record.h"
 #include "status.h"
 #include "trainer.h"
 
@@ -98,8 +100,50 @@ static void write_norms(FILE *f, const step_record *rec, bool has_c)
     }
 }
 
-/* ||dL/dh_t|| of the top layer. */
-static double top_dh(const step_record *rec, int t) { return rec->layers[rec->K - 1].ws.dh_norm[t]; }
+/* What the printed lines need from the steps as they pass. Means over the
+ * lines' intervals, and over the last tenth of the run for the summary:
+ * one step's loss is too noisy to report. */
+typedef struct {
+    const run_spec *spec;
+    FILE *norms;
+    bool quiet;
+    int print_every;
+    long tail_from;
+    double sum_loss, sum_metric, tail_loss, tail_metric;
+    long n_sum, n_tail;
+    step_record last;       /* the last step (its layers' norms copied below) */
+    double *top_dh;         // (L) the top layer's ||dL/dh_t|| of the last step
+    double depth_dh[64];    /* ||dL/dh_L^k|| of the last step, each layer */
+} train_ctx;
+
+static void on_step(const step_record *rec, void *p)
+{
+    train_ctx *c = p;
+    const long s = rec->step;
+    const layer_ws *top = &rec->layers[rec->K - 1].ws;
+    c->last = *rec;
+    memcpy(c->top_dh, top->dh_norm, (size_t)rec->L * sizeof(double));
+    for (int k = 0; k < rec->K; k++)
+        c->depth_dh[k] = rec->layers[k].ws.dh_norm[rec->L - 1];
+    if (!rec->finite) {
+        printf("# step %ld: loss %g, gradient norm %g: not finite; the run stops (diverged)\n",
+               s, rec->loss, rec->grad_norm);
+        return;
+    }
+    c->sum_loss += rec->loss, c->sum_metric += rec->metric, c->n_sum++;
+    if (s > c->tail_from)
+        c->tail_loss += rec->loss, c->tail_metric += rec->metric, c->n_tail++;
+    bool line = s % c->print_every == 0 || s == 1 || s == c->spec->steps;
+    if (line && c->norms)
+        write_norms(c->norms, rec, c->spec->cell->has_c);
+    if (!c->quiet && line) {
+        printf("  %7ld %12.6g %10.4g %12.4e %12.4e %12.4e %12.4e\n", s,
+               c->sum_loss / c->n_sum, c->sum_metric / c->n_sum, rec->grad_norm,
+               rec->grad_norm_clipped, top->dh_norm[0], top->dh_norm[rec->L - 1]);
+        fflush(stdout);
+        c->sum_loss = c->sum_metric = 0, c->n_sum = 0;
+    }
+}
 
 int cmd_train(int argc, char **argv)
 {
@@ -141,9 +185,10 @@ int cmd_train(int argc, char **argv)
     run_spec spec;
     if (config_resolve(&spec, &c, err))
         return cli_fail("train", EXIT_USAGE, "--%s", err);
-    /* train keeps no per-step record: its workspace is what must fit */
+    /* train keeps the record a sweep's run keeps (record_run, the one
+     * training driver): the workspace and the record must fit */
     int k;
-    if (experiment_check_memory(&c, &spec, given, false, experiment_memory_available(), &k, err)) {
+    if (experiment_check_memory(&c, &spec, given, true, experiment_memory_available(), &k, err)) {
         if (k < 0)
             return cli_fail("train", EXIT_USAGE, "the run %s", err);
         char flag[64];
@@ -163,71 +208,63 @@ int cmd_train(int argc, char **argv)
         fprintf(norms, "step\tt\tdh_norm%s\tlayer\n", spec.cell->has_c ? "\tdc_norm" : "");
     }
 
-    trainer tr;
-    int rc = trainer_create(&tr, &spec, err);
+    run_record r;
+    double *top_dh = malloc((size_t)spec.task->length(run_max_lag(&spec)) * sizeof(double));
+    if (!top_dh || record_alloc(&r, &spec)) {
+        free(top_dh);
+        if (norms)
+            fclose(norms), remove(norms_tmp);
+        return cli_fail("train", EXIT_RUNTIME, "out of memory for a run of %.0f bytes",
+                        (double)trainer_bytes(&spec) + record_bytes(&spec));
+    }
+    print_header(&c, &spec);
+    train_ctx ctx = {.spec = &spec, .norms = norms, .quiet = quiet, .print_every = print_every,
+                     .tail_from = spec.steps - spec.steps / 10, .top_dh = top_dh};
+    double t0 = clock_seconds();
+    int rc = record_run(&r, &spec, NULL, on_step, &ctx, err);
+    double secs = clock_seconds() - t0;
     if (rc) {
+        record_free(&r), free(top_dh);
         if (norms)
             fclose(norms), remove(norms_tmp);
         return cli_fail("train", rc == RNB_ENOMEM ? EXIT_RUNTIME : EXIT_USAGE, "%s", err);
     }
-    print_header(&c, &spec);
-
-    /* Means over the lines' intervals, and over the last tenth of the run
-     * for the summary: one step's loss is too noisy to report. */
-    double sum_loss = 0, sum_metric = 0, tail_loss = 0, tail_metric = 0;
-    long n_sum = 0, n_tail = 0, tail_from = spec.steps - spec.steps / 10;
-    const char *status = "finished";
-    step_record rec = {0};
-    double t0 = clock_seconds();
-    for (long s = 1; s <= spec.steps; s++) {
-        trainer_step(&tr, &rec);
-        if (!rec.finite) {
-            printf("# step %ld: loss %g, gradient norm %g: not finite; the run stops (diverged)\n",
-                   rec.step, rec.loss, rec.grad_norm);
-            status = "diverged";
-            break;
-        }
-        sum_loss += rec.loss, sum_metric += rec.metric, n_sum++;
-        if (s > tail_from)
-            tail_loss += rec.loss, tail_metric += rec.metric, n_tail++;
-        bool line = s % print_every == 0 || s == 1 || s == spec.steps;
-        if (line && norms)
-            write_norms(norms, &rec, spec.cell->has_c);
-        if (!quiet && line) {
-            printf("  %7ld %12.6g %10.4g %12.4e %12.4e %12.4e %12.4e\n", s,
-                   sum_loss / n_sum, sum_metric / n_sum, rec.grad_norm,
-                   rec.grad_norm_clipped, top_dh(&rec, 0), top_dh(&rec, rec.L - 1));
-            fflush(stdout);
-            sum_loss = sum_metric = 0, n_sum = 0;
-        }
-    }
-    double secs = clock_seconds() - t0;
     if (norms) {
         bool ok = !ferror(norms);
         ok = fclose(norms) == 0 && ok;
         if (!ok || rename(norms_tmp, norms_path) != 0) {
             remove(norms_tmp);
-            trainer_free(&tr);
+            record_free(&r), free(top_dh);
             return cli_fail("train", EXIT_RUNTIME, "--norms: error writing %s", norms_path);
         }
     }
-
+    const step_record *last = &ctx.last;
+    const char *status = run_status_name(r.status);
     /* ||dL/dh_t|| of the last step, at a few t: the vanishing picture. */
-    printf("# ||dL/dh_t||%s at step %ld:", spec.K > 1 ? " of the top layer" : "", rec.step);
+    printf("# ||dL/dh_t||%s at step %ld:", spec.K > 1 ? " of the top layer" : "", last->step);
     for (int k = 0; k <= 8; k++) {
-        int t = 1 + (int)((long)(rec.L - 1) * k / 8);
-        printf(" t=%d %.3e%s", t, top_dh(&rec, t - 1), k < 8 ? "," : "\n");
+        int t = 1 + (int)((long)(last->L - 1) * k / 8);
+        printf(" t=%d %.3e%s", t, ctx.top_dh[t - 1], k < 8 ? "," : "\n");
     }
-    if (n_tail) {
-        double loss = tail_loss / n_tail, metric = tail_metric / n_tail;
+    if (spec.K > 1) {       /* through depth, at the last timestep */
+        printf("# ||dL/dh_L^k|| at step %ld, layer k = 0 (bottom) .. %d (top):", last->step, spec.K - 1);
+        for (int k = 0; k < spec.K; k++)
+            printf(" %.3e%s", ctx.depth_dh[k], k < spec.K - 1 ? "," : "\n");
+    }
+    if (r.n_logged)
+        printf("# held-out set (%d sequences) at step %ld: loss %.6g, metric %.4g\n",
+               ((spec.eval_batch + spec.B - 1) / spec.B) * spec.B, r.log_step[r.n_logged - 1],
+               r.final_loss, r.final_metric);
+    if (ctx.n_tail) {
+        double loss = ctx.tail_loss / ctx.n_tail, metric = ctx.tail_metric / ctx.n_tail;
         printf("# %s after %ld steps in %.2f s (%.1f steps/s): loss %.6g, metric %.4g "
                "(means over the last %ld steps), baseline %.6g, solved %s\n",
-               status, rec.step, secs, rec.step / secs, loss, metric, n_tail,
+               status, last->step, secs, last->step / secs, loss, metric, ctx.n_tail,
                run_baseline(&spec),
-               strcmp(status, "finished") == 0 && spec.task->solved(loss, metric) ? "yes" : "no");
+               r.status == RUN_FINISHED && spec.task->solved(loss, metric) ? "yes" : "no");
     } else {
-        printf("# %s after %ld steps in %.2f s\n", status, rec.step, secs);
+        printf("# %s after %ld steps in %.2f s\n", status, last->step, secs);
     }
-    trainer_free(&tr);
+    record_free(&r), free(top_dh);
     return EXIT_OK;
 }

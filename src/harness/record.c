@@ -148,7 +148,7 @@ static void log_spectrum(run_record *r, spectral_ws *sw, const trainer *tr)
 }
 
 int record_run(run_record *r, const run_spec *s, volatile sig_atomic_t *stop,
-               void (*on_step)(long step, void *ctx), void *ctx, char *err)
+               void (*on_step)(const step_record *rec, void *ctx), void *ctx, char *err)
 {
     double t0 = clock_seconds();
     trainer tr;
@@ -190,7 +190,7 @@ int record_run(run_record *r, const run_spec *s, volatile sig_atomic_t *stop,
                 r->solve_step = step;
         }
         if (on_step)
-            on_step(step, ctx);
+            on_step(&rec, ctx);
         if (diverged) {
             r->status = RUN_DIVERGED;
             r->diverged_step = step;

@@ -60,6 +60,6 @@ void record_free(run_record *r);
  * non-finite loss or gradient. on_step, when given, is called after each
  * step with the steps done, for progress reports. */
 int record_run(run_record *r, const run_spec *s, volatile sig_atomic_t *stop,
-               void (*on_step)(long step, void *ctx), void *ctx, char *err);
+               void (*on_step)(const step_record *rec, void *ctx), void *ctx, char *err);
 
 #endif

@@ -74,9 +74,10 @@ static void draw_live(progress *p)
 
 typedef struct { progress *p; int slot; } step_ctx;
 
-static void on_step(long step, void *ctx)
+static void on_step(const step_record *rec, void *ctx)
 {
     step_ctx *c = ctx;
+    const long step = rec->step;
 #pragma omp atomic write
     c->p->slot_step[c->slot] = step;
     if (!c->p->live || step % 16 != 0)
