@@ -19,7 +19,7 @@ static bool needs_value(const char *name)
 static void help(void)
 {
     printf("usage: rnnbench bench [--cells LIST] [--tasks LIST] [--sizes BxH,...] [--seq-lens LIST]\n"
-           "                      [--seconds S] [--threads P] [--csv FILE] [--quick]\n"
+           "                      [--layers LIST] [--seconds S] [--threads P] [--csv FILE] [--quick]\n"
            "\n"
            "For each configuration (adam, no clipping), measures on 1 thread the training\n"
            "steps per second with the per-timestep norms ||dL/dh_t|| computed and without\n"
@@ -32,6 +32,8 @@ static void help(void)
            "              (Arjovsky et al. LSTM 40, Pascanu et al. H=50 batch 20, nnRNN H=128\n"
            "              batch 10, and larger)\n"
            "  --seq-lens  default 100\n"
+           "  --layers    num_layers, default 1 (K in the table; a K-layer step does\n"
+           "              about K times a 1-layer step's work)\n"
            "  --seconds   per measurement, default 1\n"
            "  --threads   P, default all cores (%d here)\n"
            "  --csv FILE  also write the table as CSV\n"
@@ -64,7 +66,8 @@ int cmd_bench(int argc, char **argv)
     if (args_split(&pa, argc, argv, needs_value, err))
         return cli_fail("bench", EXIT_USAGE, "%s", err);
     char cells[256] = "rnn_tanh,lstm,gru", tasks[256] = "copy",
-         sizes[512] = "20x40,20x50,20x64,10x128,128x128,128x256,128x512", lens[256] = "100";
+         sizes[512] = "20x40,20x50,20x64,10x128,128x128,128x256,128x512", lens[256] = "100",
+         layers[256] = "1";
     const char *csv_path = NULL;
     double seconds = 1;
     int threads = omp_get_num_procs();
@@ -79,6 +82,8 @@ int cmd_bench(int argc, char **argv)
             snprintf(sizes, sizeof sizes, "%s", o->value);
         else if (!strcmp(o->name, "seq-lens"))
             snprintf(lens, sizeof lens, "%s", o->value);
+        else if (!strcmp(o->name, "layers"))
+            snprintf(layers, sizeof layers, "%s", o->value);
         else if (!strcmp(o->name, "csv"))
             csv_path = o->value;
         else if (!strcmp(o->name, "seconds")) {
@@ -97,28 +102,31 @@ int cmd_bench(int argc, char **argv)
     if (pa.n_pos)
         return cli_fail("bench", EXIT_USAGE, "unexpected argument '%s'", pa.pos[0]);
 
-    char *cl[16], *tl[8], *sl[32], *ll[16];
+    char *cl[16], *tl[8], *sl[32], *ll[16], *kl[16];
     int nc = split(cells, cl, 16), nt = split(tasks, tl, 8), ns = split(sizes, sl, 32), nl = split(lens, ll, 16);
+    int nk = split(layers, kl, 16);
     /* every configuration is checked before any is measured */
-    run_spec *specs = malloc(sizeof(run_spec) * (nc * nt * ns * nl + 1));
+    run_spec *specs = malloc(sizeof(run_spec) * (nc * nt * ns * nl * nk + 1));
     if (!specs)
         return cli_fail("bench", EXIT_RUNTIME, "out of memory");
     int n = 0;
     for (int a = 0; a < nc; a++)
         for (int b = 0; b < nt; b++)
             for (int c = 0; c < nl; c++)
-                for (int d = 0; d < ns; d++) {
+                for (int d = 0; d < ns * nk; d++) {
                     config cfg;
                     config_defaults(&cfg);
                     long B, H;
-                    char *x = strchr(sl[d], 'x');
-                    if (!x || sscanf(sl[d], "%ldx%ld", &B, &H) != 2) {
+                    const char *size = sl[d / nk], *K = kl[d % nk];
+                    char *x = strchr(size, 'x');
+                    if (!x || sscanf(size, "%ldx%ld", &B, &H) != 2) {
                         free(specs);
-                        return cli_fail("bench", EXIT_USAGE, "--sizes: '%s' is not BATCHxHIDDEN", sl[d]);
+                        return cli_fail("bench", EXIT_USAGE, "--sizes: '%s' is not BATCHxHIDDEN", size);
                     }
                     cfg.batch = B, cfg.hidden = H;
                     if (config_set(&cfg, "cell", cl[a], err) || config_set(&cfg, "task", tl[b], err) ||
-                        config_set(&cfg, "seq_len", ll[c], err) || config_resolve(&specs[n], &cfg, err)) {
+                        config_set(&cfg, "seq_len", ll[c], err) || config_set(&cfg, "num_layers", K, err) ||
+                        config_resolve(&specs[n], &cfg, err)) {
                         free(specs);
                         return cli_fail("bench", EXIT_USAGE, "--%s", err);
                     }
@@ -133,14 +141,14 @@ int cmd_bench(int argc, char **argv)
     if (csv)
         fprintf(csv, "cell,task,seq_len,batch,hidden,flops_per_step,steps_per_s,gflops,"
                      "steps_per_s_nonorm,norm_cost_pct,gemm_steps_per_s,gemm_gflops,pct_of_gemm,"
-                     "threads,agg_steps_per_s,scaling,fma_peak_gflops,pct_of_peak\n");
+                     "threads,agg_steps_per_s,scaling,fma_peak_gflops,pct_of_peak,num_layers\n");
     const double peak = bench_fma_peak(seconds < 0.5 ? 0.2 : 0.5);
     printf("# rnnbench %s bench, %s, kernels %s, FMA peak %.1f GFLOP/s (1 core, independent %s FMA chains); "
            "1 thread unless said; P = %d\n", RNNBENCH_VERSION, RNB_PRECISION, kernels_path(), peak, kernels_path(),
            threads);
-    printf("%-13s %-18s %5s %4s %4s %10s %8s %6s %10s %7s %10s %8s %6s %12s %7s\n", "cell", "task", "T",
+    printf("%-13s %-18s %5s %4s %4s %10s %8s %6s %10s %7s %10s %8s %6s %12s %7s %3s\n", "cell", "task", "T",
            "B", "H", "steps/s", "GFLOP/s", "ofPeak", "no norms", "norms", "GEMMs", "GFLOP/s", "ofGEMM",
-           "P runs st/s", "scaling");
+           "P runs st/s", "scaling", "K");
     for (int i = 0; i < n; i++) {
         const run_spec *s = &specs[i];
         bench_result r;
@@ -153,16 +161,16 @@ int cmd_bench(int argc, char **argv)
         double gf = r.flops * r.steps_per_s / 1e9, gg = r.flops * r.gemm_steps_per_s / 1e9;
         double cost = 100 * (r.steps_per_s_nonorm / r.steps_per_s - 1);
         double scaling = r.agg_steps_per_s / (threads * r.steps_per_s);
-        printf("%-13s %-18s %5d %4d %4d %10.1f %8.1f %5.0f%% %10.1f %+6.1f%% %10.1f %8.1f %5.0f%% %12.1f %7.2f\n",
+        printf("%-13s %-18s %5d %4d %4d %10.1f %8.1f %5.0f%% %10.1f %+6.1f%% %10.1f %8.1f %5.0f%% %12.1f %7.2f %3d\n",
                s->cell->name, s->task->name, s->T, s->B, s->H, r.steps_per_s, gf, 100 * gf / peak,
                r.steps_per_s_nonorm, cost, r.gemm_steps_per_s, gg, 100 * gf / gg,
-               r.agg_steps_per_s, scaling);
+               r.agg_steps_per_s, scaling, s->K);
         fflush(stdout);
         if (csv)
-            fprintf(csv, "%s,%s,%d,%d,%d,%.6g,%.6g,%.6g,%.6g,%.4g,%.6g,%.6g,%.4g,%d,%.6g,%.4g,%.6g,%.4g\n",
+            fprintf(csv, "%s,%s,%d,%d,%d,%.6g,%.6g,%.6g,%.6g,%.4g,%.6g,%.6g,%.4g,%d,%.6g,%.4g,%.6g,%.4g,%d\n",
                     s->cell->name, s->task->name, s->T, s->B, s->H, r.flops, r.steps_per_s, gf,
                     r.steps_per_s_nonorm, cost, r.gemm_steps_per_s, gg, 100 * gf / gg, threads,
-                    r.agg_steps_per_s, scaling, peak, 100 * gf / peak);
+                    r.agg_steps_per_s, scaling, peak, 100 * gf / peak, s->K);
     }
     free(specs);
     if (csv && fclose(csv) != 0)

@@ -13,12 +13,12 @@ check() { if eval "$2"; then passed=$((passed + 1)); else failed=$((failed + 1))
 rows=$(echo "$out" | grep -v '^#' | tail -n +2)
 check "one table row" '[ "$(echo "$rows" | wc -l)" -eq 1 ]'
 check "row: lstm copy 10 4 8, then 10 positive numbers" \
-    'echo "$rows" | awk '"'"'{ ok = $1 == "lstm" && $2 == "copy" && $3 == 10 && $4 == 4 && $5 == 8 && NF == 15
+    'echo "$rows" | awk '"'"'{ ok = $1 == "lstm" && $2 == "copy" && $3 == 10 && $4 == 4 && $5 == 8 && NF == 16
         for (i = 6; i <= 15; i++) { v = $i; sub(/%$/, "", v); if (i != 10 && !(v + 0 > 0)) ok = 0 }
         exit !ok }'"'"''
-check "CSV header" '[ "$(head -1 "$dir/bench.csv")" = "cell,task,seq_len,batch,hidden,flops_per_step,steps_per_s,gflops,steps_per_s_nonorm,norm_cost_pct,gemm_steps_per_s,gemm_gflops,pct_of_gemm,threads,agg_steps_per_s,scaling,fma_peak_gflops,pct_of_peak" ]'
-check "CSV row of 18 fields, numbers finite" \
-    'tail -n +2 "$dir/bench.csv" | awk -F, '"'"'{ ok = NF == 18 && $14 == 2
+check "CSV header" '[ "$(head -1 "$dir/bench.csv")" = "cell,task,seq_len,batch,hidden,flops_per_step,steps_per_s,gflops,steps_per_s_nonorm,norm_cost_pct,gemm_steps_per_s,gemm_gflops,pct_of_gemm,threads,agg_steps_per_s,scaling,fma_peak_gflops,pct_of_peak,num_layers" ]'
+check "CSV row of 19 fields, numbers finite" \
+    'tail -n +2 "$dir/bench.csv" | awk -F, '"'"'{ ok = NF == 19 && $14 == 2 && $19 == 1
         for (i = 6; i <= 18; i++) if ($i ~ /nan|inf/ || (i != 10 && !($i + 0 > 0))) ok = 0
         exit !(ok && NR == 1) }'"'"''
 check "FLOPs per step as counted" \
