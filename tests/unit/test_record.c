@@ -1,7 +1,8 @@
 /* test_record.c - what a run records is what the engine computed.
- * record_run's rows (loss, norms, logged ||dL/dh_t|| and ||dL/dc_t||, the
- * held-out loss) against a trainer stepped by hand with the same spec; then
- * the part file written and read back (the schema round trip). */
+ * record_run's rows (loss, norms, each parameter tensor's gradient norm,
+ * every layer's logged ||dL/dh_t|| and ||dL/dc_t||, the held-out loss)
+ * against a trainer stepped by hand with the same spec; then the part file
+ * written and read back (the schema round trip). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,7 +17,8 @@
 
 static check_tally tally;
 
-static void make_run(grid_run *g, const char *cell, const char *task, const char *seq_len, bool variable)
+static void make_run(grid_run *g, const char *cell, const char *task, const char *seq_len, bool variable,
+                     const char *layers)
 {
     char err[RNB_ERRLEN];
     memset(g, 0, sizeof *g);
@@ -27,6 +29,7 @@ static void make_run(grid_run *g, const char *cell, const char *task, const char
     config_set(&g->cfg, "seq_len", seq_len, err);
     config_set(&g->cfg, "variable_length", variable ? "true" : "false", err);
     config_set(&g->cfg, "hidden", "6", err);
+    config_set(&g->cfg, "num_layers", layers, err);
     config_set(&g->cfg, "batch", "3", err);
     config_set(&g->cfg, "steps", "7", err);
     config_set(&g->cfg, "log_every", "3", err);
@@ -47,7 +50,7 @@ static void check_against_trainer(const grid_run *g, const run_record *rec)
     const long want_steps[] = {1, 3, 6, 7};
     CHECK(&tally, rec->n_logged == 4 && rec->steps_done == 7 && rec->status == RUN_FINISHED,
           "%s: %ld rows, %ld steps", g->name, rec->n_logged, rec->steps_done);
-    int k = 0, same_series = 1, same_rows = 1, same_eval = 1;
+    int k = 0, same_series = 1, same_rows = 1, same_eval = 1, same_tensors = 1, sums = 1;
     char lengths[8] = {0};     /* which of the last few lengths the logged rows had */
     for (long step = 1; step <= s->steps; step++) {
         step_record sr;
@@ -55,18 +58,32 @@ static void check_against_trainer(const grid_run *g, const run_record *rec)
         same_series &= rec->loss[step - 1] == sr.loss && rec->grad_norm[step - 1] == sr.grad_norm &&
                        rec->grad_norm_clipped[step - 1] == sr.grad_norm_clipped &&
                        rec->metric[step - 1] == sr.metric;
+        /* each tensor's norm as the trainer had it; their squares sum to
+         * the global norm's (each summed in double: to rounding) */
+        const double *tn = rec->tensor_norm + (size_t)(step - 1) * rec->n_tensors;
+        double sq = 0;
+        for (int i = 0; i < rec->n_tensors; i++)
+            sq += tn[i] * tn[i];
+        same_tensors &= sr.n_tensors == rec->n_tensors &&
+                        memcmp(tn, sr.tensor_norm, (size_t)rec->n_tensors * sizeof(double)) == 0;
+        sums &= fabs(sqrt(sq) - sr.grad_norm) <= 1e-12 * sr.grad_norm;
         if (k < 4 && step == want_steps[k]) {
             /* rows are aligned to the sequence's end: a shorter batch
              * (variable_length) has NaN before its first timestep */
             size_t off = (size_t)(rec->L - sr.L);
-            const double *row = rec->dh_norm + (size_t)k * rec->L;
-            for (size_t t = 0; t < off; t++)
-                same_rows &= isnan(row[t]);
             lengths[sr.L - (rec->L - 4)] = 1;
-            same_rows &= rec->log_step[k] == step && sr.L <= rec->L &&
-                         memcmp(row + off, sr.layers[0].ws.dh_norm, sr.L * sizeof(double)) == 0;
-            if (rec->has_c)
-                same_rows &= memcmp(rec->dc_norm + (size_t)k * rec->L + off, sr.layers[0].ws.dc_norm, sr.L * sizeof(double)) == 0;
+            same_rows &= rec->log_step[k] == step && sr.L <= rec->L && sr.K == rec->K;
+            for (int l = 0; l < rec->K; l++) {
+                const layer_ws *ws = &sr.layers[l].ws;
+                const size_t row0 = ((size_t)k * rec->K + l) * rec->L;
+                const double *row = rec->dh_norm + row0;
+                for (size_t t = 0; t < off; t++)
+                    same_rows &= isnan(row[t]);
+                same_rows &= memcmp(row + off, ws->dh_norm, sr.L * sizeof(double)) == 0 &&
+                             memcmp(rec->dh_log10 + row0 + off, ws->dh_log10, sr.L * sizeof(double)) == 0;
+                if (rec->has_c)
+                    same_rows &= memcmp(rec->dc_norm + row0 + off, ws->dc_norm, sr.L * sizeof(double)) == 0;
+            }
             double m, l = trainer_evaluate(&tr, &m);
             same_eval &= rec->eval_loss[k] == l && rec->eval_metric[k] == m;
             k++;
@@ -74,6 +91,8 @@ static void check_against_trainer(const grid_run *g, const run_record *rec)
     }
     CHECK(&tally, same_series, "%s: per-step series differ from the trainer's", g->name);
     CHECK(&tally, same_rows, "%s: logged norms differ from the trainer's at the same steps", g->name);
+    CHECK(&tally, same_tensors, "%s: per-tensor gradient norms differ from the trainer's", g->name);
+    CHECK(&tally, sums, "%s: the per-tensor norms' squares do not sum to the global norm's", g->name);
     CHECK(&tally, same_eval, "%s: held-out loss differs", g->name);
     CHECK(&tally, rec->final_loss == rec->eval_loss[3], "%s: final loss is the last held-out loss", g->name);
     if (s->variable_length)     /* T = 40: lags 40..44, a row of 4 lengths is unlikely to be one */
@@ -98,7 +117,7 @@ static void check_round_trip(const grid_run *g, const run_record *rec, const cha
     snprintf(path, sizeof path, "%s/000000.h5", r.parts);
     h5file *f;
     CHECK(&tally, h5io_open_read(&f, path, err) == RNB_OK, "read part: %s", err);
-    size_t n = (size_t)rec->n_logged * rec->L;
+    size_t n = (size_t)rec->n_logged * rec->K * rec->L;
     double *back = calloc(n, sizeof(double));
     CHECK(&tally, h5io_read_double(f, "/run/dh_norm", back, err) == RNB_OK &&
                       memcmp(back, rec->dh_norm, n * sizeof(double)) == 0,
@@ -107,6 +126,11 @@ static void check_round_trip(const grid_run *g, const run_record *rec, const cha
     CHECK(&tally, h5io_read_double(f, "/run/loss", loss, err) == RNB_OK &&
                       memcmp(loss, rec->loss, rec->steps_done * sizeof(double)) == 0,
           "%s: loss read back differs", g->name);
+    size_t nt = (size_t)rec->steps_done * rec->n_tensors;
+    double *tn = calloc(nt, sizeof(double));
+    CHECK(&tally, h5io_read_double(f, "/run/grad_norm_tensor", tn, err) == RNB_OK &&
+                      memcmp(tn, rec->tensor_norm, nt * sizeof(double)) == 0,
+          "%s: grad_norm_tensor read back differs", g->name);
     char cell[32], st[32];
     long steps_done;
     double lr;
@@ -121,17 +145,17 @@ static void check_round_trip(const grid_run *g, const run_record *rec, const cha
     h5io_close(f, NULL);
     remove(path);
     rmdir(r.parts);
-    free(back), free(loss);
+    free(back), free(loss), free(tn);
 }
 
 int main(int argc, char **argv)
 {
     const char *dir = argc > 1 ? argv[1] : ".";
     const char *cells[] = {"lstm", "gru", "lstm_peephole"}, *tasks[] = {"copy", "adding", "temporal_order"};
-    const char *lags[] = {"4", "4", "40"};
+    const char *lags[] = {"4", "4", "40"}, *layers[] = {"1", "3", "2"};
     for (int i = 0; i < 3; i++) {
         grid_run g;
-        make_run(&g, cells[i], tasks[i], lags[i], i == 2);
+        make_run(&g, cells[i], tasks[i], lags[i], i == 2, layers[i]);
         run_record rec;
         char err[RNB_ERRLEN];
         CHECK(&tally, record_alloc(&rec, &g.spec) == RNB_OK, "alloc");
