@@ -264,15 +264,21 @@ GATE_LOOP static int top_exponent(const real *v, size_t n)
     return (int)(m >> MANT_BITS) - EXP_BIAS;
 }
 
+/* The larger exponent of two top_exponent() results. */
+static int top_of_two(int a, int b)
+{
+    if (a == EXP_NONFINITE || b == EXP_NONFINITE)
+        return EXP_NONFINITE;
+    return a > b ? a : b;
+}
+
 /* The exponent the carried values (dh, and dc for cells with c) move to:
  * up when they are small, back down when, scaled, they have grown. */
 static int rescaled(const layer_ws *ws, real *dh, size_t n, int e)
 {
     int top = top_exponent(dh, n);
-    if (ws->cs) {
-        int tc = top_exponent(ws->dc, n);
-        top = top == EXP_NONFINITE || tc == EXP_NONFINITE ? EXP_NONFINITE : top > tc ? top : tc;
-    }
+    if (ws->cs)
+        top = top_of_two(top, top_exponent(ws->dc, n));
     if (top == EXP_ZERO || top == EXP_NONFINITE)
         return e;
     int k = 0;
@@ -298,12 +304,13 @@ static double log10_scaled(double stored, int e)
 }
 
 /* dh_prev = its direct term (the readout's, or the layer above's dL/dx,
- * stored at 2^ed) + carry (stored at 2^e), at one scale: the returned
- * exponent. The part at the smaller scale moves up to the other's, or as
- * far as keeps it below 2^DIRECT_ROOM, the other then moving down to meet
- * it (what that loses is below float's floor relative to the larger
- * part). Nothing moves when they share a scale. */
-static int join_direct(real *dh_prev, int ed, const real *carry, size_t n, int e)
+ * stored at 2^ed) + carry (stored at 2^e, and with it ws->dc for cells
+ * with c), at one scale: the returned exponent. The part at the smaller
+ * scale moves up to the other's, or as far as keeps it below
+ * 2^DIRECT_ROOM, the other then moving down to meet it (what that loses is
+ * below float's floor relative to the larger part). Whatever moves the
+ * carry moves dc: the two are carried at one scale. */
+static int join_direct(layer_ws *ws, real *dh_prev, int ed, const real *carry, size_t n, int e)
 {
     int top = top_exponent(dh_prev, n);
     if (top == EXP_ZERO) {
@@ -313,8 +320,10 @@ static int join_direct(real *dh_prev, int ed, const real *carry, size_t n, int e
     int e2;
     if (ed <= e) {              /* the direct term moves up */
         e2 = top != EXP_NONFINITE && top + e - ed > DIRECT_ROOM ? DIRECT_ROOM - top + ed : e;
-    } else {                    /* the carry moves up */
+    } else {                    /* the carry (and dc) move up */
         int tc = top_exponent(carry, n);
+        if (ws->cs)
+            tc = top_of_two(tc, top_exponent(ws->dc, n));     /* EXP_ZERO is the least */
         e2 = tc != EXP_ZERO && tc != EXP_NONFINITE && tc + ed - e > DIRECT_ROOM
                  ? DIRECT_ROOM - tc + e : ed;
     }
@@ -325,6 +334,8 @@ static int join_direct(real *dh_prev, int ed, const real *carry, size_t n, int e
     } else {
         for (size_t i = 0; i < n; i++)
             dh_prev[i] += LDEXP(carry[i], e2 - e);
+        if (ws->cs)
+            scale_pow2(ws->dc, n, e2 - e);
     }
     return e2;
 }
@@ -428,7 +439,7 @@ void layer_backward(layer_ws *ws, const layer_params *p, layer_params *g,
         /* dL/dh_{t-1} += dL/d(W_hh h_{t-1}) W_hh, over the blocks that see h_{t-1} */
         gemm(false, false, B, H, G1H, 1, gr.dhp, GH, p->w_hh, H, 1, ws->carry, H);
         if (t > 0)
-            e = join_direct(ws->dh + (t - 1) * BH, dexp_in ? dexp_in[t - 1] : 0, ws->carry, BH, e);
+            e = join_direct(ws, ws->dh + (t - 1) * BH, dexp_in ? dexp_in[t - 1] : 0, ws->carry, BH, e);
     }
     /* what reaches h_0 and c_0, unscaled */
     memcpy(ws->dh0, ws->carry, BH * sizeof(real));

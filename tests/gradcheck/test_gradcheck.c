@@ -2,26 +2,42 @@
  * differences, on the double build (rnbcore64).
  *
  * 1. Each cell's layer, L = sum_t y_t . dy_t: all parameters, the inputs
- *    x, h_0 and c_0.
+ *    x, h_0 and c_0; unscaled, and with the backward pass's power-of-two
+ *    scale forced at almost every step.
  * 2. The total dL/dh_t (and for cells with c, dL/dc_t) at every t, from a
  *    second, independent route: L restricted to steps after t, as a
  *    function of the state at t, differentiated numerically. Their norms
  *    are the suite's central measurement, so they are checked too.
- * 3. Each task's loss through the whole model (readout included), for
- *    every cell.
+ * 3. A stack of KS = 3 layers (stack.h), L = sum_t h_t^top . dy_t: every
+ *    layer's parameters, x, every layer's h_0 and c_0, and the total
+ *    dL/dh_t^l of every layer l at every t with its norm (and ||dL/dc_t^l||):
+ *    the difference quotient of L for a perturbation added to h_t^l inside
+ *    a reference forward pass that runs layer by layer and splits layer l
+ *    at step t. Unscaled, and with every layer rescaling at every step to
+ *    a scale of its own, so that the direct terms passed down join the
+ *    carries at a larger and at a smaller scale than theirs; the rescaled
+ *    gradients and norms equal the unscaled ones to rounding.
+ * 4. One layer's direct term at chosen scales (layer_backward's dexp_in),
+ *    beyond what a stack reaches: below and above the carry's scale, and
+ *    more than 2^DIRECT_ROOM (900, double) apart from it on either side;
+ *    against the unscaled computation, to rounding.
+ * 5. Each task's loss through the whole model (readout included), for
+ *    every cell and K = 1, 2, 3 layers; K = 3 also with forced rescaling.
  *
  * A gradient element passes when |analytic - numeric| <= ATOL + RTOL |numeric|.
  * With h = 1e-6 in double, the finite difference is good to about 1e-9
- * relative; a wrong term misses by orders of magnitude more. */
+ * relative; a wrong term misses by orders of magnitude more. The closing
+ * table gives each kind of check's worst error, as a fraction of its
+ * tolerance. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../check.h"
-#include "init.h"
 #include "layer.h"
 #include "model.h"
 #include "rng.h"
+#include "stack.h"
 
 #if !defined(RNB_DOUBLE)
 #error "finite-difference checks need the double core"
@@ -29,8 +45,56 @@
 
 enum { T = 5, B = 2, I = 3, H = 4 };
 static const double STEP = 1e-6, RTOL = 1e-6, ATOL = 1e-8;
+/* Two computations that differ only in their exact power-of-two scaling
+ * agree to rounding: |a - b| <= ROUND max |b| over the tensor (the sums of
+ * the weight gradients are grouped by scale, so their order changes). */
+static const double ROUND = 1e-12;
+/* A rescale threshold no carried value ever crosses: no rescaling. */
+enum { NEVER = -100000 };
 
 static check_tally tally;
+/* The forced stacks' joins of a direct term with a carry, over all cells:
+ * the direct term below the carry's scale (it moves up), above it (the
+ * carry moves up). */
+static int joins_direct_up, joins_carry_up;
+
+/* The kinds of check, each with its worst error as a fraction of its
+ * tolerance and its worst relative error: |a - n| / |n| over the elements
+ * with |n| >= 1e-3 (finite differences), |a - b| / max |b| (rounding). */
+enum {
+    K_LAYER, K_LAYER_DH, K_LAYER_NORM,
+    K_STACK, K_STACK_DH, K_STACK_NORM,
+    K_STACK_S, K_STACK_S_DH, K_STACK_S_NORM,
+    K_STACK_ROUND, K_DIRECT_ROUND,
+    K_MODEL1, K_MODEL2, K_MODEL3, K_MODEL3_S,
+    N_KINDS
+};
+static struct { const char *name; int n; double worst, rel; } kinds[N_KINDS] = {
+    [K_LAYER] = {.name = "layer: params, x, h0, c0 (both scalings)"},
+    [K_LAYER_DH] = {.name = "layer: total dL/dh_t"},
+    [K_LAYER_NORM] = {.name = "layer: ||dL/dh_t||, ||dL/dc_t||"},
+    [K_STACK] = {.name = "stack K=3: params, x, h0, c0 of every layer"},
+    [K_STACK_DH] = {.name = "stack K=3: total dL/dh_t^l, every l, t"},
+    [K_STACK_NORM] = {.name = "stack K=3: ||dL/dh_t^l||, ||dL/dc_t^l||"},
+    [K_STACK_S] = {.name = "stack K=3 rescaled: params, x, h0, c0"},
+    [K_STACK_S_DH] = {.name = "stack K=3 rescaled: total dL/dh_t^l"},
+    [K_STACK_S_NORM] = {.name = "stack K=3 rescaled: norms"},
+    [K_STACK_ROUND] = {.name = "stack K=3 rescaled vs unscaled (rounding)"},
+    [K_DIRECT_ROUND] = {.name = "layer, direct term at chosen scales vs unscaled (rounding)"},
+    [K_MODEL1] = {.name = "model K=1: d loss / d params, every task"},
+    [K_MODEL2] = {.name = "model K=2: d loss / d params, every task"},
+    [K_MODEL3] = {.name = "model K=3: d loss / d params, every task"},
+    [K_MODEL3_S] = {.name = "model K=3 rescaled: d loss / d params"},
+};
+
+static void note(int kind, double worst, double rel)
+{
+    kinds[kind].n++;
+    if (!(worst <= kinds[kind].worst))
+        kinds[kind].worst = worst;
+    if (!(rel <= kinds[kind].rel))
+        kinds[kind].rel = rel;
+}
 
 static void fill(real *v, size_t n, double bound, rng_t *r)
 {
@@ -39,17 +103,94 @@ static void fill(real *v, size_t n, double bound, rng_t *r)
 }
 
 /* Compares analytic a with numeric n (both k long); one check per tensor. */
-static void compare(const char *what, const real *a, const double *n, size_t k)
+static void compare(int kind, const char *what, const real *a, const double *n, size_t k)
 {
-    double worst = 0;
+    double worst = 0, rel = 0;
     size_t at = 0;
     for (size_t i = 0; i < k; i++) {
-        double excess = fabs(a[i] - n[i]) / (ATOL + RTOL * fabs(n[i]));
-        if (!(excess <= worst))
+        double err = fabs(a[i] - n[i]), excess = err / (ATOL + RTOL * fabs(n[i]));
+        if (isnan(excess))
+            excess = INFINITY;
+        if (excess > worst)
             worst = excess, at = i;
+        if (fabs(n[i]) >= 1e-3 && err / fabs(n[i]) > rel)
+            rel = err / fabs(n[i]);
     }
+    note(kind, worst, rel);
     CHECK(&tally, worst <= 1, "%s: element %zu analytic %.12g numeric %.12g (%.3g x tolerance)",
           what, at, a[at], n[at], worst);
+}
+
+/* a (the rescaled computation) against b (the unscaled one), n long, to
+ * rounding: |a - b| <= ROUND max(max |b|, floor). */
+static void compare_round(int kind, const char *what, const double *a, const double *b, size_t n,
+                          double floor)
+{
+    double top = floor, worst = 0;
+    size_t at = 0;
+    for (size_t i = 0; i < n; i++)
+        top = fmax(top, fabs(b[i]));
+    for (size_t i = 0; i < n; i++) {
+        double err = fabs(a[i] - b[i]);
+        double excess = top > 0 ? err / (ROUND * top) : err > 0 ? INFINITY : 0;
+        if (isnan(excess))
+            excess = INFINITY;
+        if (excess > worst)
+            worst = excess, at = i;
+    }
+    note(kind, worst, worst * ROUND);
+    CHECK(&tally, worst <= 1, "%s: element %zu %.17g, unscaled %.17g (%.3g x rounding tolerance)",
+          what, at, a[at], b[at], worst);
+}
+
+/* A layer's gradient tensors (views of g), for per-tensor comparisons. */
+typedef struct { char name[24]; real *v; size_t n; } tensor;
+
+static int layer_tensors(tensor *t, const cell_type *cell, const layer_params *g, int in, int l)
+{
+    const size_t GH = (size_t)cell->G * H;
+    const struct { const char *name; real *v; size_t n; } all[] = {
+        {"weight_ih", g->w_ih, GH * in},
+        {"weight_hh", g->w_hh, GH * H},
+        {"bias_ih", g->b_ih, GH},
+        {"bias_hh", g->b_hh, GH},
+        {cell->E ? cell->extra_name : "", g->extra, (size_t)cell->E * H},
+    };
+    int n = 0;
+    for (int i = 0; i < 5; i++) {
+        if (!all[i].n)
+            continue;
+        if (l >= 0)
+            snprintf(t[n].name, sizeof t[n].name, "%s_l%d", all[i].name, l);
+        else
+            snprintf(t[n].name, sizeof t[n].name, "%s", all[i].name);
+        t[n].v = all[i].v, t[n].n = all[i].n;
+        n++;
+    }
+    return n;
+}
+
+/* The route of dL/dc_t below is for h = o tanh(c); a cell with another
+ * needs its own. */
+static bool c_route_known(const cell_type *cell)
+{
+    const bool peep = strcmp(cell->name, "lstm_peephole") == 0;
+    CHECK(&tally, cell->out_block >= 0 && (peep || cell->E == 0),
+          "%s: the dL/dc_t route of this test is for h = o tanh(c); give this cell its own", cell->name);
+    return cell->out_block >= 0 && (peep || cell->E == 0);
+}
+
+/* dh_t/dc_t at element k of a (B, H) row, for h = o tanh(c): o from the
+ * cell's cache of step t (gates, (B, G*H)); for lstm_peephole
+ * o = s(... + p_o c_t) depends on c_t too:
+ * dh/dc = o (1 - tanh^2 c) + tanh c o (1 - o) p_o. */
+static double dh_dc(const cell_type *cell, const real *gates, const real *extra, size_t k, real c)
+{
+    const bool peep = strcmp(cell->name, "lstm_peephole") == 0;
+    size_t b = k / H, j = k % H;
+    real o = gates[b * cell->G * H + (size_t)cell->out_block * H + j];
+    real tc = tanh(c);
+    return o * (1 - tc * tc) + (peep ? tc * o * (1 - o) * extra[2 * H + j] : 0);
 }
 
 /* ---- 1 and 2: the layer ---------------------------------------------- */
@@ -132,7 +273,8 @@ static void check_layer(const cell_type *cell, bool scaled, rng_t *r)
         memcpy(ws.cs, pb.c0, BH * sizeof(real));
     layer_forward(&ws, &pb.p, pb.x);
     memcpy(ws.dh, pb.dy, (size_t)T * BH * sizeof(real));
-    layer_backward(&ws, &pb.p, &g, pb.x, dx);
+    layer_backward(&ws, &pb.p, &g, pb.x, dx, NULL);
+    layer_unscale_rows(dx, T, (size_t)B * I, ws.dexp);
     int changes = 0;
     for (int t = 1; t < T; t++)
         changes += ws.dexp[t] != ws.dexp[t - 1];
@@ -144,29 +286,33 @@ static void check_layer(const cell_type *cell, bool scaled, rng_t *r)
     /* 1: parameters and inputs */
     size_t most = np > (size_t)T * B * I ? np : (size_t)T * B * I;
     double *num = malloc(most * sizeof(double));
-    char what[128];
-    const size_t GH = (size_t)cell->G * H;
-    struct { const char *name; real *v, *a; size_t n; } t[] = {
-        {"weight_ih", pb.p.w_ih, g.w_ih, GH * I},
-        {"weight_hh", pb.p.w_hh, g.w_hh, GH * H},
-        {"bias_ih", pb.p.b_ih, g.b_ih, GH},
-        {"bias_hh", pb.p.b_hh, g.b_hh, GH},
-        {"extra (peepholes)", pb.p.extra, g.extra, (size_t)cell->E * H},
+    char what[512];
+    tensor t[8];
+    int n = layer_tensors(t, cell, &g, I, -1);
+    for (int i = 0; i < n; i++)     /* g and pb.p are views of the same layout */
+        t[i].v = pb.params + (t[i].v - grads);
+    const struct { const char *name; real *v, *a; size_t n; } in[] = {
         {"x", pb.x, dx, (size_t)T * B * I},
         {"h0", pb.h0, ws.dh0, BH},
         {"c0", pb.c0, ws.dc, cell->has_c ? BH : 0},
     };
-    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
-        if (!t[i].n)
-            continue;
+    for (int i = 0; i < n; i++) {
         numeric(num, t[i].v, t[i].n, &pb, 0, pb.h0, pb.c0);
         snprintf(what, sizeof what, "%s%s d%s", cell->name, scaled ? " (rescaled)" : "", t[i].name);
-        compare(what, t[i].a, num, t[i].n);
+        compare(K_LAYER, what, grads + (t[i].v - pb.params), num, t[i].n);
+    }
+    for (size_t i = 0; i < sizeof in / sizeof in[0]; i++) {
+        if (!in[i].n)
+            continue;
+        numeric(num, in[i].v, in[i].n, &pb, 0, pb.h0, pb.c0);
+        snprintf(what, sizeof what, "%s%s d%s", cell->name, scaled ? " (rescaled)" : "", in[i].name);
+        compare(K_LAYER, what, in[i].a, num, in[i].n);
     }
 
     /* 2: the total dL/dh_t and dL/dc_t at every t, through the suffix */
     real *h = malloc(BH * sizeof(real)), *c = calloc(BH, sizeof(real));
     real *want = malloc(BH * sizeof(real));
+    const bool c_route = cell->has_c && c_route_known(cell);
     for (int s = 0; s < T; s++) {
         /* state after step s+1 is the initial state of the suffix from s+1 */
         memcpy(h, ws.hs + (size_t)(s + 1) * BH, BH * sizeof(real));
@@ -178,34 +324,24 @@ static void check_layer(const cell_type *cell, bool scaled, rng_t *r)
             num[k] += pb.dy[(size_t)s * BH + k];    /* plus the direct term */
             sq += num[k] * num[k];
         }
-        snprintf(what, sizeof what, "%s total dL/dh_%d", cell->name, s + 1);
-        compare(what, ws.dh + (size_t)s * BH, num, BH);
-        snprintf(what, sizeof what, "%s ||dL/dh_%d||", cell->name, s + 1);
-        CHECK(&tally, fabs(ws.dh_norm[s] - sqrt(sq)) <= ATOL + RTOL * sqrt(sq),
-              "%s: %.12g, numeric %.12g", what, ws.dh_norm[s], sqrt(sq));
-        if (cell->has_c) {
-            const bool peep = strcmp(cell->name, "lstm_peephole") == 0;
-            CHECK(&tally, cell->out_block >= 0 && (peep || cell->E == 0),
-                  "%s: the dL/dc_t route below is for h = o tanh(c); give this cell its own", cell->name);
+        snprintf(what, sizeof what, "%s%s total dL/dh_%d", cell->name, scaled ? " (rescaled)" : "", s + 1);
+        compare(K_LAYER_DH, what, ws.dh + (size_t)s * BH, num, BH);
+        snprintf(what, sizeof what, "%s%s ||dL/dh_%d||", cell->name, scaled ? " (rescaled)" : "", s + 1);
+        double norm = sqrt(sq);
+        compare(K_LAYER_NORM, what, &ws.dh_norm[s], &norm, 1);
+        if (c_route) {
             /* c_t reaches L through c_{t+1} (the suffix, numerically) and
-             * through h_t = o_t tanh(c_t) (the chain rule on the numeric
-             * total dL/dh_t; o_t is the cell's out_block of its cache),
-             * where for lstm_peephole o_t = s(... + p_o c_t) depends on c_t
-             * too: dh/dc = o (1 - tanh^2 c) + tanh c o (1 - o) p_o. */
+             * through h_t (the chain rule on the numeric total dL/dh_t). */
             memcpy(want, num, BH * sizeof(real));
             numeric(num, c, BH, &pb, s + 1, h, c);
             double sqc = 0;
             for (size_t k = 0; k < BH; k++) {
-                size_t b = k / H, j = k % H;
-                real o = ws.gates[((size_t)s * B + b) * cell->G * H + (size_t)cell->out_block * H + j];
-                real tc = tanh(c[k]);
-                real dh_dc = o * (1 - tc * tc) + (peep ? tc * o * (1 - o) * pb.p.extra[2 * H + j] : 0);
-                num[k] += want[k] * dh_dc;
+                num[k] += want[k] * dh_dc(cell, ws.gates + (size_t)s * B * cell->G * H, pb.p.extra, k, c[k]);
                 sqc += num[k] * num[k];
             }
-            snprintf(what, sizeof what, "%s ||dL/dc_%d||", cell->name, s + 1);
-            CHECK(&tally, fabs(ws.dc_norm[s] - sqrt(sqc)) <= ATOL + RTOL * sqrt(sqc),
-                  "%s: %.12g, numeric %.12g", what, ws.dc_norm[s], sqrt(sqc));
+            snprintf(what, sizeof what, "%s%s ||dL/dc_%d||", cell->name, scaled ? " (rescaled)" : "", s + 1);
+            norm = sqrt(sqc);
+            compare(K_LAYER_NORM, what, &ws.dc_norm[s], &norm, 1);
         }
     }
 
@@ -214,37 +350,482 @@ static void check_layer(const cell_type *cell, bool scaled, rng_t *r)
     free(pb.params), free(pb.x), free(pb.h0), free(pb.c0), free(pb.dy);
 }
 
-/* ---- 3: each task's loss through the whole model ---------------------- */
+/* ---- 3: a stack of KS layers ------------------------------------------ */
 
-/* room > 0: buffers made for lag + room, the batch at lag (a shorter batch
- * of a variable_length run) */
-static void check_model(const cell_type *cell, const task_type *task, int lag, int room, rng_t *r)
+enum { KS = 3 };
+
+/* Forced rescaling, (rescale_below, rescale_to) of each layer, bottom up:
+ * each layer rescales at almost every step, to a scale of its own. The
+ * middle layer's carry sits below the top's scale (its direct terms join
+ * at a larger scale: the carry moves up), the bottom layer's above the
+ * middle's (the direct term moves up). */
+static const int FORCED[KS][2] = {{90, 91}, {30, 31}, {60, 61}};
+static const int UNSCALED[KS][2] = {{NEVER, 0}, {NEVER, 0}, {NEVER, 0}};
+/* Some layers forced, one at the default threshold. */
+static const int MIXED[KS][2] = {{60, 61}, {RESCALE_BELOW, 0}, {30, 31}};
+
+typedef struct {
+    const cell_type *cell;
+    size_t np;
+    real *params;           // (np) layer after layer, stack.h's slab
+    layer_params p[KS];     /* views into params */
+    real *x;                // (T, B, I)
+    real *h0[KS], *c0[KS];  // (B, H) each layer's initial state
+    real *dy;               // (T, B, H) L = sum_t h_t^top . dy_t
+    real *hs[KS], *cs[KS];  // (T+1, B, H) the reference forward's states
+} stack_problem;
+
+/* Steps 1..n of one layer from the state in hs[0], cs[0] (B, H) and the
+ * input x (n, B, in): h_1..h_n, c_1..c_n into hs, cs from row 1 on. */
+static void run_layer(const cell_type *cell, const layer_params *p, int in, int n,
+                      const real *x, real *hs, real *cs)
+{
+    if (n == 0)
+        return;
+    const size_t BH = (size_t)B * H;
+    layer_dims d = {cell, n, B, in, H};
+    layer_ws ws;
+    if (layer_ws_alloc(&ws, &d))
+        abort();
+    memcpy(ws.hs, hs, BH * sizeof(real));
+    if (ws.cs)
+        memcpy(ws.cs, cs, BH * sizeof(real));
+    layer_forward(&ws, p, x);
+    memcpy(hs + BH, ws.hs + BH, n * BH * sizeof(real));
+    if (ws.cs)
+        memcpy(cs + BH, ws.cs + BH, n * BH * sizeof(real));
+    layer_ws_free(&ws);
+}
+
+/* delta added to element k of h_t (or c_t) of layer l as soon as step t
+ * (1..T) has made it: what reads it afterwards (step t+1 of layer l, step
+ * t of layer l+1, the loss) sees the perturbed value. */
+typedef struct { int l, t; bool c; size_t k; double delta; } nudge;
+
+/* The reference: the stack's forward pass layer by layer, layer l split
+ * at the nudge's step, and L = sum_t h_t^top . dy_t. */
+static double stack_loss(stack_problem *pb, const nudge *nd)
+{
+    const size_t BH = (size_t)B * H;
+    const real *in = pb->x;
+    int in_dim = I;
+    for (int l = 0; l < KS; l++) {
+        real *hs = pb->hs[l], *cs = pb->cs[l];
+        memcpy(hs, pb->h0[l], BH * sizeof(real));
+        memcpy(cs, pb->c0[l], BH * sizeof(real));
+        if (nd && nd->l == l) {
+            const int t = nd->t;
+            run_layer(pb->cell, &pb->p[l], in_dim, t, in, hs, cs);
+            (nd->c ? cs : hs)[t * BH + nd->k] += nd->delta;
+            run_layer(pb->cell, &pb->p[l], in_dim, T - t, in + (size_t)t * B * in_dim,
+                      hs + t * BH, cs + t * BH);
+        } else {
+            run_layer(pb->cell, &pb->p[l], in_dim, T, in, hs, cs);
+        }
+        in = hs + BH, in_dim = H;
+    }
+    double L = 0;
+    for (size_t k = 0; k < (size_t)T * BH; k++)
+        L += pb->hs[KS - 1][BH + k] * pb->dy[k];
+    return L;
+}
+
+static double fd_value(stack_problem *pb, real *v)
+{
+    real keep = *v;
+    *v = keep + STEP;
+    double up = stack_loss(pb, NULL);
+    *v = keep - STEP;
+    double down = stack_loss(pb, NULL);
+    *v = keep;
+    return (up - down) / (2 * STEP);
+}
+
+static double fd_nudge(stack_problem *pb, nudge nd)
+{
+    nd.delta = STEP;
+    double up = stack_loss(pb, &nd);
+    nd.delta = -STEP;
+    double down = stack_loss(pb, &nd);
+    return (up - down) / (2 * STEP);
+}
+
+/* The code under test: stack_forward and stack_backward on pb, layer l
+ * rescaling below 2^rs[l][0] to 2^rs[l][1]. grads (np) and dx (T, B, I)
+ * get the gradients; s keeps the workspaces, each layer's ws.dh made
+ * dL/dh_t itself (its dexp kept). */
+static void stack_run(stack *s, real *grads, real *dx, stack_problem *pb, const int rs[KS][2])
+{
+    const size_t BH = (size_t)B * H;
+    memset(grads, 0, pb->np * sizeof(real));
+    if (stack_alloc(s, pb->cell, KS, T, B, I, H, pb->params, grads))
+        abort();
+    for (int l = 0; l < KS; l++) {
+        layer_ws *ws = &s->l[l].ws;
+        memcpy(ws->hs, pb->h0[l], BH * sizeof(real));
+        if (ws->cs)
+            memcpy(ws->cs, pb->c0[l], BH * sizeof(real));
+        ws->rescale_below = rs[l][0], ws->rescale_to = rs[l][1];
+    }
+    stack_forward(s, pb->x);
+    memcpy(s->l[KS - 1].ws.dh, pb->dy, (size_t)T * BH * sizeof(real));
+    stack_backward(s, pb->x, dx);
+    for (int l = 0; l < KS; l++)
+        layer_unscale_dh(&s->l[l].ws);
+}
+
+/* Every layer's dexp, for a failure message. */
+static void dexp_text(char *out, size_t size, const stack *s)
+{
+    size_t at = 0;
+    for (int l = 0; l < KS && at < size; l++) {
+        at += snprintf(out + at, size - at, " l%d:", l);
+        for (int t = 0; t < T && at < size; t++)
+            at += snprintf(out + at, size - at, " %d", s->l[l].ws.dexp[t]);
+    }
+}
+
+static void check_stack(const cell_type *cell, rng_t *r)
+{
+    const size_t BH = (size_t)B * H, TBH = (size_t)T * BH, nx = (size_t)T * B * I;
+    stack_problem pb = {.cell = cell, .np = stack_param_count(cell, KS, I, H)};
+    pb.params = malloc(pb.np * sizeof(real));
+    pb.x = malloc(nx * sizeof(real));
+    pb.dy = malloc(TBH * sizeof(real));
+    real *at = pb.params;
+    for (int l = 0; l < KS; l++) {
+        const int in = stack_layer_in(l, I, H);
+        layer_params_view(&pb.p[l], at, cell, in, H);
+        at += layer_param_count(cell, in, H);
+        pb.h0[l] = malloc(BH * sizeof(real));
+        pb.c0[l] = calloc(BH, sizeof(real));
+        pb.hs[l] = malloc((T + 1) * BH * sizeof(real));
+        pb.cs[l] = malloc((T + 1) * BH * sizeof(real));
+    }
+    fill(pb.params, pb.np, 0.8, r);
+    fill(pb.x, nx, 1.0, r);
+    for (int l = 0; l < KS; l++) {
+        fill(pb.h0[l], BH, 0.5, r);
+        if (cell->has_c)
+            fill(pb.c0[l], BH, 0.5, r);
+    }
+    fill(pb.dy, TBH, 1.0, r);
+
+    /* the code under test, three ways: unscaled, forced, mixed */
+    static const char *const mode[] = {"", " (rescaled)", " (mixed rescale)"};
+    const int(*const rs[])[2] = {UNSCALED, FORCED, MIXED};
+    enum { N_MODES = 3 };
+    stack s[N_MODES];
+    real *grads[N_MODES], *dx[N_MODES];
+    for (int m = 0; m < N_MODES; m++) {
+        grads[m] = malloc(pb.np * sizeof(real));
+        dx[m] = malloc(nx * sizeof(real));
+        stack_run(&s[m], grads[m], dx[m], &pb, rs[m]);
+    }
+
+    /* Unscaled: no dexp moved. Forced: every layer at a scale of its own
+     * at every step (changing along t in some layer: the weight gradients
+     * in several groups), and the direct term of row t-1 of layer l (layer
+     * l+1's dL/dx, at 2^dexp^{l+1}[t-1]) joining layer l's carry (at
+     * 2^dexp^l[t]) from below and from above. */
+    int moved = 0, zero = 0, shared = 0, direct_up = 0, carry_up = 0, changes = 0;
+    for (int l = 0; l < KS; l++) {
+        const int *e0 = s[0].l[l].ws.dexp, *e = s[1].l[l].ws.dexp;
+        for (int t = 0; t < T; t++) {
+            moved += e0[t] != 0, zero += e[t] == 0;
+            changes += t > 0 && e[t] != e[t - 1];
+            if (l + 1 < KS) {
+                shared += e[t] == s[1].l[l + 1].ws.dexp[t];
+                if (t > 0) {
+                    direct_up += s[1].l[l + 1].ws.dexp[t - 1] < e[t];
+                    carry_up += s[1].l[l + 1].ws.dexp[t - 1] > e[t];
+                }
+            }
+        }
+    }
+    joins_direct_up += direct_up, joins_carry_up += carry_up;
+    char text[512];
+    dexp_text(text, sizeof text, &s[0]);
+    CHECK(&tally, moved == 0, "%s stack unscaled: %d dexp not 0:%s", cell->name, moved, text);
+    dexp_text(text, sizeof text, &s[1]);
+    CHECK(&tally, zero == 0 && shared == 0 && changes > 0 && direct_up > 0 && carry_up > 0,
+          "%s stack rescaled: %d dexp 0, %d shared with the layer above, %d changes along t, "
+          "%d joins with the direct term below the carry's scale, %d above; dexp:%s",
+          cell->name, zero, shared, changes, direct_up, carry_up, text);
+
+    /* the reference, by finite differences through stack_loss */
+    double *num = malloc(pb.np * sizeof(double)), *num_x = malloc(nx * sizeof(double));
+    double *num_h0 = malloc(KS * BH * sizeof(double)), *num_c0 = malloc(KS * BH * sizeof(double));
+    double *num_dh = malloc(KS * TBH * sizeof(double));
+    double norm_h[KS][T], norm_c[KS][T];
+    for (size_t k = 0; k < pb.np; k++)
+        num[k] = fd_value(&pb, &pb.params[k]);
+    for (size_t k = 0; k < nx; k++)
+        num_x[k] = fd_value(&pb, &pb.x[k]);
+    const bool c_route = cell->has_c && c_route_known(cell);
+    for (int l = 0; l < KS; l++) {
+        for (size_t k = 0; k < BH; k++) {
+            num_h0[l * BH + k] = fd_value(&pb, &pb.h0[l][k]);
+            if (cell->has_c)
+                num_c0[l * BH + k] = fd_value(&pb, &pb.c0[l][k]);
+        }
+        const layer_ws *ws = &s[0].l[l].ws;  /* the forward's states and gates */
+        for (int t = 1; t <= T; t++) {
+            double *dh = num_dh + l * TBH + (t - 1) * BH, sq = 0, sqc = 0;
+            for (size_t k = 0; k < BH; k++) {
+                dh[k] = fd_nudge(&pb, (nudge){l, t, false, k, 0});
+                sq += dh[k] * dh[k];
+                if (c_route) {  /* through c_{t+1}, and through h_t */
+                    double dc = fd_nudge(&pb, (nudge){l, t, true, k, 0}) +
+                                dh[k] * dh_dc(cell, ws->gates + (size_t)(t - 1) * B * cell->G * H,
+                                              pb.p[l].extra, k, ws->cs[t * BH + k]);
+                    sqc += dc * dc;
+                }
+            }
+            norm_h[l][t - 1] = sqrt(sq), norm_c[l][t - 1] = sqrt(sqc);
+        }
+    }
+
+    /* unscaled and forced against the reference */
+    char what[512];
+    tensor tn[5];
+    for (int m = 0; m < 2; m++) {
+        const int kp = m ? K_STACK_S : K_STACK, kdh = m ? K_STACK_S_DH : K_STACK_DH;
+        const int knorm = m ? K_STACK_S_NORM : K_STACK_NORM;
+        for (int l = 0; l < KS; l++) {
+            const layer_ws *ws = &s[m].l[l].ws;
+            int n = layer_tensors(tn, cell, &s[m].l[l].g, stack_layer_in(l, I, H), l);
+            for (int i = 0; i < n; i++) {
+                snprintf(what, sizeof what, "%s stack%s d%s", cell->name, mode[m], tn[i].name);
+                compare(kp, what, tn[i].v, num + (tn[i].v - grads[m]), tn[i].n);
+            }
+            snprintf(what, sizeof what, "%s stack%s dh0_l%d", cell->name, mode[m], l);
+            compare(kp, what, ws->dh0, num_h0 + l * BH, BH);
+            if (cell->has_c) {
+                snprintf(what, sizeof what, "%s stack%s dc0_l%d", cell->name, mode[m], l);
+                compare(kp, what, ws->dc, num_c0 + l * BH, BH);
+            }
+            for (int t = 1; t <= T; t++) {
+                snprintf(what, sizeof what, "%s stack%s total dL/dh_%d of layer %d", cell->name, mode[m], t, l);
+                compare(kdh, what, ws->dh + (t - 1) * BH, num_dh + l * TBH + (t - 1) * BH, BH);
+                snprintf(what, sizeof what, "%s stack%s ||dL/dh_%d|| of layer %d", cell->name, mode[m], t, l);
+                compare(knorm, what, &ws->dh_norm[t - 1], &norm_h[l][t - 1], 1);
+                if (c_route) {
+                    snprintf(what, sizeof what, "%s stack%s ||dL/dc_%d|| of layer %d", cell->name, mode[m], t, l);
+                    compare(knorm, what, &ws->dc_norm[t - 1], &norm_c[l][t - 1], 1);
+                }
+            }
+        }
+        snprintf(what, sizeof what, "%s stack%s dx", cell->name, mode[m]);
+        compare(kp, what, dx[m], num_x, nx);
+    }
+
+    /* forced and mixed against unscaled, to rounding */
+    for (int m = 1; m < N_MODES; m++) {
+        for (int l = 0; l < KS; l++) {
+            const layer_ws *a = &s[m].l[l].ws, *b = &s[0].l[l].ws;
+            int n = layer_tensors(tn, cell, &s[m].l[l].g, stack_layer_in(l, I, H), l);
+            for (int i = 0; i < n; i++) {
+                snprintf(what, sizeof what, "%s stack%s d%s", cell->name, mode[m], tn[i].name);
+                compare_round(K_STACK_ROUND, what, tn[i].v, grads[0] + (tn[i].v - grads[m]), tn[i].n, 0);
+            }
+            const struct { const char *name; const double *a, *b; size_t n; double floor; } v[] = {
+                {"dh0", a->dh0, b->dh0, BH, 0},
+                {"dc0", a->dc, b->dc, cell->has_c ? BH : 0, 0},
+                {"dL/dh_t", a->dh, b->dh, TBH, 0},
+                {"||dL/dh_t||", a->dh_norm, b->dh_norm, T, 0},
+                {"||dL/dc_t||", a->dc_norm, b->dc_norm, cell->has_c ? T : 0, 0},
+                {"log10 ||dL/dh_t||", a->dh_log10, b->dh_log10, T, 1},
+                {"log10 ||dL/dc_t||", a->dc_log10, b->dc_log10, cell->has_c ? T : 0, 1},
+            };
+            for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+                if (!v[i].n)
+                    continue;
+                snprintf(what, sizeof what, "%s stack%s %s of layer %d", cell->name, mode[m], v[i].name, l);
+                compare_round(K_STACK_ROUND, what, v[i].a, v[i].b, v[i].n, v[i].floor);
+            }
+        }
+        snprintf(what, sizeof what, "%s stack%s dx", cell->name, mode[m]);
+        compare_round(K_STACK_ROUND, what, dx[m], dx[0], nx, 0);
+    }
+
+    for (int m = 0; m < N_MODES; m++)
+        stack_free(&s[m]), free(grads[m]), free(dx[m]);
+    free(num), free(num_x), free(num_h0), free(num_c0), free(num_dh);
+    for (int l = 0; l < KS; l++)
+        free(pb.h0[l]), free(pb.c0[l]), free(pb.hs[l]), free(pb.cs[l]);
+    free(pb.params), free(pb.x), free(pb.dy);
+}
+
+/* ---- 4: a direct term at chosen scales -------------------------------- */
+
+/* The direct term of row t has the true size 2^DY_EXP[t] and is stored at
+ * 2^ED[t]. Backwards from t = 4: a term of 2^-950 stored near 1 starts
+ * the layer at 2^950; row 3's O(1) term meets that carry more than 2^900
+ * (DIRECT_ROOM) above its own scale (the direct term moves up as far as
+ * it may, the carry down); row 2's 2^-900, stored at 2^950, meets a carry
+ * near 2^0 (the carry moves up as far as it may, the direct term down);
+ * row 1 at 2^40 above the carry's scale (the carry moves up), row 0 at
+ * 2^-30 below it (the direct term moves up). Which way a join went leaves
+ * no trace outside join_direct (gcov shows each limit taken once a cell). */
+static const int ED[T] = {-30, 40, 950, 0, 950};
+static const int DY_EXP[T] = {0, 0, -900, 0, -950};
+
+/* ||v|| (n) without underflow: v scaled by an exact power of two. */
+static double safe_norm(const real *v, size_t n)
+{
+    double top = 0, sq = 0;
+    for (size_t i = 0; i < n; i++)
+        top = fmax(top, fabs(v[i]));
+    if (top == 0)
+        return 0;
+    int ex = ilogb(top);
+    for (size_t i = 0; i < n; i++) {
+        double u = ldexp(v[i], -ex);
+        sq += u * u;
+    }
+    return ldexp(sqrt(sq), ex);
+}
+
+static void check_direct_scales(const cell_type *cell, rng_t *r)
+{
+    const size_t np = layer_param_count(cell, I, H), BH = (size_t)B * H, nx = (size_t)T * B * I;
+    layer_dims d = {cell, T, B, I, H};
+    real *params = malloc(np * sizeof(real)), *x = malloc(nx * sizeof(real));
+    real *h0 = malloc(BH * sizeof(real)), *c0 = calloc(BH, sizeof(real));
+    real *dy = malloc((size_t)T * BH * sizeof(real));
+    layer_params p;
+    layer_params_view(&p, params, cell, I, H);
+    fill(params, np, 0.8, r);
+    fill(x, nx, 1.0, r);
+    fill(h0, BH, 0.5, r);
+    if (cell->has_c)
+        fill(c0, BH, 0.5, r);
+    fill(dy, (size_t)T * BH, 1.0, r);
+    for (int t = 0; t < T; t++)
+        for (size_t k = 0; k < BH; k++)
+            dy[t * BH + k] = ldexp(dy[t * BH + k], DY_EXP[t]);
+
+    /* 0: unscaled, dy as it is; 1: dy row t stored at 2^ED[t], default
+     * rescaling */
+    layer_ws ws[2];
+    layer_params g[2];
+    real *grads[2], *dx[2];
+    for (int m = 0; m < 2; m++) {
+        grads[m] = calloc(np, sizeof(real));
+        dx[m] = malloc(nx * sizeof(real));
+        layer_params_view(&g[m], grads[m], cell, I, H);
+        if (layer_ws_alloc(&ws[m], &d))
+            abort();
+        memcpy(ws[m].hs, h0, BH * sizeof(real));
+        if (ws[m].cs)
+            memcpy(ws[m].cs, c0, BH * sizeof(real));
+        layer_forward(&ws[m], &p, x);
+        for (int t = 0; t < T; t++)
+            for (size_t k = 0; k < BH; k++)
+                ws[m].dh[t * BH + k] = m ? ldexp(dy[t * BH + k], ED[t]) : dy[t * BH + k];
+        if (m == 0)
+            ws[m].rescale_below = NEVER;
+        layer_backward(&ws[m], &p, &g[m], x, dx[m], m ? ED : NULL);
+        layer_unscale_rows(dx[m], T, (size_t)B * I, ws[m].dexp);
+        layer_unscale_dh(&ws[m]);
+    }
+    int moved = 0;
+    for (int t = 0; t < T; t++)
+        moved += ws[0].dexp[t] != 0;
+    CHECK(&tally, moved == 0 && ws[1].dexp[T - 1] == ED[T - 1],
+          "%s direct scales: %d unscaled dexp not 0, rescaled dexp[T-1] %d (want %d)",
+          cell->name, moved, ws[1].dexp[T - 1], ED[T - 1]);
+
+    char what[512];
+    tensor tn[5];
+    int n = layer_tensors(tn, cell, &g[1], I, -1);
+    for (int i = 0; i < n; i++) {
+        snprintf(what, sizeof what, "%s direct scales d%s", cell->name, tn[i].name);
+        compare_round(K_DIRECT_ROUND, what, tn[i].v, grads[0] + (tn[i].v - grads[1]), tn[i].n, 0);
+    }
+    snprintf(what, sizeof what, "%s direct scales dh0", cell->name);
+    compare_round(K_DIRECT_ROUND, what, ws[1].dh0, ws[0].dh0, BH, 0);
+    if (cell->has_c) {
+        snprintf(what, sizeof what, "%s direct scales dc0", cell->name);
+        compare_round(K_DIRECT_ROUND, what, ws[1].dc, ws[0].dc, BH, 0);
+    }
+    for (int t = 0; t < T; t++) {   /* row by row: their sizes differ by 2^950 */
+        snprintf(what, sizeof what, "%s direct scales dx_%d", cell->name, t + 1);
+        compare_round(K_DIRECT_ROUND, what, dx[1] + t * B * I, dx[0] + t * B * I, (size_t)B * I, 0);
+        snprintf(what, sizeof what, "%s direct scales dL/dh_%d", cell->name, t + 1);
+        compare_round(K_DIRECT_ROUND, what, ws[1].dh + t * BH, ws[0].dh + t * BH, BH, 0);
+        /* the unscaled norm underflows at 2^-950 (its squares do); the
+         * norm of its dL/dh_t does not */
+        double want = safe_norm(ws[0].dh + t * BH, BH), want_log = log10(want);
+        snprintf(what, sizeof what, "%s direct scales ||dL/dh_%d||", cell->name, t + 1);
+        compare_round(K_DIRECT_ROUND, what, &ws[1].dh_norm[t], &want, 1, 0);
+        snprintf(what, sizeof what, "%s direct scales log10 ||dL/dh_%d||", cell->name, t + 1);
+        compare_round(K_DIRECT_ROUND, what, &ws[1].dh_log10[t], &want_log, 1, 1);
+        if (cell->has_c && ws[0].dc_norm[t] > 1e-150) {
+            snprintf(what, sizeof what, "%s direct scales ||dL/dc_%d||", cell->name, t + 1);
+            compare_round(K_DIRECT_ROUND, what, &ws[1].dc_norm[t], &ws[0].dc_norm[t], 1, 0);
+        }
+    }
+
+    for (int m = 0; m < 2; m++)
+        layer_ws_free(&ws[m]), free(grads[m]), free(dx[m]);
+    free(params), free(x), free(h0), free(c0), free(dy);
+}
+
+/* ---- 5: each task's loss through the whole model ---------------------- */
+
+/* K layers; scaled: each layer rescaling as FORCED's top K; room > 0:
+ * buffers made for lag + room, the batch at lag (a shorter batch of a
+ * variable_length run) */
+static void check_model(const cell_type *cell, const task_type *task, int K, bool scaled,
+                        int lag, int room, rng_t *r)
 {
     model m;
-    if (model_create(&m, cell, task, lag + room, B, H))
+    if (model_create(&m, cell, task, K, lag + room, B, H))
         abort();
     model_set_lag(&m, lag);
+    if (scaled)
+        for (int l = 0; l < K; l++) {
+            m.st.l[l].ws.rescale_below = FORCED[KS - K + l][0];
+            m.st.l[l].ws.rescale_to = FORCED[KS - K + l][1];
+        }
     fill(m.params, m.n_params, 0.6, r);
     task->sample(&m.bt, lag, B, r);
     double metric;
     model_forward_backward(&m, &metric);
+    char what[400];
+    snprintf(what, sizeof what, "%s on %s (K=%d, T=%d%s%s)", cell->name, task->name, K, lag,
+             room ? ", in buffers for a longer lag" : "", scaled ? ", rescaled" : "");
+    if (scaled) {
+        int zero = 0;
+        for (int l = 0; l < K; l++)
+            for (int t = 0; t < m.L; t++)
+                zero += m.st.l[l].ws.dexp[t] == 0;
+        CHECK(&tally, zero == 0, "%s: %d steps not rescaled", what, zero);
+    }
     real *analytic = malloc(m.n_params * sizeof(real));
     double *num = malloc(m.n_params * sizeof(double));
     memcpy(analytic, m.grads, m.n_params * sizeof(real));
     for (size_t k = 0; k < m.n_params; k++) {
         real keep = m.params[k];
         m.params[k] = keep + STEP;
-        double up = model_forward_backward(&m, &metric);
+        double up = model_forward(&m, &metric);
         m.params[k] = keep - STEP;
-        double down = model_forward_backward(&m, &metric);
+        double down = model_forward(&m, &metric);
         m.params[k] = keep;
         num[k] = (up - down) / (2 * STEP);
     }
-    char what[128];
-    snprintf(what, sizeof what, "%s on %s (T=%d%s): d loss / d params", cell->name, task->name, lag,
-             room ? ", in buffers for a longer lag" : "");
-    compare(what, analytic, num, m.n_params);
-    free(analytic), free(num);
+    int nt = model_tensor_count(cell, K);
+    model_tensor *tn = malloc(nt * sizeof *tn);
+    model_tensors(tn, cell, task, K, H);
+    for (int i = 0; i < nt; i++) {
+        char name[640];
+        snprintf(name, sizeof name, "%s: d loss / d %s", what, tn[i].name);
+        compare(scaled ? K_MODEL3_S : K_MODEL1 + K - 1, name, analytic + tn[i].offset,
+                num + tn[i].offset, tn[i].count);
+    }
+    free(tn), free(analytic), free(num);
     model_free(&m);
 }
 
@@ -253,12 +834,26 @@ int main(void)
     rng_t r;
     rng_seed(&r, 20261126, 7);
     for (int i = 0; i < cell_count(); i++) {
-        check_layer(cell_at(i), false, &r);
-        check_layer(cell_at(i), true, &r);
-        for (int k = 0; k < task_count(); k++)   /* every task's loss, at a short lag */
-            check_model(cell_at(i), task_at(k), task_at(k)->min_T > 6 ? task_at(k)->min_T : 6, 0, &r);
-        check_model(cell_at(i), task_find("copy"), 4, 3, &r);   /* variable_length's shorter batch */
-        check_model(cell_at(i), task_find("temporal_order"), 10, 1, &r);
+        const cell_type *cell = cell_at(i);
+        check_layer(cell, false, &r);
+        check_layer(cell, true, &r);
+        check_stack(cell, &r);
+        check_direct_scales(cell, &r);
+        for (int K = 1; K <= KS; K++) {
+            for (int k = 0; k < task_count(); k++)   /* every task's loss, at a short lag */
+                check_model(cell, task_at(k), K, false, task_at(k)->min_T > 6 ? task_at(k)->min_T : 6, 0, &r);
+            check_model(cell, task_find("copy"), K, false, 4, 3, &r);   /* variable_length's shorter batch */
+            check_model(cell, task_find("temporal_order"), K, false, 10, 1, &r);
+        }
+        for (int k = 0; k < task_count(); k++)
+            check_model(cell, task_at(k), KS, true, task_at(k)->min_T > 6 ? task_at(k)->min_T : 6, 0, &r);
+        check_model(cell, task_find("copy"), KS, true, 4, 3, &r);
     }
+    printf("worst error of each kind of check, x its tolerance (worst relative error):\n");
+    for (int k = 0; k < N_KINDS; k++)
+        printf("  %-60s %5d checks  %9.3g  (%.2g)\n", kinds[k].name, kinds[k].n, kinds[k].worst,
+               kinds[k].rel);
+    printf("forced stacks: %d joins with the direct term below the carry's scale, %d above it\n",
+           joins_direct_up, joins_carry_up);
     return check_done(&tally);
 }
