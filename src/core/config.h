@@ -79,6 +79,7 @@ void config_key_value(const config *c, int i, char *buf, size_t n);
 typedef struct {
     const cell_type *cell;
     const task_type *task;
+    const void *task_data;  /* the task's dataset, set by the harness; NULL: synthetic */
     int T, H, B;
     int K;                  /* num_layers */
     bool variable_length;   /* each batch's lag uniform on [T, T + T/10] */

@@ -22,6 +22,20 @@ typedef struct {
     real *values;           // (B, O) regression targets; LOSS_MSE tasks
 } batch;
 
+/* Which part of a task's data a batch comes from: the training sequences,
+ * or the held-out ones the logged loss is measured on. */
+typedef enum { SPLIT_TRAIN, SPLIT_HELDOUT } task_split;
+
+/* What a batch is drawn from besides the run's random stream: a task over
+ * a dataset reads its data (loaded once by the harness, read-only; the
+ * core does no I/O) and the split; the synthetic tasks draw everything
+ * from the stream, data NULL, and get their held-out set from a stream of
+ * its own (the trainer's). */
+typedef struct {
+    const void *data;
+    task_split split;
+} task_source;
+
 typedef struct task_type {
     const char *name;
     const char *summary;
@@ -34,7 +48,7 @@ typedef struct task_type {
     const char *metric_name;
     const char *solved_rule;    /* says what solved() tests, for the docs */
     int (*length)(int T);
-    void (*sample)(batch *bt, int T, int B, rng_t *r);
+    void (*sample)(batch *bt, int T, int B, rng_t *r, const task_source *src);
     double (*baseline)(int T);  /* the memoryless loss */
     /* y: logits (L, B, O) for READOUT_ALL, outputs (B, O) for READOUT_LAST */
     double (*metric)(const real *y, const batch *bt, int T, int B);

@@ -45,7 +45,11 @@ static double marked_metric(const real *y, const batch *bt, int T, int B)
     return (double)right / B;
 }
 
-static void adding_sample(batch *bt, int T, int B, rng_t *r) { marked_sample(bt, T, B, r, false); }
+static void adding_sample(batch *bt, int T, int B, rng_t *r, const task_source *src)
+{
+    (void)src;
+    marked_sample(bt, T, B, r, false);
+}
 static double adding_baseline(int T) { (void)T; return 1.0 / 6.0; }
 static bool adding_solved(double loss, double metric) { (void)metric; return loss < 0.01; }
 
@@ -63,7 +67,11 @@ const task_type task_adding = {
     .solved = adding_solved,
 };
 
-static void mult_sample(batch *bt, int T, int B, rng_t *r) { marked_sample(bt, T, B, r, true); }
+static void mult_sample(batch *bt, int T, int B, rng_t *r, const task_source *src)
+{
+    (void)src;
+    marked_sample(bt, T, B, r, true);
+}
 static double mult_baseline(int T) { (void)T; return 7.0 / 144.0; }
 static bool mult_solved(double loss, double metric) { (void)metric; return loss < 0.06 * 7.0 / 144.0; }
 

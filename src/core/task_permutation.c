@@ -15,8 +15,9 @@ enum { N_SYM = 100 };
 
 static int perm_length(int T) { return T; }
 
-static void perm_sample(batch *bt, int T, int B, rng_t *r)
+static void perm_sample(batch *bt, int T, int B, rng_t *r, const task_source *src)
 {
+    (void)src;
     memset(bt->x, 0, (size_t)T * B * N_SYM * sizeof(real));
     for (int b = 0; b < B; b++) {
         int first = (int)rng_below(r, 2);

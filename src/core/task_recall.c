@@ -49,7 +49,11 @@ static double recall_metric(const real *y, const batch *bt, int T, int B, int S)
     return accuracy(y + first * (S + 1), bt->labels + first, N_DATA * B, S + 1);
 }
 
-static void copy_sample(batch *bt, int T, int B, rng_t *r) { recall_sample(bt, T, B, r, 8); }
+static void copy_sample(batch *bt, int T, int B, rng_t *r, const task_source *src)
+{
+    (void)src;
+    recall_sample(bt, T, B, r, 8);
+}
 static double copy_baseline(int T) { return N_DATA * fm_log(8.0) / (T + 20); }
 static double copy_metric(const real *y, const batch *bt, int T, int B) { return recall_metric(y, bt, T, B, 8); }
 
@@ -66,7 +70,11 @@ const task_type task_copy = {
     .metric = copy_metric, .solved = task_solved_at_99,
 };
 
-static void memo_sample(batch *bt, int T, int B, rng_t *r) { recall_sample(bt, T, B, r, 5); }
+static void memo_sample(batch *bt, int T, int B, rng_t *r, const task_source *src)
+{
+    (void)src;
+    recall_sample(bt, T, B, r, 5);
+}
 static double memo_baseline(int T) { return N_DATA * log(5.0) / (T + 20); }
 static double memo_metric(const real *y, const batch *bt, int T, int B) { return recall_metric(y, bt, T, B, 5); }
 

@@ -53,8 +53,16 @@ static double temporal_metric3(const real *y, const batch *bt, int T, int B)
     return accuracy(y, bt->labels, B, 8);
 }
 
-static void sample2(batch *bt, int T, int B, rng_t *r) { temporal_sample(bt, T, B, r, 2, (const int[]){1, 5}); }
-static void sample3(batch *bt, int T, int B, rng_t *r) { temporal_sample(bt, T, B, r, 3, (const int[]){1, 3, 6}); }
+static void sample2(batch *bt, int T, int B, rng_t *r, const task_source *src)
+{
+    (void)src;
+    temporal_sample(bt, T, B, r, 2, (const int[]){1, 5});
+}
+static void sample3(batch *bt, int T, int B, rng_t *r, const task_source *src)
+{
+    (void)src;
+    temporal_sample(bt, T, B, r, 3, (const int[]){1, 3, 6});
+}
 static double baseline2(int T) { (void)T; return log(4.0); }
 static double baseline3(int T) { (void)T; return log(8.0); }
 

@@ -70,7 +70,8 @@ void trainer_step(trainer *tr, step_record *rec)
     model *m = &tr->m;
     if (tr->spec.variable_length)
         model_set_lag(m, tr->spec.T + (int)rng_below(&tr->data_rng, tr->spec.T / 10 + 1));
-    m->task->sample(&m->bt, m->T, m->B, &tr->data_rng);
+    const task_source train = {tr->spec.task_data, SPLIT_TRAIN};
+    m->task->sample(&m->bt, m->T, m->B, &tr->data_rng, &train);
     memset(rec, 0, sizeof *rec);
     rec->step = ++tr->step;
     rec->loss = model_forward_backward(m, &rec->metric);
@@ -95,13 +96,14 @@ double trainer_evaluate(trainer *tr, double *metric)
 {
     model *m = &tr->m;
     rng_t r = tr->eval_rng;
+    const task_source heldout = {tr->spec.task_data, SPLIT_HELDOUT};
     int chunks = (tr->spec.eval_batch + m->B - 1) / m->B;
     double loss = 0, met = 0;
     for (int k = 0; k < chunks; k++) {
         double mk;
         if (tr->spec.variable_length)
             model_set_lag(m, tr->spec.T + (int)rng_below(&r, tr->spec.T / 10 + 1));
-        m->task->sample(&m->bt, m->T, m->B, &r);
+        m->task->sample(&m->bt, m->T, m->B, &r, &heldout);
         loss += model_forward(m, &mk);
         met += mk;
     }

@@ -791,7 +791,7 @@ static void check_model(const cell_type *cell, const task_type *task, int K, boo
             m.st.l[l].ws.rescale_to = FORCED[KS - K + l][1];
         }
     fill(m.params, m.n_params, 0.6, r);
-    task->sample(&m.bt, lag, B, r);
+    task->sample(&m.bt, lag, B, r, &(task_source){NULL, SPLIT_TRAIN});
     double metric;
     model_forward_backward(&m, &metric);
     char what[400];

@@ -11,6 +11,8 @@
 #include "task.h"
 
 static check_tally tally;
+/* the synthetic tasks read no data */
+static const task_source synthetic = {NULL, SPLIT_TRAIN};
 
 static void alloc_batch(batch *bt, const task_type *t, int T, int B)
 {
@@ -35,7 +37,7 @@ static void test_copy(void)
     alloc_batch(&bt, t, T, B);
     rng_t r;
     rng_seed(&r, 3, RNG_STREAM_DATA);
-    t->sample(&bt, T, B, &r);
+    t->sample(&bt, T, B, &r, &synthetic);
     int bad_onehot = 0, bad_layout = 0, bad_target = 0;
     int counts[10] = {0};
     for (int b = 0; b < B; b++)
@@ -110,7 +112,7 @@ static void test_adding(void)
     alloc_batch(&bt, t, T, B);
     rng_t r;
     rng_seed(&r, 5, RNG_STREAM_DATA);
-    t->sample(&bt, T, B, &r);
+    t->sample(&bt, T, B, &r, &synthetic);
     int bad_markers = 0, bad_target = 0, bad_values = 0;
     double sum_v = 0;
     for (int b = 0; b < B; b++) {
@@ -179,7 +181,7 @@ static void test_temporal(const char *name, int K, const int *window, int classe
     alloc_batch(&bt, t, T, B);
     rng_t r;
     rng_seed(&r, 7, RNG_STREAM_DATA);
-    t->sample(&bt, T, B, &r);
+    t->sample(&bt, T, B, &r, &synthetic);
     int bad = 0, counts[8] = {0}, distract[6] = {0};
     for (int b = 0; b < B; b++) {
         int k = 0, cls = 0;
@@ -228,7 +230,7 @@ static void test_permutation(void)
     alloc_batch(&bt, t, T, B);
     rng_t r;
     rng_seed(&r, 8, RNG_STREAM_DATA);
-    t->sample(&bt, T, B, &r);
+    t->sample(&bt, T, B, &r, &synthetic);
     int bad = 0, ones = 0;
     for (int b = 0; b < B; b++)
         for (int s = 0; s < T; s++) {
@@ -260,7 +262,7 @@ static void test_memorization(void)
     alloc_batch(&bt, t, T, B);
     rng_t r;
     rng_seed(&r, 9, RNG_STREAM_DATA);
-    t->sample(&bt, T, B, &r);
+    t->sample(&bt, T, B, &r, &synthetic);
     int bad = 0;
     for (int b = 0; b < B; b++)
         for (int s = 0; s < L; s++) {
@@ -296,7 +298,7 @@ static void test_multiplication(void)
     alloc_batch(&bt, t, T, B);
     rng_t r;
     rng_seed(&r, 10, RNG_STREAM_DATA);
-    t->sample(&bt, T, B, &r);
+    t->sample(&bt, T, B, &r, &synthetic);
     int bad = 0;
     for (int b = 0; b < B; b++) {
         double want = 1;
@@ -331,15 +333,15 @@ static void test_determinism(void)
     rng_t ra, rb;
     rng_seed(&ra, 11, RNG_STREAM_DATA);
     rng_seed(&rb, 11, RNG_STREAM_DATA);
-    t->sample(&a, T, B, &ra);
-    t->sample(&b, T, B, &rb);
+    t->sample(&a, T, B, &ra, &synthetic);
+    t->sample(&b, T, B, &rb, &synthetic);
     size_t nx = (size_t)t->length(T) * B * t->in_dim;
     CHECK(&tally, memcmp(a.x, b.x, nx * sizeof(real)) == 0, "same seed, same batch");
     rng_seed(&rb, 12, RNG_STREAM_DATA);
-    t->sample(&b, T, B, &rb);
+    t->sample(&b, T, B, &rb, &synthetic);
     CHECK(&tally, memcmp(a.x, b.x, nx * sizeof(real)) != 0, "another seed, another batch");
     rng_seed(&rb, 11, RNG_STREAM_INIT);
-    t->sample(&b, T, B, &rb);
+    t->sample(&b, T, B, &rb, &synthetic);
     CHECK(&tally, memcmp(a.x, b.x, nx * sizeof(real)) != 0, "another stream, another batch");
     free_batch(&a), free_batch(&b);
     CHECK(&tally, task_find("nope") == NULL, "unknown task");
