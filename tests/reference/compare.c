@@ -9,9 +9,13 @@
  *
  *   - normwise relative error of the whole tensor, ||a-b||_2 / ||b||_2
  *     (b = reference; if ||b|| = 0 the absolute ||a-b||_2 is used);
- *   - for y, dh, dx and dh_norm (first dimension T) also the same measure for
- *     every time step t separately, ||a_t-b_t|| / ||b_t||, since a whole-tensor
- *     norm would hide errors at steps where dh is 1e-33.
+ *   - for y, dx [T,B,*], dh [K,T,B,H], dh_norm [K,T], dh0 and dc0 [K,B,H]
+ *     also the same measure for every slice of the leading axes (layer l
+ *     and/or step t) separately, ||a_s-b_s|| / ||b_s||: y and dx per t, dh
+ *     per (l,t), dh_norm per element, dh0 and dc0 per layer. A whole-tensor
+ *     norm would hide errors at steps, or in layers, where dh is 1e-33.
+ *     (The layer axis may be absent, as in the one-layer files of old:
+ *     dh [T,B,H] is then measured per t, dh0 [B,H] whole.)
  *
  * The worst of these numbers must be <= TOL.  Non-finite values fail.
  * Exit status: 0 all passed, 1 some dataset failed / missing / mis-shaped,
@@ -202,10 +206,31 @@ static int read_dataset(hid_t file, const char *path, int *rank, hsize_t *dims,
     return 0;
 }
 
-static int has_time_axis(const char *name)
+/* The datasets measured slice by slice: a slice is the last base_rank()
+ * axes; every index of the axes before it (layer, time) is one slice.
+ * -1: whole tensor only. */
+static int base_rank(const char *name)
 {
-    return strcmp(name, "y") == 0 || strcmp(name, "dh") == 0 ||
-           strcmp(name, "dx") == 0 || strcmp(name, "dh_norm") == 0;
+    if (strcmp(name, "y") == 0 || strcmp(name, "dx") == 0 || strcmp(name, "dh") == 0 ||
+        strcmp(name, "dh0") == 0 || strcmp(name, "dc0") == 0)
+        return 2;
+    if (strcmp(name, "dh_norm") == 0)
+        return 0;
+    return -1;
+}
+
+/* "t=3", "l=1 t=3" or "l=1": slice s of a dataset with `lead` leading axes. */
+static void format_slice(char *buf, size_t len, const char *name, int lead,
+                         const hsize_t *dims, size_t s)
+{
+    int per_layer = strcmp(name, "dh0") == 0 || strcmp(name, "dc0") == 0;
+    if (lead == 2)
+        snprintf(buf, len, "l=%llu t=%llu", (unsigned long long)(s / dims[1]),
+                 (unsigned long long)(s % dims[1]));
+    else if (lead == 1)
+        snprintf(buf, len, "%s=%zu", per_layer ? "l" : "t", s);
+    else
+        snprintf(buf, len, "slice %zu", s);
 }
 
 /* Compares one dataset; prints one line; returns 1 if passed, 0 if failed,
@@ -214,9 +239,11 @@ static int compare_one(hid_t out, hid_t fix, const char *name, double tol)
 {
     char epath[1024], shape_e[128], shape_o[128];
     hsize_t edims[MAX_RANK], odims[MAX_RANK];
-    int erank = 0, orank = 0, rc, i, ok, abs_whole = 0, abs_t = 0, worst_t = -1;
-    size_t en = 0, on = 0;
-    double *ev = NULL, *ov = NULL, whole, worst_step = 0.0, worst;
+    char where[64];
+    int erank = 0, orank = 0, rc, i, ok, abs_whole = 0, abs_s = 0, base, lead = 0;
+    size_t en = 0, on = 0, worst_s = 0;
+    int worst_set = 0;
+    double *ev = NULL, *ov = NULL, whole, worst_slice = 0.0, worst;
 
     snprintf(epath, sizeof epath, "expected/%s", name);
     rc = read_dataset(fix, epath, &erank, edims, &ev, &en);
@@ -228,12 +255,12 @@ static int compare_one(hid_t out, hid_t fix, const char *name, double tol)
 
     rc = read_dataset(out, name, &orank, odims, &ov, &on);
     if (rc == -1) {
-        printf("FAIL  %-18s %-14s missing in output\n", name, shape_e);
+        printf("FAIL  %-22s %-14s missing in output\n", name, shape_e);
         free(ev);
         return 0;
     }
     if (rc != 0) {
-        printf("FAIL  %-18s %-14s unreadable as double in output\n", name, shape_e);
+        printf("FAIL  %-22s %-14s unreadable as double in output\n", name, shape_e);
         free(ev);
         return 0;
     }
@@ -242,7 +269,7 @@ static int compare_one(hid_t out, hid_t fix, const char *name, double tol)
     for (i = 0; ok && i < erank; i++)
         ok = odims[i] == edims[i];
     if (!ok) {
-        printf("FAIL  %-18s %-14s output has shape %s\n", name, shape_e, shape_o);
+        printf("FAIL  %-22s %-14s output has shape %s\n", name, shape_e, shape_o);
         free(ev);
         free(ov);
         return 0;
@@ -250,29 +277,36 @@ static int compare_one(hid_t out, hid_t fix, const char *name, double tol)
 
     whole = rel_error(ov, ev, en, &abs_whole);
     worst = whole;
-    if (has_time_axis(name) && erank >= 1 && edims[0] > 0) {
-        size_t T = (size_t)edims[0], step = en / T, t;
-        for (t = 0; t < T; t++) {
+    base = base_rank(name);
+    if (base >= 0 && erank > base && en > 0) {
+        size_t n_slices = 1, step, s;
+        lead = erank - base;
+        for (i = 0; i < lead; i++)
+            n_slices *= (size_t)edims[i];
+        step = en / n_slices;
+        for (s = 0; s < n_slices; s++) {
             int absolute = 0;
-            double e = rel_error(ov + t * step, ev + t * step, step, &absolute);
-            /* keep the worst step; a NaN (non-finite output) counts as worst */
-            if (worst_t < 0 || (isnan(e) && !isnan(worst_step)) || e > worst_step) {
-                worst_step = e;
-                worst_t = (int)t;
-                abs_t = absolute;
+            double e = rel_error(ov + s * step, ev + s * step, step, &absolute);
+            /* keep the worst slice; a NaN (non-finite output) counts as worst */
+            if (!worst_set || (isnan(e) && !isnan(worst_slice)) || e > worst_slice) {
+                worst_slice = e;
+                worst_s = s;
+                worst_set = 1;
+                abs_s = absolute;
             }
         }
-        if (isnan(worst_step) || worst_step > worst)
-            worst = worst_step;
+        if (isnan(worst_slice) || worst_slice > worst)
+            worst = worst_slice;
     }
     ok = worst <= tol; /* false for NaN */
 
-    printf("%s  %-18s %-14s ", ok ? "PASS" : "FAIL", name, shape_e);
-    if (worst_t >= 0)
-        printf("worst %s err %.3g at t=%d (whole tensor %s err %.3g)\n",
-               abs_t ? "ABS" : "rel", worst_step, worst_t,
+    printf("%s  %-22s %-14s ", ok ? "PASS" : "FAIL", name, shape_e);
+    if (worst_set) {
+        format_slice(where, sizeof where, name, lead, edims, worst_s);
+        printf("worst %s err %.3g at %s (whole tensor %s err %.3g)\n",
+               abs_s ? "ABS" : "rel", worst_slice, where,
                abs_whole ? "ABS" : "rel", whole);
-    else
+    } else
         printf("worst %s err %.3g (whole tensor)\n", abs_whole ? "ABS" : "rel", whole);
     free(ev);
     free(ov);

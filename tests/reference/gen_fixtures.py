@@ -5,7 +5,8 @@ Each fixture case_<name>.h5 is a valid `rnnbench grad` input file plus the
 expected outputs under /expected/, computed by PyTorch in float64 from the
 stored inputs (float32 inputs are upcast exactly, so the reference is the
 exact-arithmetic answer for the very numbers the engine sees, up to float64
-rounding).
+rounding). A case holds K >= 1 layers (PyTorch's num_layers): the datasets
+weight_ih_l{k} .. bias_hh_l{k} for k = 0..K-1.
 
 Run with the Debian interpreter that has torch/h5py/numpy:
 
@@ -28,16 +29,42 @@ import torch
 
 DEFAULT_SEED = 20240611
 GATES = {"rnn_tanh": 1, "rnn_relu": 1, "lstm": 4, "gru": 3}
+PARAMS = ("weight_ih", "weight_hh", "bias_ih", "bias_hh")   # per layer, PyTorch's order
 
-# Vanishing cases: the smallest dh_norm over t is tuned into this window
-# (float32's smallest normal number is 1.18e-38; the window keeps a margin).
+# Vanishing cases: the smallest dh_norm over t (and layers) is tuned into this
+# window (float32's smallest normal number is 1.18e-38; the window keeps a margin).
 VANISH_TARGET = 1e-33
 VANISH_LO, VANISH_HI = 1e-36, 1e-30
+# Stacked vanishing cases: weight_ih_l{k}, k > 0, scaled by this, so that each
+# layer the gradient passes down costs about this factor too, and the smallest
+# dh_norm lies in layer 0 (through depth and time) rather than in the top
+# layer (which, with dy at its last step only, vanishes through time alone).
+VANISH_DEPTH_SCALE = 1e-4
 
 
 # --------------------------------------------------------------------------
 # Reference computation
 # --------------------------------------------------------------------------
+
+def num_layers(W):
+    """K: the number of consecutive weight_ih_l{k} in W."""
+    K = 0
+    while "weight_ih_l%d" % K in W:
+        K += 1
+    return K
+
+
+def layer_keys(K):
+    return ["%s_l%d" % (p, k) for k in range(K) for p in PARAMS]
+
+
+def state_layers(s, K, B, H):
+    """An initial state h0/c0 as [K,B,H] (zeros if None); a [B,H] one (K = 1)
+    becomes [1,B,H]."""
+    if s is None:
+        return np.zeros((K, B, H))
+    return np.asarray(s).reshape(K, B, H)
+
 
 def make_cell(cell, I, H, dtype):
     if cell in ("rnn_tanh", "rnn_relu"):
@@ -51,128 +78,209 @@ def make_cell(cell, I, H, dtype):
     return m.to(dtype)
 
 
-def make_module(cell, I, H, dtype):
+def make_module(cell, I, H, K=1, dtype=torch.float64):
     if cell in ("rnn_tanh", "rnn_relu"):
-        m = torch.nn.RNN(I, H, num_layers=1, nonlinearity=cell[4:], bias=True)
+        m = torch.nn.RNN(I, H, num_layers=K, nonlinearity=cell[4:], bias=True)
     elif cell == "lstm":
-        m = torch.nn.LSTM(I, H, num_layers=1, bias=True)
+        m = torch.nn.LSTM(I, H, num_layers=K, bias=True)
     else:
-        m = torch.nn.GRU(I, H, num_layers=1, bias=True)
+        m = torch.nn.GRU(I, H, num_layers=K, bias=True)
     return m.to(dtype)
 
 
-def forward_backward(cell, W, x, h0, c0, dy, dtype=torch.float64):
-    """Unrolled forward/backward with nn.*Cell.
+def layer_cells(cell, W, I, H, dtype):
+    """One nn.*Cell per layer, holding layer k's weights."""
+    cells = []
+    for k in range(num_layers(W)):
+        m = make_cell(cell, I if k == 0 else H, H, dtype)
+        with torch.no_grad():
+            for p in PARAMS:
+                getattr(m, p).copy_(torch.from_numpy(np.asarray(W["%s_l%d" % (p, k)])))
+        cells.append(m)
+    return cells
 
-    W: dict with weight_ih_l0, weight_hh_l0, bias_ih_l0, bias_hh_l0 (numpy).
-    x [T,B,I], h0/c0 [B,H] (numpy; zeros if None), dy [T,B,H].
-    Returns a dict of numpy arrays named like the OUT file (dtype of `dtype`).
-    dh[t] is the TOTAL dL/dh_t (via dy_t and via h_{t+1}): retain_grad() on
-    each step's h accumulates every use of h_t.
+
+def forward_backward(cell, W, x, h0, c0, dy, dtype=torch.float64):
+    """Unrolled forward/backward with one nn.*Cell per layer and step.
+
+    W: dict with weight_ih_l{k}, weight_hh_l{k}, bias_ih_l{k}, bias_hh_l{k}
+    for k = 0..K-1 (numpy). x [T,B,I], h0/c0 [K,B,H] or, for K = 1, [B,H]
+    (numpy; zeros if None), dy [T,B,H] on the top layer's outputs.
+    Returns a dict of numpy arrays named and shaped like the OUT file: y
+    [T,B,H], dh [K,T,B,H], dh_norm [K,T], dx [T,B,I], dh0 [K,B,H], dc0
+    [K,B,H] (lstm), grad/<tensor>_l{k}.
+    dh[k,t] is the TOTAL dL/dh_t of layer k (via layer k's h_{t+1} and via
+    layer k+1's input at t, or dy_t on the top layer): retain_grad() on each
+    step's h accumulates every use of it.
     """
     T, B, I = x.shape
+    K = num_layers(W)
     H = W["weight_hh_l0"].shape[1]
-    m = make_cell(cell, I, H, dtype)
-    with torch.no_grad():
-        m.weight_ih.copy_(torch.from_numpy(np.asarray(W["weight_ih_l0"])))
-        m.weight_hh.copy_(torch.from_numpy(np.asarray(W["weight_hh_l0"])))
-        m.bias_ih.copy_(torch.from_numpy(np.asarray(W["bias_ih_l0"])))
-        m.bias_hh.copy_(torch.from_numpy(np.asarray(W["bias_hh_l0"])))
+    cells = layer_cells(cell, W, I, H, dtype)
     tx = torch.tensor(np.asarray(x), dtype=dtype, requires_grad=True)
-    zeros = np.zeros((B, H))
-    th0 = torch.tensor(zeros if h0 is None else np.asarray(h0), dtype=dtype,
-                       requires_grad=True)
-    tc0 = torch.tensor(zeros if c0 is None else np.asarray(c0), dtype=dtype,
-                       requires_grad=True)
+    th0 = [torch.tensor(v, dtype=dtype, requires_grad=True) for v in state_layers(h0, K, B, H)]
+    tc0 = [torch.tensor(v, dtype=dtype, requires_grad=True) for v in state_layers(c0, K, B, H)]
     tdy = torch.tensor(np.asarray(dy), dtype=dtype)
 
-    h, c = th0, tc0
-    hs = []
+    hs = []                 # hs[k][t]: layer k's h_{t+1}
     loss = torch.zeros((), dtype=dtype)
-    for t in range(T):
-        if cell == "lstm":
-            h, c = m(tx[t], (h, c))
-        else:
-            h = m(tx[t], h)
-        h.retain_grad()
-        hs.append(h)
-        loss = loss + (h * tdy[t]).sum()
+    for k, m in enumerate(cells):
+        h, c = th0[k], tc0[k]
+        row = []
+        for t in range(T):
+            inp = tx[t] if k == 0 else hs[k - 1][t]
+            if cell == "lstm":
+                h, c = m(inp, (h, c))
+            else:
+                h = m(inp, h)
+            h.retain_grad()
+            row.append(h)
+            if k == K - 1:
+                loss = loss + (h * tdy[t]).sum()
+        hs.append(row)
     loss.backward()
 
     def npy(tensor):
         return tensor.detach().cpu().numpy()
 
     out = {}
-    out["y"] = np.stack([npy(h) for h in hs])
-    out["dh"] = np.stack([npy(h.grad) if h.grad is not None
-                          else np.zeros((B, H)) for h in hs])
-    out["dh_norm"] = np.sqrt((out["dh"].astype(np.float64) ** 2).sum(axis=(1, 2)))
+    out["y"] = np.stack([npy(h) for h in hs[-1]])
+    out["dh"] = np.stack([np.stack([npy(h.grad) if h.grad is not None
+                                    else np.zeros((B, H)) for h in row]) for row in hs])
+    out["dh_norm"] = np.sqrt((out["dh"].astype(np.float64) ** 2).sum(axis=(2, 3)))
     out["dx"] = npy(tx.grad)
-    out["dh0"] = npy(th0.grad)
+    out["dh0"] = np.stack([npy(v.grad) for v in th0])
     if cell == "lstm":
-        out["dc0"] = npy(tc0.grad)
-    out["grad/weight_ih_l0"] = npy(m.weight_ih.grad)
-    out["grad/weight_hh_l0"] = npy(m.weight_hh.grad)
-    out["grad/bias_ih_l0"] = npy(m.bias_ih.grad)
-    out["grad/bias_hh_l0"] = npy(m.bias_hh.grad)
+        out["dc0"] = np.stack([npy(v.grad) for v in tc0])
+    for k, m in enumerate(cells):
+        for p in PARAMS:
+            out["grad/%s_l%d" % (p, k)] = npy(getattr(m, p).grad)
     return out
+
+
+def stack_states(cell, W, x, h0, c0):
+    """Forward only, float64: every layer's h_1..h_T, [K,T,B,H]."""
+    T, B, I = x.shape
+    K = num_layers(W)
+    H = W["weight_hh_l0"].shape[1]
+    cells = layer_cells(cell, cast(W, np.float64), I, H, torch.float64)
+    inp = torch.from_numpy(np.asarray(x, np.float64))
+    hs = []
+    with torch.no_grad():
+        for k, m in enumerate(cells):
+            h = torch.from_numpy(state_layers(h0, K, B, H)[k].astype(np.float64))
+            c = torch.from_numpy(state_layers(c0, K, B, H)[k].astype(np.float64))
+            row = []
+            for t in range(T):
+                if cell == "lstm":
+                    h, c = m(inp[t], (h, c))
+                else:
+                    h = m(inp[t], h)
+                row.append(h)
+            inp = torch.stack(row)
+            hs.append(inp.numpy().copy())
+    return np.stack(hs)
+
+
+def run_module(cell, m, inp, h, c):
+    """nn.RNN/LSTM/GRU m on inp from (h, c): (y, h_n, c_n); c_n None but lstm."""
+    if cell == "lstm":
+        y, (hn, cn) = m(inp, (h, c))
+        return y, hn, cn
+    y, hn = m(inp, h)
+    return y, hn, None
+
+
+def load_module(cell, W, first, last, I, H):
+    """nn.RNN/LSTM/GRU of layers first..last-1 of W, renumbered from 0."""
+    m = make_module(cell, I, H, last - first)
+    with torch.no_grad():
+        for k in range(first, last):
+            for p in PARAMS:
+                getattr(m, "%s_l%d" % (p, k - first)).copy_(
+                    torch.from_numpy(np.asarray(W["%s_l%d" % (p, k)], np.float64)))
+    return m
 
 
 def module_forward_backward(cell, W, x, h0, c0, dy):
-    """Same quantities (except dh) via nn.RNN/LSTM/GRU, float64; for self-check."""
+    """Same quantities (except dh) via nn.RNN/LSTM/GRU(num_layers=K), float64;
+    for the self-check."""
     T, B, I = x.shape
+    K = num_layers(W)
     H = W["weight_hh_l0"].shape[1]
-    m = make_module(cell, I, H, torch.float64)
-    with torch.no_grad():
-        for k in W:
-            getattr(m, k).copy_(torch.from_numpy(np.asarray(W[k], dtype=np.float64)))
+    m = load_module(cell, W, 0, K, I, H)
     tx = torch.tensor(np.asarray(x, dtype=np.float64), requires_grad=True)
-    z = np.zeros((1, B, H))
-    th0 = torch.tensor(z if h0 is None else np.asarray(h0, np.float64)[None],
-                       requires_grad=True)
-    tc0 = torch.tensor(z if c0 is None else np.asarray(c0, np.float64)[None],
-                       requires_grad=True)
-    if cell == "lstm":
-        y, _ = m(tx, (th0, tc0))
-    else:
-        y, _ = m(tx, th0)
+    th0 = torch.tensor(state_layers(h0, K, B, H).astype(np.float64), requires_grad=True)
+    tc0 = torch.tensor(state_layers(c0, K, B, H).astype(np.float64), requires_grad=True)
+    y, _, _ = run_module(cell, m, tx, th0, tc0)
     (y * torch.from_numpy(np.asarray(dy, np.float64))).sum().backward()
-    out = {"y": y.detach().numpy(), "dx": tx.grad.numpy(), "dh0": th0.grad[0].numpy()}
+    out = {"y": y.detach().numpy(), "dx": tx.grad.numpy(), "dh0": th0.grad.numpy()}
     if cell == "lstm":
-        out["dc0"] = tc0.grad[0].numpy()
-    for k in W:
-        out["grad/" + k] = getattr(m, k).grad.numpy()
+        out["dc0"] = tc0.grad.numpy()
+    for k in range(K):
+        for p in PARAMS:
+            out["grad/%s_l%d" % (p, k)] = getattr(m, "%s_l%d" % (p, k)).grad.numpy()
     return out
 
 
-def total_dh_by_suffix(cell, W, x, y, cs, dy, t):
-    """Independent check of the total dL/dh_t: dy_t + dL/d(initial state) of the
-    suffix run x[t+1:] started from (h_t, c_t), using nn.RNN/LSTM/GRU."""
-    T = x.shape[0]
-    if t == T - 1:
-        return np.asarray(dy[t], np.float64)
-    c_t = None if cs is None else cs[t]
-    sub = module_forward_backward(cell, W, x[t + 1:], y[t], c_t, dy[t + 1:])
-    return np.asarray(dy[t], np.float64) + sub["dh0"]
+class Prefix:
+    """Every layer's state after n steps, by nn.RNN/LSTM/GRU runs over x[:n]
+    (h_n, c_n: [K,B,H]); n = 0 gives h0, c0."""
+
+    def __init__(self, cell, W, x, h0, c0):
+        T, B, I = x.shape
+        self.cell, self.K, self.H = cell, num_layers(W), W["weight_hh_l0"].shape[1]
+        self.m = load_module(cell, W, 0, self.K, I, self.H)
+        self.x = torch.from_numpy(np.asarray(x, np.float64))
+        self.h0 = torch.from_numpy(state_layers(h0, self.K, B, self.H).astype(np.float64))
+        self.c0 = torch.from_numpy(state_layers(c0, self.K, B, self.H).astype(np.float64))
+        self.memo = {}
+
+    def __call__(self, n):
+        if n not in self.memo:
+            if n == 0:
+                self.memo[n] = (self.h0, self.c0)
+            else:
+                with torch.no_grad():
+                    _, hn, cn = run_module(self.cell, self.m, self.x[:n], self.h0, self.c0)
+                self.memo[n] = (hn, cn if cn is not None else self.c0)
+        return self.memo[n]
 
 
-def lstm_cell_states(W, x, h0, c0):
-    """Forward-only LSTM in float64 returning c_t for each t (for the check)."""
+def total_dh_by_suffix(cell, W, x, prefix, dy, l, t):
+    """Independent check of the total dL/dh_t of layer l, with nn.RNN/LSTM/GRU
+    only: h_t^l as a leaf, the rest of the graph downstream of it rebuilt
+    from fused modules. That is the layers above l at step t (a stack of
+    layers l+1..K-1 run one step on h_t^l from their states at t-1; on the
+    top layer, dy_t directly), then all K layers over x[t+1:], started from
+    the states at t: below l as computed, l's own h_t^l, above l what the
+    one step gave."""
     T, B, I = x.shape
+    K = num_layers(W)
     H = W["weight_hh_l0"].shape[1]
-    m = make_cell("lstm", I, H, torch.float64)
-    with torch.no_grad():
-        m.weight_ih.copy_(torch.from_numpy(np.asarray(W["weight_ih_l0"], np.float64)))
-        m.weight_hh.copy_(torch.from_numpy(np.asarray(W["weight_hh_l0"], np.float64)))
-        m.bias_ih.copy_(torch.from_numpy(np.asarray(W["bias_ih_l0"], np.float64)))
-        m.bias_hh.copy_(torch.from_numpy(np.asarray(W["bias_hh_l0"], np.float64)))
-        h = torch.zeros(B, H, dtype=torch.float64) if h0 is None else torch.from_numpy(np.asarray(h0, np.float64))
-        c = torch.zeros(B, H, dtype=torch.float64) if c0 is None else torch.from_numpy(np.asarray(c0, np.float64))
-        cs = []
-        for t in range(T):
-            h, c = m(torch.from_numpy(np.asarray(x[t], np.float64)), (h, c))
-            cs.append(c.numpy().copy())
-    return np.stack(cs)
+    h_prev, c_prev = prefix(t)          # the states at t-1
+    h_now, c_now = prefix(t + 1)        # the states at t
+    leaf = h_now[l].clone().requires_grad_(True)
+    tdy = torch.from_numpy(np.asarray(dy, np.float64))
+    loss = torch.zeros((), dtype=torch.float64)
+    up_h = up_c = h_now[:0]
+    if l == K - 1:
+        loss = loss + (leaf * tdy[t]).sum()
+    else:
+        sub = load_module(cell, W, l + 1, K, H, H)
+        y, up_h, up_c = run_module(cell, sub, leaf[None], h_prev[l + 1:], c_prev[l + 1:])
+        loss = loss + (y[0] * tdy[t]).sum()
+        if up_c is None:
+            up_c = c_now[l + 1:]
+    if t < T - 1:
+        full = load_module(cell, W, 0, K, I, H)
+        h_init = torch.cat([h_now[:l], leaf[None], up_h])
+        c_init = torch.cat([c_now[:l + 1], up_c])
+        y, _, _ = run_module(cell, full, torch.from_numpy(np.asarray(x[t + 1:], np.float64)),
+                             h_init, c_init)
+        loss = loss + (y * tdy[t + 1:]).sum()
+    loss.backward()
+    return leaf.grad.numpy()
 
 
 # --------------------------------------------------------------------------
@@ -191,12 +299,23 @@ def rel_err(a, b):
     return nd / nb if nb > 0 else nd * s
 
 
+# The datasets measured slice by slice as well as whole: each slice is the
+# last BASE_RANK axes, for every index of the leading ones (the layer and/or
+# the time step): y, dx per t; dh per (layer, t); dh_norm per element; dh0,
+# dc0 per layer.
+BASE_RANK = {"y": 2, "dx": 2, "dh": 2, "dh0": 2, "dc0": 2, "dh_norm": 0}
+
+
 def worst_err(name, a, b):
-    """Worst of whole-tensor and (for y, dh, dx, dh_norm) per-timestep errors."""
+    """Worst of the whole-tensor error and the per-slice errors (BASE_RANK)."""
     e = rel_err(a, b)
-    if name in ("y", "dh", "dx", "dh_norm"):
-        for t in range(b.shape[0]):
-            e = max(e, rel_err(a[t], b[t]))
+    base = BASE_RANK.get(name)
+    if base is not None and b.ndim > base:
+        tail = b.shape[b.ndim - base:]
+        a2 = np.asarray(a).reshape((-1,) + tail)
+        b2 = np.asarray(b).reshape((-1,) + tail)
+        for i in range(b2.shape[0]):
+            e = max(e, rel_err(a2[i], b2[i]))
     return e
 
 
@@ -208,15 +327,23 @@ def rng_for(seed, name, attempt=0):
     return np.random.default_rng([seed, zlib.crc32(name.encode()), attempt])
 
 
-def init_weights(rng, cell, I, H):
+def init_weights(rng, cell, I, H, K=1):
+    """K layers, layer after layer (layer k > 0 reads H inputs)."""
     G = GATES[cell]
     k = 1.0 / math.sqrt(H)  # PyTorch's default U(-1/sqrt(H), 1/sqrt(H))
-    return {
-        "weight_ih_l0": rng.uniform(-k, k, (G * H, I)),
-        "weight_hh_l0": rng.uniform(-k, k, (G * H, H)),
-        "bias_ih_l0": rng.uniform(-k, k, (G * H,)),
-        "bias_hh_l0": rng.uniform(-k, k, (G * H,)),
-    }
+    W = {}
+    for l in range(K):
+        W["weight_ih_l%d" % l] = rng.uniform(-k, k, (G * H, I if l == 0 else H))
+        W["weight_hh_l%d" % l] = rng.uniform(-k, k, (G * H, H))
+        W["bias_ih_l%d" % l] = rng.uniform(-k, k, (G * H,))
+        W["bias_hh_l%d" % l] = rng.uniform(-k, k, (G * H,))
+    return W
+
+
+def state_shape(K, B, H, state3d=False):
+    """How a case stores h0/c0: [B,H] for one layer (as the first fixtures
+    did), [K,B,H] (PyTorch's h_n layout) for a stack or when asked."""
+    return (K, B, H) if K > 1 or state3d else (B, H)
 
 
 def cast(d, dt):
@@ -264,26 +391,35 @@ def tune_scale(f, target, tol=0.5, lo=0.02, hi=8.0, npts=48, iters=200):
                     % (target, tol, a))
 
 
-def build_generic(rng, cell, T, B, I, H, with_h0=True, with_c0=True):
-    W = init_weights(rng, cell, I, H)
+def build_generic(rng, cell, T, B, I, H, K=1, with_h0=True, with_c0=True, state3d=False):
+    W = init_weights(rng, cell, I, H, K)
     x = rng.uniform(-1, 1, (T, B, I))
-    h0 = rng.uniform(-1, 1, (B, H)) if with_h0 else None
-    c0 = rng.uniform(-1, 1, (B, H)) if (cell == "lstm" and with_c0) else None
+    shape = state_shape(K, B, H, state3d)
+    h0 = rng.uniform(-1, 1, shape) if with_h0 else None
+    c0 = rng.uniform(-1, 1, shape) if (cell == "lstm" and with_c0) else None
     dy = rng.uniform(-1, 1, (T, B, H))
     return W, x, h0, c0, dy
 
 
-def build_vanishing(rng, cell, T, B, I, H):
-    W0 = init_weights(rng, cell, I, H)
+def build_vanishing(rng, cell, T, B, I, H, K=1):
+    """dy at the top layer's last step only; every layer's weight_hh scaled
+    by one factor, tuned so that the smallest dh_norm over layers and steps
+    lies in the window. For K > 1, weight_ih_l{k}, k > 0, scaled by
+    VANISH_DEPTH_SCALE too: the smallest is then layer 0's at an early t,
+    down through depth and back through time."""
+    W0 = init_weights(rng, cell, I, H, K)
     x = rng.uniform(-1, 1, (T, B, I))
-    h0 = rng.uniform(-1, 1, (B, H))
-    c0 = rng.uniform(-1, 1, (B, H)) if cell == "lstm" else None
+    h0 = rng.uniform(-1, 1, state_shape(K, B, H))
+    c0 = rng.uniform(-1, 1, state_shape(K, B, H)) if cell == "lstm" else None
     dy = np.zeros((T, B, H))
     dy[-1] = rng.uniform(-1, 1, (B, H))
 
     def scaled(s):
         W = dict(W0)
-        W["weight_hh_l0"] = W0["weight_hh_l0"] * s
+        for k in range(K):
+            W["weight_hh_l%d" % k] = W0["weight_hh_l%d" % k] * s
+            if k:
+                W["weight_ih_l%d" % k] = W0["weight_ih_l%d" % k] * VANISH_DEPTH_SCALE
         return cast(W, np.float32)
 
     def f(s):
@@ -297,7 +433,12 @@ def build_vanishing(rng, cell, T, B, I, H):
         return math.log10(m) if m > 0 else -math.inf
 
     s = tune_scale(f, math.log10(VANISH_TARGET), tol=0.5)
-    return scaled(s), x, h0, c0, dy, "weight_hh_l0 scaled by %.6g (tuned)" % s
+    if K == 1:
+        note = "weight_hh_l0 scaled by %.6g (tuned)" % s
+    else:
+        note = "weight_hh_l0..l%d scaled by %.6g (tuned), weight_ih_l1..l%d by %g" % (
+            K - 1, s, K - 1, VANISH_DEPTH_SCALE)
+    return scaled(s), x, h0, c0, dy, note
 
 
 def build_exploding(rng, cell, T, B, I, H, growth=1e4):
@@ -306,7 +447,8 @@ def build_exploding(rng, cell, T, B, I, H, growth=1e4):
     stays small (|h| << 1) and the forward pass stays in tanh's near-linear,
     non-chaotic regime.  In the saturated/chaotic regime the forward float32
     rounding errors are amplified by the same Jacobian products that make the
-    gradient explode, and no float32 engine could meet the 1e-4 tolerance."""
+    gradient explode, and no float32 engine could meet the 1e-4 tolerance.
+    One layer."""
     W0 = init_weights(rng, cell, I, H)
     W0["bias_ih_l0"] *= 1e-5
     W0["bias_hh_l0"] *= 1e-5
@@ -323,7 +465,7 @@ def build_exploding(rng, cell, T, B, I, H, growth=1e4):
         W = scaled(s)
         inp = cast({"x": x, "h0": h0, "dy": dy}, np.float32)
         out = forward_backward(cell, W, inp["x"], inp["h0"], None, inp["dy"])
-        n = out["dh_norm"]
+        n = out["dh_norm"][0]
         if not np.all(np.isfinite(n)):
             return math.inf
         return math.log10(n.max() / n[-1])
@@ -332,7 +474,8 @@ def build_exploding(rng, cell, T, B, I, H, growth=1e4):
     return scaled(s), x, h0, None, dy, "weight_hh_l0 scaled by %.6g (tuned)" % s
 
 
-# name: (cell, T, B, I, H, kind, extra options, description)
+# name: (cell, T, B, I, H, kind, extra options, description); options["K"] is
+# the number of layers (1 if absent)
 def case_table():
     cases = []
     for cell in ("rnn_tanh", "rnn_relu", "lstm", "gru"):
@@ -365,6 +508,40 @@ def case_table():
                   "small gru case with ALL inputs stored as float64 (full float64 "
                   "precision, not float32-representable) and the cell attribute as a "
                   "fixed-length ASCII string instead of a variable-length one"))
+    # Stacks of K layers: nn.RNN/LSTM/GRU(num_layers=K), h0/c0 [K,B,H].
+    for cell in ("rnn_tanh", "rnn_relu", "lstm", "gru"):
+        cases.append(("%s_k2_small" % cell, cell, 7, 3, 4, 5, "generic", {"K": 2},
+                      "small %s stack of K=2 layers, random weights U(+-1/sqrt(H)), "
+                      "random x, h0%s [K,B,H], dy on the top layer" % (
+                          cell, ", c0" if cell == "lstm" else "")))
+    for cell in ("rnn_tanh", "rnn_relu", "lstm", "gru"):
+        cases.append(("%s_k3_medium" % cell, cell, 16, 3, 3, 10, "generic", {"K": 3},
+                      "medium %s stack of K=3 layers with non-square sizes (I=3, H=10: "
+                      "weight_ih_l0 [G*H,3], weight_ih_l1/l2 [G*H,10]), random "
+                      "weights, x, h0%s [K,B,H], dy at every step" % (
+                          cell, ", c0" if cell == "lstm" else "")))
+    cases.append(("lstm_k2_nostate", "lstm", 6, 2, 3, 4, "generic",
+                  {"K": 2, "with_h0": False, "with_c0": False},
+                  "small lstm stack of K=2 layers WITHOUT h0 and c0 datasets "
+                  "(every layer's state defaults to zeros)"))
+    cases.append(("lstm_k1_state3d", "lstm", 6, 2, 3, 4, "generic", {"state3d": True},
+                  "small one-layer lstm case with h0 and c0 stored as [1,B,H] "
+                  "(PyTorch's h_n layout) instead of [B,H]"))
+    cases.append(("gru_k2_small_f64", "gru", 7, 3, 4, 5, "generic_f64", {"K": 2},
+                  "small gru stack of K=2 layers with ALL inputs stored as float64 "
+                  "(full float64 precision) and h0 [K,B,H]"))
+    # The gated cells keep a recurrent path that weight_hh does not scale (c
+    # through f, h through z): they need longer sequences to vanish.
+    deep_vanish_T = {"rnn_tanh": 60, "rnn_relu": 60, "lstm": 150, "gru": 150}
+    for cell in ("rnn_tanh", "rnn_relu", "lstm", "gru"):
+        cases.append(("%s_k3_vanishing" % cell, cell, deep_vanish_T[cell], 2, 3, 8,
+                      "vanishing", {"K": 3},
+                      "vanishing-gradient %s stack of K=3 layers: dy nonzero only at "
+                      "the top layer's last step, weight_ih_l1/l2 scaled by 1e-4 and every "
+                      "layer's weight_hh by one tuned factor so that min over (layer, t) "
+                      "of dh_norm ~ 1e-33, in layer 0 (down through depth and back "
+                      "through time); h0%s [K,B,H]" % (
+                          cell, ", c0" if cell == "lstm" else "")))
     return cases
 
 
@@ -380,7 +557,7 @@ def write_case(path, name, cell, W, x, h0, c0, dy, out, description, generator,
             f.attrs["cell"] = cell
         f.attrs["description"] = description
         f.attrs["generator"] = generator
-        for k in ("weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0"):
+        for k in layer_keys(num_layers(W)):
             dset(f, k, W[k], in_dtype)
         dset(f, "x", x, in_dtype)
         if h0 is not None:
@@ -395,20 +572,28 @@ def write_case(path, name, cell, W, x, h0, c0, dy, out, description, generator,
 RELU_MARGIN = 1e-4
 
 
-def relu_min_preactivation(W, x, h0, y):
-    """min |pre-activation| over all t, b, j of an rnn_relu run (float64).
-    A value near 0 means a float32 engine may take the other side of the kink."""
+def relu_min_preactivation(W, x, h0):
+    """min |pre-activation| over all layers, t, b, j of an rnn_relu run
+    (float64). A value near 0 means a float32 engine may take the other side
+    of the kink."""
+    hs = stack_states("rnn_relu", W, x, h0, None)
+    K, T, B, H = hs.shape
     W = cast(W, np.float64)
-    x = np.asarray(x, np.float64)
-    hprev = np.concatenate([np.zeros((1,) + y.shape[1:]) if h0 is None
-                            else np.asarray(h0, np.float64)[None], y[:-1]])
-    a = (np.einsum("tbi,ji->tbj", x, W["weight_ih_l0"]) + W["bias_ih_l0"]
-         + np.einsum("tbi,ji->tbj", hprev, W["weight_hh_l0"]) + W["bias_hh_l0"])
-    return np.abs(a).min()
+    h0s = state_layers(h0, K, B, H).astype(np.float64)
+    worst = math.inf
+    for k in range(K):
+        inp = np.asarray(x, np.float64) if k == 0 else hs[k - 1]
+        hprev = np.concatenate([h0s[k][None], hs[k][:-1]])
+        a = (np.einsum("tbi,ji->tbj", inp, W["weight_ih_l%d" % k]) + W["bias_ih_l%d" % k]
+             + np.einsum("tbi,ji->tbj", hprev, W["weight_hh_l%d" % k]) + W["bias_hh_l%d" % k])
+        worst = min(worst, np.abs(a).min())
+    return worst
 
 
 def self_check(name, cell, W, x, h0, c0, dy, out):
-    """Cross-check the unrolled reference against nn.RNN/LSTM/GRU."""
+    """Cross-check the unrolled reference against nn.RNN/LSTM/GRU(num_layers=K):
+    y, dx, dh0, dc0 and every gradient by one fused run; every layer's total
+    dh_t by the suffix construction of total_dh_by_suffix."""
     mod = module_forward_backward(cell, W, x, h0, c0, dy)
     worst = 0.0
     for k, v in mod.items():
@@ -416,10 +601,11 @@ def self_check(name, cell, W, x, h0, c0, dy, out):
     # total dh_t via suffix runs (a sample of t for long sequences)
     T = x.shape[0]
     ts = range(T) if T <= 60 else sorted(set([0, 1, 2, T // 3, T // 2, T - 2, T - 1]))
-    cs = lstm_cell_states(W, x, h0, c0) if cell == "lstm" else None
-    for t in ts:
-        ref = total_dh_by_suffix(cell, W, x, out["y"], cs, dy, t)
-        worst = max(worst, rel_err(ref, out["dh"][t]))
+    prefix = Prefix(cell, W, x, h0, c0)
+    for l in range(num_layers(W)):
+        for t in ts:
+            ref = total_dh_by_suffix(cell, W, x, prefix, dy, l, t)
+            worst = max(worst, rel_err(ref, out["dh"][l, t]))
     if not worst < 1e-10:
         raise RuntimeError("%s: self-check against nn.%s failed: %g" % (name, cell, worst))
     return worst
@@ -459,9 +645,9 @@ def make_case(seed, name, cell, T, B, I, H, kind, opts, attempt):
         in_dtype = np.float64
         fixed_len_attr = True
     elif kind == "vanishing":
-        W, x, h0, c0, dy, note = build_vanishing(rng, cell, T, B, I, H)
+        W, x, h0, c0, dy, note = build_vanishing(rng, cell, T, B, I, H, **opts)
     elif kind == "exploding":
-        W, x, h0, c0, dy, note = build_exploding(rng, cell, T, B, I, H)
+        W, x, h0, c0, dy, note = build_exploding(rng, cell, T, B, I, H, **opts)
     else:
         raise ValueError(kind)
     # Exactly the numbers stored in the file; the reference uses them upcast.
@@ -473,18 +659,27 @@ def make_case(seed, name, cell, T, B, I, H, kind, opts, attempt):
                              for a in (x, h0, c0, dy)])
     self_check(name, cell, W, x, h0, c0, dy, out)
     n = out["dh_norm"]
+    K = n.shape[0]
     if not np.all(np.isfinite(n)) or n.max() > 1e30:
         raise RuntimeError("%s: non-finite or huge dh_norm" % name)
     if kind == "vanishing":
         if not (VANISH_LO < n.min() < VANISH_HI):
             raise TuneError("%s: min dh_norm %g outside window" % (name, n.min()))
-        tiny = [rel_err(out[k], 0 * out[k]) for k in ("dh0", "dc0") if k in out]
-        note += "; |dh0|%s = %s" % ("/|dc0|" if cell == "lstm" else "",
-                                    "/".join("%.2g" % v for v in tiny))
+        if n[0].min() != n.min():
+            raise TuneError("%s: the smallest dh_norm is not layer 0's (%s)"
+                            % (name, where_min_max(n)))
+        if K == 1:
+            tiny = [rel_err(out[k], 0 * out[k]) for k in ("dh0", "dc0") if k in out]
+            note += "; |dh0|%s = %s" % ("/|dc0|" if cell == "lstm" else "",
+                                        "/".join("%.2g" % v for v in tiny))
+        else:
+            note += "; min_t dh_norm per layer = %s" % "/".join("%.2g" % v for v in n.min(axis=1))
+            note += "; |dh0| per layer = %s" % "/".join(
+                "%.2g" % rel_err(v, 0 * v) for v in out["dh0"])
     if kind == "exploding":
-        note += "; growth max/last = %.3g" % (n.max() / n[-1])
+        note += "; growth max/last = %.3g" % (n.max() / n[-1, -1])
     if cell == "rnn_relu":
-        m = relu_min_preactivation(W, x, h0, out["y"])
+        m = relu_min_preactivation(W, x, h0)
         if m < RELU_MARGIN:
             raise TuneError("%s: a relu pre-activation is %.2g from the kink" % (name, m))
     sim, where = f32_simulation(cell, W, x, h0, c0, dy, out)
@@ -492,6 +687,15 @@ def make_case(seed, name, cell, T, B, I, H, kind, opts, attempt):
         note += "; redrawn %d time(s)" % attempt
     return dict(W=W, x=x, h0=h0, c0=c0, dy=dy, out=out, in_dtype=in_dtype,
                 fixed_len_attr=fixed_len_attr, sim=sim, sim_where=where, note=note)
+
+
+def where_min_max(n):
+    """'from MIN (t=..) to MAX (t=..)' over dh_norm [K,T]; (l=.., t=..) when K > 1."""
+    def at(i):
+        l, t = np.unravel_index(i, n.shape)
+        return "t=%d" % t if n.shape[0] == 1 else "l=%d, t=%d" % (l, t)
+    return "dh_norm from %.3g (%s) to %.3g (%s)" % (
+        n.min(), at(int(n.argmin())), n.max(), at(int(n.argmax())))
 
 
 def main():
@@ -514,8 +718,8 @@ def main():
     generator = "tests/reference/gen_fixtures.py, torch %s, seed %d" % (
         torch.__version__, args.seed)
 
-    print("%-20s %-8s %4s %2s %2s %3s  %-10s  %-10s  %-9s  %s" % (
-        "case", "cell", "T", "B", "I", "H", "min dh_norm", "max dh_norm",
+    print("%-20s %-8s %1s %4s %2s %2s %3s  %-10s  %-10s  %-9s  %s" % (
+        "case", "cell", "K", "T", "B", "I", "H", "min dh_norm", "max dh_norm",
         "f32 sim", "notes"))
     for (name, cell, T, B, I, H, kind, opts, desc) in table:
         if args.only and name not in args.only:
@@ -538,14 +742,12 @@ def main():
             return 1
         n = c["out"]["dh_norm"]
         if kind in ("vanishing", "exploding"):
-            desc += " [achieved: dh_norm from %.3g (t=%d) to %.3g (t=%d); %s]" % (
-                n.min(), int(n.argmin()), n.max(), int(n.argmax()),
-                c["note"].split("; redrawn")[0])
+            desc += " [achieved: %s; %s]" % (where_min_max(n), c["note"].split("; redrawn")[0])
         path = os.path.join(args.out, "case_%s.h5" % name)
         write_case(path, name, cell, c["W"], c["x"], c["h0"], c["c0"], c["dy"],
                    c["out"], desc, generator, c["in_dtype"], c["fixed_len_attr"])
-        print("%-20s %-8s %4d %2d %2d %3d  %-11.4g  %-11.4g  %-9.2g  %s" % (
-            name, cell, T, B, I, H, n.min(), n.max(), c["sim"], c["note"]))
+        print("%-20s %-8s %1d %4d %2d %2d %3d  %-11.4g  %-11.4g  %-9.2g  %s" % (
+            name, cell, n.shape[0], T, B, I, H, n.min(), n.max(), c["sim"], c["note"]))
         sys.stdout.flush()
     return 0
 

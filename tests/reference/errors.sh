@@ -1,0 +1,74 @@
+#!/bin/bash
+# errors.sh RNNBENCH FIXTURES WORKDIR
+# Bad stacked (K > 1) inputs to `rnnbench grad`: exit status 2, exactly one
+# line on stderr naming the file and the dataset at fault, no output file
+# left. Each bad file is a committed fixture (FIXTURES/case_*.h5) with one
+# thing changed by h5py; skipped (exit 77) where h5py is absent. The
+# one-layer errors are tests/e2e/cli_errors.sh's.
+set -u
+bin=$1 fixtures=$2 dir=$3
+py=/usr/bin/python3
+"$py" -c 'import h5py, numpy' 2>/dev/null || { echo "python3-h5py/numpy missing: skipped"; exit 77; }
+rm -rf "$dir" && mkdir -p "$dir"
+passed=0 failed=0
+
+# bad NAME FIXTURE PYTHON: $dir/NAME.h5, FIXTURE changed by PYTHON (f is the
+# open file, np numpy)
+bad() {
+    cp "$fixtures/case_$2.h5" "$dir/$1.h5" && chmod u+w "$dir/$1.h5" &&
+    "$py" -c "import sys, h5py, numpy as np
+f = h5py.File(sys.argv[1], 'r+')
+$3" "$dir/$1.h5" || { echo "cannot make $1.h5"; exit 1; }
+}
+
+# expect STATUS PATTERN NAME: rnnbench grad $dir/NAME.h5 $dir/out.h5
+expect() {
+    local want=$1 pattern=$2 in=$dir/$3.h5 out=$dir/out.h5
+    rm -f "$out"
+    "$bin" grad "$in" "$out" >"$dir/stdout" 2>"$dir/stderr"
+    local rc=$? lines
+    lines=$(wc -l <"$dir/stderr")
+    if [ "$rc" -eq "$want" ] && { [ -z "$pattern" ] || grep -q -- "$pattern" "$dir/stderr"; } &&
+       { [ "$want" -eq 0 ] || { [ "$lines" -eq 1 ] && [ ! -e "$out" ]; }; } &&
+       ! ls "$dir"/*.tmp.* >/dev/null 2>&1; then
+        passed=$((passed + 1))
+        echo "ok: $3: $(cat "$dir/stderr")"
+    else
+        failed=$((failed + 1))
+        echo "FAIL: $3 -> exit $rc (want $want), $lines stderr lines, want /$pattern/:"
+        sed 's/^/    /' "$dir/stderr"
+        [ "$want" -ne 0 ] && [ -e "$out" ] && echo "    and $out was left behind"
+    fi
+}
+
+# rnn_tanh_k2_small: K = 2, T = 7, B = 3, I = 4, H = 5; lstm_k2_small likewise
+# with c0; gru_k3_medium: K = 3, T = 16, B = 3, I = 3, H = 10, G = 3.
+bad wih1_shape rnn_tanh_k2_small 'del f["weight_ih_l1"]; f["weight_ih_l1"] = np.zeros((5, 4), np.float32)'
+expect 2 "wih1_shape.h5: dataset 'weight_ih_l1' has shape \[5,4\], expected \[5,5\]" wih1_shape
+bad whh1_shape gru_k3_medium 'del f["weight_hh_l1"]; f["weight_hh_l1"] = np.zeros((30, 3), np.float32)'
+expect 2 "whh1_shape.h5: dataset 'weight_hh_l1' has shape \[30,3\], expected \[30,10\]" whh1_shape
+bad no_bih2 gru_k3_medium 'del f["bias_ih_l2"]'
+expect 2 "no_bih2.h5: dataset 'bias_ih_l2' is missing" no_bih2
+# a gap: weight_ih_l1 gone, layer 1's and 2's other tensors still there
+bad gap_l1 gru_k3_medium 'del f["weight_ih_l1"]'
+expect 2 "gap_l1.h5: dataset 'bias_hh_l1' is of layer 1 but 'weight_ih_l1' is missing" gap_l1
+# a layer beyond the last: weight_hh_l2 without weight_ih_l2
+bad stray_l2 rnn_tanh_k2_small 'f["weight_hh_l2"] = np.zeros((5, 5), np.float32)'
+expect 2 "stray_l2.h5: dataset 'weight_hh_l2' is of layer 2 but 'weight_ih_l2' is missing" stray_l2
+# h0, c0 of the wrong depth, or [B,H] for K > 1
+bad h0_k3 rnn_tanh_k2_small 'del f["h0"]; f["h0"] = np.zeros((3, 3, 5), np.float32)'
+expect 2 "h0_k3.h5: dataset 'h0' has shape \[3,3,5\], expected \[2,3,5\] \[K,B,H\] for K = 2" h0_k3
+bad h0_2d rnn_tanh_k2_small 'del f["h0"]; f["h0"] = np.zeros((3, 5), np.float32)'
+expect 2 "h0_2d.h5: dataset 'h0' has shape \[3,5\], expected \[2,3,5\]" h0_2d
+bad c0_k1 lstm_k2_small 'del f["c0"]; f["c0"] = np.zeros((1, 3, 5), np.float32)'
+expect 2 "c0_k1.h5: dataset 'c0' has shape \[1,3,5\], expected \[2,3,5\]" c0_k1
+bad h0_b rnn_tanh_k2_small 'del f["h0"]; f["h0"] = np.zeros((2, 4, 5), np.float32)'
+expect 2 "h0_b.h5: dataset 'h0' has shape \[2,4,5\], expected \[2,3,5\]" h0_b
+# what is accepted: K = 1 with h0 [1,B,H] or [B,H]; unrelated names ignored
+bad k1_h0_3d rnn_tanh_small 'h = f["h0"][()]; del f["h0"]; f["h0"] = h[None]'
+expect 0 "" k1_h0_3d
+bad extra_names rnn_tanh_k2_small 'f["weight_ih_l01"] = np.zeros(1); f["weight_hh_lx"] = np.zeros(1); f["notes"] = np.zeros(1)'
+expect 0 "" extra_names
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
