@@ -1,12 +1,14 @@
 # grad_heatmap.gp - log10 ||dL/dh_t|| over training step (vertical) and
 # timestep t (horizontal): how the gradient's reach changes as the run
-# learns. One panel per run (a cell x clip mode at one seed).
-# From rnnbench: data (columns run cell clip seed step t dh_norm dh_log10; the header
+# learns. One panel per run (a cell x clip mode at one seed), at one layer
+# (column layer; the top unless rnnbench plot --layer says otherwise).
+# From rnnbench: data (columns run cell clip seed layer step t dh_norm dh_log10; the header
 # row, then one block per panel, blocks separated by two blank lines and
 # the rows of a training step by one, as pm3d wants; index k is panel k,
 # so the columns go by number here: a header is not seen past index 0), output,
 # formats, title, panel_cells, panel_clips (a word per panel, in block
-# order), rows, cols, L, cbmin, cbmax (log10 range shared by all panels).
+# order), layer_note (", top layer", "" for one-layer runs), rows, cols, L,
+# cbmin, cbmax (log10 range shared by all panels).
 # The colour is dh_log10, the file's log10 of the norm, known past
 # float64's floor (a norm of 1e-3000 has its colour too).
 
@@ -29,8 +31,8 @@ do for [fmt in formats] {
     set tics front
     set lmargin 10
     do for [k = 1:words(panel_cells)] {
-        set title cell_label(word(panel_cells, k)) . ", clipping " . word(panel_clips, k) noenhanced
-        splot data index k using 6:5:(v = $8, v == v && v > -1e300 && v < 1e300 ? v : NaN) with pm3d
+        set title cell_label(word(panel_cells, k)) . ", clipping " . word(panel_clips, k) . layer_note noenhanced
+        splot data index k using 7:6:(finite($9)) with pm3d
     }
     unset multiplot
 }

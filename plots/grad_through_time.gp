@@ -1,9 +1,11 @@
 # grad_through_time.gp - the vanishing picture: ||dL/dh_t|| against the
 # timestep t, one line per cell, at the first logged training step (dashed)
-# and the last (solid); one panel per clip mode.
-# From rnnbench: data (columns run cell clip seed phase step t dh_norm
+# and the last (solid); one panel per clip mode; one layer of each run (the
+# top unless rnnbench plot --layer says otherwise).
+# From rnnbench: data (columns run cell clip seed layer phase step t dh_norm
 # dh_log10), output, formats, title, cells, clips, cell_label(c),
-# clip_note(k), L (timesteps), ymin, ymax, ytic (decades: the axis is
+# clip_note(k), layer_note (", layer 0 (bottom)", "" for one-layer runs),
+# L (timesteps), ymin, ymax, ytic (decades: the axis is
 # log10 ||dL/dh_t||, drawn from dh_log10, so that a gradient past float64's
 # floor is drawn to its end; labelled as powers of ten).
 
@@ -21,7 +23,7 @@ do for [fmt in formats] {
     eval key_place(words(cells), "bottom right")
     do for [k = 1:words(clips)] {
         clip = word(clips, k)
-        set title "clipping: " . clip . clip_note(clip) noenhanced
+        set title "clipping: " . clip . clip_note(clip) . layer_note noenhanced
         plot for [c in cells] data using "t":(finite(pick("dh_log10", c, clip) * (strcol("phase") eq "last" ? 1 : NaN))) \
                  with lines lw 2 lc rgb cell_color(c) dt 1 title cell_label(c), \
              for [c in cells] data using "t":(finite(pick("dh_log10", c, clip) * (strcol("phase") eq "first" ? 1 : NaN))) \

@@ -3,10 +3,11 @@
 # step, the largest over the cell's gate blocks, one line per cell; the
 # line rho = 1 that separates a shrinking from a growing linear
 # recurrence (Pascanu, Mikolov & Bengio 2013, section 2); a panel per clip
-# mode.
-# From rnnbench: data (columns run cell clip seed step radius sigma),
-# output, formats, title, cells, clips, cell_label(c), clip_note(k), xmax,
-# ymax.
+# mode; one layer's W_hh of each run (the top unless rnnbench plot --layer
+# says otherwise).
+# From rnnbench: data (columns run cell clip seed layer step radius sigma),
+# output, formats, title, cells, clips, cell_label(c), clip_note(k),
+# layer_note (", layer 0 (bottom)", "" for one-layer runs), xmax, ymax.
 
 do for [fmt in formats] {
     eval "set terminal " . terminal(fmt, words(clips), 1 + key_rows(words(cells)))
@@ -19,7 +20,7 @@ do for [fmt in formats] {
     eval key_place(words(cells), "bottom right")
     do for [k = 1:words(clips)] {
         clip = word(clips, k)
-        set title "clipping: " . clip . clip_note(clip) noenhanced
+        set title "clipping: " . clip . clip_note(clip) . layer_note noenhanced
         plot for [c in cells] data using "step":(pick("radius", c, clip)) \
                  with lines lw 2 lc rgb cell_color(c) dt 1 title cell_label(c), \
              for [c in cells] data using "step":(pick("sigma", c, clip)) \

@@ -1,5 +1,6 @@
 /* cmd_plot.c - `rnnbench plot RESULTS.h5`: the paper figures, with gnuplot. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -12,16 +13,19 @@
 
 static bool needs_value(const char *name)
 {
-    return !strcmp(name, "out") || !strcmp(name, "format") || !strcmp(name, "runs");
+    return !strcmp(name, "out") || !strcmp(name, "format") || !strcmp(name, "runs") || !strcmp(name, "layer");
 }
 
 static void help(void)
 {
-    printf("usage: rnnbench plot RESULTS.h5 [-o DIR] [--format png,svg,pdf] [--runs FILTER] [--quiet]\n"
+    printf("usage: rnnbench plot RESULTS.h5 [-o DIR] [--format png,svg,pdf] [--runs FILTER] [--layer N|top|all]\n"
+           "                    [--quiet]\n"
            "\n"
            "Draws the figures of a results file with gnuplot (docs/figures.md):\n"
            "  grad_through_time  ||dL/dh_t|| against t at the first and last logged step\n"
            "  grad_heatmap       log10 ||dL/dh_t|| over training step x timestep, per run\n"
+           "  grad_depth_time    log10 ||dL/dh_t^l|| over layer x timestep at the first and last\n"
+           "                     logged step, per run (only where a run has num_layers > 1)\n"
            "  training_curves    held-out loss, mean and min-max over seeds, and the baseline\n"
            "  grad_norm          gradient norm before clipping, the threshold, clipped steps\n"
            "  w_hh_spectrum      spectral radius and largest singular value of W_hh through training\n"
@@ -36,12 +40,16 @@ static void help(void)
            "  --runs FILTER     only the runs that match: KEY=VALUE terms joined by commas,\n"
            "                    VALUE one or several joined by '|' (cell=lstm|gru,seed=1);\n"
            "                    KEY an experiment key or status\n"
+           "  --layer N         the layer grad_through_time, grad_heatmap and w_hh_spectrum\n"
+           "                    draw: top (default: each run's top layer, which the readout\n"
+           "                    reads), N (0 the bottom; figures STEM_lN), or all (a figure\n"
+           "                    per layer, STEM_l0, STEM_l1, ...)\n"
            "  --quiet           no list of what was made\n"
            "\n"
            "Exit status 0 when done, 2 for bad input (no gnuplot, not a results file or a\n"
-           "malformed one, a filter that matches nothing), 1 when writing or gnuplot\n"
-           "fails. The figures go into DIR only when all are made: a failure leaves DIR\n"
-           "as it was.\n");
+           "malformed one, a filter that matches nothing, a layer no run has), 1 when\n"
+           "writing or gnuplot fails. The figures go into DIR only when all are made: a\n"
+           "failure leaves DIR as it was.\n");
 }
 
 /* "png,svg" -> "png svg", each known and once. */
@@ -64,6 +72,21 @@ static int parse_formats(char *out, size_t n, const char *list, char *err)
     }
     if (!len)
         return rnb_error(err, RNB_EINVAL, "--format: no format given");
+    return RNB_OK;
+}
+
+/* --layer: "top", "all" or a layer's index (0 the bottom). */
+static int parse_layer(int *layer, const char *s, char *err)
+{
+    if (!strcmp(s, "top") || !strcmp(s, "all")) {
+        *layer = s[0] == 't' ? PLOT_LAYER_TOP : PLOT_LAYER_ALL;
+        return RNB_OK;
+    }
+    char *end;
+    long v = strtol(s, &end, 10);
+    if (end == s || *end || v < 0 || v > 1 << 20 || s[0] == '-' || s[0] == '+')
+        return rnb_error(err, RNB_EINVAL, "--layer: '%s' is not a layer (0, 1, ...; 0 the bottom), top or all", s);
+    *layer = (int)v;
     return RNB_OK;
 }
 
@@ -90,7 +113,7 @@ int cmd_plot(int argc, char **argv)
     parsed_args pa;
     if (args_split(&pa, n, args, needs_value, err))
         return cli_fail("plot", EXIT_USAGE, "%s", err);
-    const char *out = NULL, *formats = "png,svg,pdf", *filter = NULL;
+    const char *out = NULL, *formats = "png,svg,pdf", *filter = NULL, *layer_arg = "top";
     bool quiet = false;
     for (int i = 0; i < pa.n_opt; i++) {
         const option *o = &pa.opt[i];
@@ -100,6 +123,8 @@ int cmd_plot(int argc, char **argv)
             formats = o->value;
         else if (!strcmp(o->name, "runs") && o->value)
             filter = o->value;
+        else if (!strcmp(o->name, "layer") && o->value)
+            layer_arg = o->value;
         else if (!strcmp(o->name, "quiet") && !o->value)
             quiet = true;
         else
@@ -108,7 +133,9 @@ int cmd_plot(int argc, char **argv)
     if (pa.n_pos != 1)
         return cli_fail("plot", EXIT_USAGE, "expected one RESULTS.h5 (rnnbench plot --help)");
     char fmts[32], gnuplot[4096], dir[4096];
-    if (parse_formats(fmts, sizeof fmts, formats, err) || gnuplot_find(gnuplot, sizeof gnuplot, err))
+    int layer = PLOT_LAYER_TOP;
+    if (parse_formats(fmts, sizeof fmts, formats, err) || parse_layer(&layer, layer_arg, err) ||
+        gnuplot_find(gnuplot, sizeof gnuplot, err))
         return cli_fail("plot", EXIT_USAGE, "%s", err);
 
     plot_runs p;
@@ -130,7 +157,7 @@ int cmd_plot(int argc, char **argv)
         dir[--len] = '\0';
     if (!quiet)
         printf("%s: %d runs of experiment %s -> %s/\n", pa.pos[0], p.n, p.file.experiment, dir);
-    plot_options o = {dir, fmts, gnuplot, quiet ? NULL : stdout};
+    plot_options o = {dir, fmts, gnuplot, quiet ? NULL : stdout, layer};
     int made;
     rc = plot_all(&p, &o, &made, err);
     plot_runs_free(&p);

@@ -415,6 +415,74 @@ int h5io_get_attr_str(h5file *f, const char *obj, const char *name, char *buf, s
     return rc;
 }
 
+/* The cnt strings of attribute a (file type t, variable- or fixed-length)
+ * into out (cnt rows of len chars), each shorter than len and not empty. */
+static int read_str_rows(const char *name, hid_t a, hid_t t, hid_t space, hssize_t cnt,
+                         char *out, size_t len, char *err)
+{
+    const bool var = H5Tis_variable_str(t) > 0;
+    const size_t size = var ? sizeof(char *) : H5Tget_size(t) + 1;   /* + 1: room for a NUL */
+    hid_t mt = H5Tcopy(H5T_C_S1);
+    char *buf = calloc((size_t)cnt, size);
+    int rc = RNB_OK;
+    bool got = false;   /* read: variable-length strings are then HDF5's to free */
+    if (mt < 0 || !buf)
+        rc = rnb_error(err, RNB_ENOMEM, "out of memory");
+    else if (H5Tset_size(mt, var ? H5T_VARIABLE : size) < 0 || H5Tset_cset(mt, H5Tget_cset(t)) < 0 ||
+             H5Aread(a, mt, buf) < 0)
+        rc = rnb_error(err, RNB_EINVAL, "cannot read attribute '%s'", name);
+    else
+        got = true;
+    for (hssize_t i = 0; !rc && i < cnt; i++) {
+        const char *v = var ? ((char **)buf)[i] : buf + i * size;
+        if (!v || !*v || strlen(v) >= len)
+            rc = rnb_error(err, RNB_EINVAL, "attribute '%s'[%lld] is %s", name, (long long)i,
+                           !v || !*v ? "empty" : "too long");
+        else
+            snprintf(out + (size_t)i * len, len, "%s", v);
+    }
+    if (got && var)
+        H5Dvlen_reclaim(mt, space, H5P_DEFAULT, buf);
+    if (mt >= 0)
+        H5Tclose(mt);
+    free(buf);
+    return rc;
+}
+
+int h5io_get_attr_str_list(h5file *f, const char *obj, const char *name, size_t len,
+                           char **out, int *n, char *err)
+{
+    *out = NULL, *n = 0;
+    hid_t a = open_attr(f, obj, name, err);
+    if (a < 0)
+        return RNB_EINVAL;
+    hid_t t = H5Aget_type(a), space = H5Aget_space(a);
+    hssize_t cnt = space < 0 ? -1 : H5Sget_simple_extent_npoints(space);
+    int rc;
+    if (t < 0 || space < 0)
+        rc = rnb_error(err, RNB_EINVAL, "cannot read attribute '%s'", name);
+    else if (H5Tget_class(t) != H5T_STRING || H5Sget_simple_extent_ndims(space) != 1)
+        rc = rnb_error(err, RNB_EINVAL, "attribute '%s' is not a 1-D list of strings", name);
+    else if (cnt < 1)
+        rc = rnb_error(err, RNB_EINVAL, "attribute '%s' is empty", name);
+    else if (!(*out = calloc((size_t)cnt, len)))
+        rc = rnb_error(err, RNB_ENOMEM, "out of memory");
+    else
+        rc = read_str_rows(name, a, t, space, cnt, *out, len, err);
+    if (rc) {
+        free(*out);
+        *out = NULL;
+    } else {
+        *n = (int)cnt;
+    }
+    if (space >= 0)
+        H5Sclose(space);
+    if (t >= 0)
+        H5Tclose(t);
+    H5Aclose(a);
+    return rc;
+}
+
 static int get_attr_num(h5file *f, const char *obj, const char *name, hid_t mt, void *out, char *err)
 {
     hid_t a = open_attr(f, obj, name, err);

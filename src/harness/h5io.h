@@ -48,6 +48,13 @@ int h5io_set_attr_long(h5file *f, const char *obj, const char *name, long value,
 int h5io_set_attr_u64(h5file *f, const char *obj, const char *name, unsigned long long value, char *err);
 bool h5io_has_attr(h5file *f, const char *obj, const char *name);
 int h5io_get_attr_str(h5file *f, const char *obj, const char *name, char *buf, size_t n, char *err);
+/* A 1-D attribute of strings (variable- or fixed-length, as h5py or
+ * rnnbench wrote it): *n of them into *out, a new array (free() it) of *n
+ * rows of len chars; a string empty or not shorter than len is an error.
+ * Unlike the other readers, err says what is wrong, not where (no file
+ * or object): its caller, which knows what the attribute is, does. */
+int h5io_get_attr_str_list(h5file *f, const char *obj, const char *name, size_t len,
+                           char **out, int *n, char *err);
 int h5io_get_attr_double(h5file *f, const char *obj, const char *name, double *value, char *err);
 int h5io_get_attr_long(h5file *f, const char *obj, const char *name, long *value, char *err);
 int h5io_get_attr_u64(h5file *f, const char *obj, const char *name, unsigned long long *value, char *err);

@@ -33,6 +33,10 @@ typedef struct {
     int n_clips;
     uint64_t seed;              /* the smallest seed: single-run figures draw it */
     const bool *facet_keys;     /* the keys that make figures of their own */
+    int layer;                  /* a per-layer figure's: PLOT_LAYER_TOP (each run's top) or one */
+    char layer_tag[16];         /* "_l1" in the figure's name; "" for the top */
+    const char *skip;           /* why a figure had nothing to draw (it returned 1) */
+    char skip_text[64];         /* room for a skip that names a number */
 } facet;
 
 static int key(const char *name) { return config_key_find(name); }
@@ -40,10 +44,28 @@ static int key(const char *name) { return config_key_find(name); }
 static const plot_run *run_of(const facet *fc, int i) { return &fc->p->runs[fc->members[i]]; }
 
 /* A dataset of run r, of the shape results_file_open checked. */
-static int read_run(const facet *fc, const plot_run *r, const char *name, double **out, long *rows,
-                    long *cols, char *err)
+static int read_run(const facet *fc, const plot_run *r, const char *name, results_data *d, char *err)
 {
-    return results_file_read(&fc->p->file, r->run, name, out, rows, cols, err);
+    return results_file_read(&fc->p->file, r->run, name, d, err);
+}
+
+/* The layer of run r that a per-layer figure draws: its top, or the one
+ * asked for; -1 when r has no such layer. */
+static int layer_of(const facet *fc, const plot_run *r)
+{
+    const long K = r->run->num_layers;
+    if (fc->layer == PLOT_LAYER_TOP)
+        return (int)K - 1;
+    return fc->layer < K ? fc->layer : -1;
+}
+
+/* The most layers of the facet's runs. */
+static int facet_layers(const facet *fc)
+{
+    long most = 1;
+    for (int i = 0; i < fc->n; i++)
+        most = run_of(fc, i)->run->num_layers > most ? run_of(fc, i)->run->num_layers : most;
+    return (int)most;
 }
 
 /* ---- numbers and files ---- */
@@ -310,31 +332,47 @@ static void cells_and_clips(gp_vars *v, const facet *fc)
     gp_raw(v, def);
 }
 
-/* Run r's dh_norm and log10 ||dL/dh_t|| (m x cols each) and the step of
- * each row; *dh NULL when r is. The log10 is the file's dh_log10, known
- * past float64's floor, or log10(dh_norm) for a file from before it. */
-static int read_norms(const facet *fc, const plot_run *r, double **dh, double **lg, long *m, long *cols,
-                      double **step, char *err)
+/* Run r's dh_norm and log10 ||dL/dh_t^l|| ([n_logged][K][L] each) and
+ * the step of each row. The log10 is the file's dh_log10, known past
+ * float64's floor, or log10(dh_norm) for a file from before it. */
+static int read_norms(const facet *fc, const plot_run *r, results_data *dh, results_data *lg,
+                      results_data *step, char *err)
 {
-    long m2, c2, one;
-    *dh = *lg = *step = NULL;
-    if (!r)
-        return RNB_OK;
-    int rc = read_run(fc, r, "dh_norm", dh, m, cols, err);
-    if (!rc && r->run->has_log10)
-        rc = read_run(fc, r, "dh_log10", lg, &m2, &c2, err);
-    else if (!rc && !(*lg = malloc(sizeof(double) * (*m * *cols + 1))))
-        rc = rnb_error(err, RNB_ENOMEM, "out of memory");
-    else if (!rc)
-        for (long i = 0; i < *m * *cols; i++)
-            (*lg)[i] = (*dh)[i] > 0 ? log10((*dh)[i]) : (*dh)[i] == 0 ? -INFINITY : NAN;
-    if (!rc)
-        rc = read_run(fc, r, "log_step", step, &m2, &one, err);
-    if (rc) {
-        free(*dh), free(*lg);
-        *dh = *lg = NULL;
+    memset(lg, 0, sizeof *lg), memset(step, 0, sizeof *step);
+    int rc = read_run(fc, r, "dh_norm", dh, err);
+    if (!rc && r->run->has_log10) {
+        rc = read_run(fc, r, "dh_log10", lg, err);
+    } else if (!rc) {
+        const long n = dh->rows * dh->layers * dh->cols;
+        *lg = *dh;
+        if (!(lg->v = malloc(sizeof(double) * (n + 1))))
+            rc = rnb_error(err, RNB_ENOMEM, "out of memory");
+        for (long i = 0; !rc && i < n; i++)
+            lg->v[i] = dh->v[i] > 0 ? log10(dh->v[i]) : dh->v[i] == 0 ? -INFINITY : NAN;
     }
+    if (!rc)
+        rc = read_run(fc, r, "log_step", step, err);
+    if (rc)
+        results_data_free(dh), results_data_free(lg), results_data_free(step);
     return rc;
+}
+
+static void free_norms(results_data *dh, results_data *lg, results_data *step)
+{
+    results_data_free(dh), results_data_free(lg), results_data_free(step);
+}
+
+/* One row of a norms TSV: the values at (row, layer l, timestep j). */
+static void put_norm(FILE *f, const results_data *dh, const results_data *lg, long row, int l, long j,
+                     double *lo, double *hi)
+{
+    put_num(f, results_at(dh, row, l)[j]);
+    fputc('\t', f);
+    put_num(f, results_at(lg, row, l)[j]);
+    fputc('\n', f);
+    double v = results_at(lg, row, l)[j];
+    if (isfinite(v))
+        *lo = fmin(*lo, v), *hi = fmax(*hi, v);
 }
 
 /* A range of whole decades around the finite log10 values [lo, hi]. */
@@ -347,12 +385,6 @@ static void exponent_range(double lo, double hi, double *min, double *max)
         *max = *min + 1;
 }
 
-static void widen_log(double v, double *lo, double *hi)
-{
-    if (isfinite(v))
-        *lo = fmin(*lo, v), *hi = fmax(*hi, v);
-}
-
 /* Decades between labelled ticks: about six labels whatever the span. */
 static double decade_step(double span)
 {
@@ -363,40 +395,78 @@ static double decade_step(double span)
     return 1000;
 }
 
+/* Run of the facet with that cell and clip at the smallest seed, if it
+ * has the layer a per-layer figure draws; NULL: none. */
+static const plot_run *first_seed_layer(const facet *fc, const char *cell, const char *clip)
+{
+    const plot_run *r = first_seed(fc, cell, clip);
+    return r && layer_of(fc, r) >= 0 ? r : NULL;
+}
+
+/* Whether some run of the facet has the layer a per-layer figure draws;
+ * fc->skip says so when none has. */
+static bool facet_has_layer(facet *fc)
+{
+    for (int i = 0; i < fc->n; i++)
+        if (layer_of(fc, run_of(fc, i)) >= 0)
+            return true;
+    snprintf(fc->skip_text, sizeof fc->skip_text, "no run with a layer %d", fc->layer);
+    fc->skip = fc->skip_text;
+    return false;
+}
+
+/* ", layer 1 (top)", for the panel titles of a per-layer figure: the
+ * layer it draws; "" for the top of one-layer runs, as before layers. */
+static void layer_note(gp_vars *v, const facet *fc)
+{
+    char out[64];
+    if (fc->layer == PLOT_LAYER_TOP) {
+        gp_str(v, "layer_note", plot_runs_max_layers(fc->p) > 1 ? ", top layer" : "");
+        return;
+    }
+    bool top = true;    /* the top of every run that has it */
+    for (int i = 0; i < fc->n; i++)
+        if (run_of(fc, i)->run->num_layers > fc->layer)
+            top &= run_of(fc, i)->run->num_layers - 1 == fc->layer;
+    snprintf(out, sizeof out, ", layer %d%s", fc->layer,
+             top && fc->layer == 0 ? "" : fc->layer == 0 ? " (bottom)" : top ? " (top)" : "");
+    gp_str(v, "layer_note", out);
+}
+
 /* 1. ||dL/dh_t|| against t at the first and the last logged step. */
 static int fig_through_time(facet *fc, const char *stem, gp_vars *v, char *err)
 {
+    if (!facet_has_layer(fc))
+        return 1;
     tsv t;
-    int rc = tsv_open(&t, fc, stem, "run\tcell\tclip\tseed\tphase\tstep\tt\tdh_norm\tdh_log10\n", err);
+    int rc = tsv_open(&t, fc, stem, "run\tcell\tclip\tseed\tlayer\tphase\tstep\tt\tdh_norm\tdh_log10\n", err);
     double lo = INFINITY, hi = -INFINITY;
     long L = 2;
     for (int c = 0; !rc && c < fc->n_cells; c++)
         for (int k = 0; !rc && k < fc->n_clips; k++) {
-            const plot_run *r = first_seed(fc, fc->cells[c], fc->clips[k]);
-            double *dh, *lg, *step;
-            long m, cols;
-            if ((rc = read_norms(fc, r, &dh, &lg, &m, &cols, &step, err)) || !dh)
+            const plot_run *r = first_seed_layer(fc, fc->cells[c], fc->clips[k]);
+            results_data dh, lg, step;
+            if (!r || (rc = read_norms(fc, r, &dh, &lg, &step, err)))
                 continue;
+            const int l = layer_of(fc, r);
+            const long m = dh.rows, cols = dh.cols;
             L = cols > L ? cols : L;
             for (int phase = 0; phase < 2 && m > 0; phase++) {
                 long row = phase ? m - 1 : 0;
                 for (long j = 0; j < cols; j++) {
-                    fprintf(t.f, "%s\t%s\t%s\t%s\t%s\t%ld\t%ld\t", r->run->name, fc->cells[c], fc->clips[k],
-                            r->value[key("seed")], phase ? "last" : "first", (long)step[row], j + 1);
-                    put_num(t.f, dh[row * cols + j]);
-                    fputc('\t', t.f);
-                    put_num(t.f, lg[row * cols + j]);
-                    fputc('\n', t.f);
-                    widen_log(lg[row * cols + j], &lo, &hi);
+                    fprintf(t.f, "%s\t%s\t%s\t%s\t%d\t%s\t%ld\t%ld\t", r->run->name, fc->cells[c], fc->clips[k],
+                            r->value[key("seed")], l, phase ? "last" : "first", (long)step.v[row], j + 1);
+                    put_norm(t.f, &dh, &lg, row, l, j, &lo, &hi);
                 }
             }
-            free(dh), free(lg), free(step);
+            free_norms(&dh, &lg, &step);
         }
     if ((rc = tsv_close(&t, rc, err)))
         return rc;
     double ymin, ymax;      /* in decades: the axis is log10, so a norm past float64's floor is drawn */
     exponent_range(lo, hi, &ymin, &ymax);
     title(v, fc, "gradient reaching each timestep", true);
+    layer_note(v, fc);
     cells_and_clips(v, fc);
     gp_num(v, "L", L);
     gp_num(v, "ymin", ymin);
@@ -411,65 +481,168 @@ static long spread(long i, long n, long max)
     return n <= max ? i : (long)llround((double)i * (n - 1) / (max - 1));
 }
 
+/* Panels of a heatmap figure: a word each for the templates. */
+typedef struct {
+    char cells[CONTEXT_LEN], clips[CONTEXT_LEN], steps[CONTEXT_LEN];
+    size_t lc, lk, ls;
+    int n;
+} panels;
+
+static void add_panel(panels *pn, const char *cell, const char *clip, long step)
+{
+    if (pn->lc < sizeof pn->cells)
+        pn->lc += snprintf(pn->cells + pn->lc, sizeof pn->cells - pn->lc, "%s%s", pn->n ? " " : "", cell);
+    if (pn->lk < sizeof pn->clips)
+        pn->lk += snprintf(pn->clips + pn->lk, sizeof pn->clips - pn->lk, "%s%s", pn->n ? " " : "", clip);
+    if (pn->ls < sizeof pn->steps)
+        pn->ls += snprintf(pn->steps + pn->ls, sizeof pn->steps - pn->ls, "%s%ld", pn->n ? " " : "", step);
+    pn->n++;
+}
+
+/* One run's panel of the heatmap: log10 ||dL/dh_t^l|| at its logged steps
+ * (rows) and timesteps (columns), thinned to HEAT_MAX_ROWS x HEAT_MAX_COLS. */
+static void put_heat_panel(FILE *f, const facet *fc, const plot_run *r, int c, int k, const results_data *dh,
+                           const results_data *lg, const results_data *step, double *lo, double *hi)
+{
+    const int l = layer_of(fc, r);
+    const long m = dh->rows, cols = dh->cols;
+    const long rows = m < HEAT_MAX_ROWS ? m : HEAT_MAX_ROWS, ts = cols < HEAT_MAX_COLS ? cols : HEAT_MAX_COLS;
+    fputs("\n\n", f);   /* block k (from 1) is panel k: the header is block 0 */
+    for (long a = 0; a < rows; a++) {
+        long row = spread(a, m, HEAT_MAX_ROWS);
+        for (long b = 0; b < ts; b++) {
+            long j = spread(b, cols, HEAT_MAX_COLS);
+            fprintf(f, "%s\t%s\t%s\t%s\t%d\t%ld\t%ld\t", r->run->name, fc->cells[c], fc->clips[k],
+                    r->value[key("seed")], l, (long)step->v[row], j + 1);
+            put_norm(f, dh, lg, row, l, j, lo, hi);
+        }
+        fputs(a + 1 < rows ? "\n" : "", f);
+    }
+}
+
 /* 2. log10 ||dL/dh_t|| over training step x timestep, one panel per run. */
 static int fig_heatmap(facet *fc, const char *stem, gp_vars *v, char *err)
 {
+    if (!facet_has_layer(fc))
+        return 1;
     tsv t;
-    int rc = tsv_open(&t, fc, stem, "run\tcell\tclip\tseed\tstep\tt\tdh_norm\tdh_log10\n", err);
-    char pc[CONTEXT_LEN] = "", pk[CONTEXT_LEN] = "";
-    size_t lc = 0, lk = 0;
-    int panels = 0;
+    int rc = tsv_open(&t, fc, stem, "run\tcell\tclip\tseed\tlayer\tstep\tt\tdh_norm\tdh_log10\n", err);
+    panels pn = {0};
     double lo = INFINITY, hi = -INFINITY;
     long L = 2;
     for (int c = 0; !rc && c < fc->n_cells; c++)
         for (int k = 0; !rc && k < fc->n_clips; k++) {
-            const plot_run *r = first_seed(fc, fc->cells[c], fc->clips[k]);
-            double *dh, *lg, *step;
-            long m, cols;
-            if ((rc = read_norms(fc, r, &dh, &lg, &m, &cols, &step, err)) || !dh)
+            const plot_run *r = first_seed_layer(fc, fc->cells[c], fc->clips[k]);
+            results_data dh, lg, step;
+            if (!r || (rc = read_norms(fc, r, &dh, &lg, &step, err)))
                 continue;
-            if (m >= 2 && cols >= 2) {   /* a map needs two rows and two columns */
-                long rows = m < HEAT_MAX_ROWS ? m : HEAT_MAX_ROWS;
-                long ts = cols < HEAT_MAX_COLS ? cols : HEAT_MAX_COLS;
-                fputs("\n\n", t.f);   /* block k (from 1) is panel k: the header is block 0 */
-                for (long a = 0; a < rows; a++) {
-                    long row = spread(a, m, HEAT_MAX_ROWS);
-                    for (long b = 0; b < ts; b++) {
-                        long j = spread(b, cols, HEAT_MAX_COLS);
-                        fprintf(t.f, "%s\t%s\t%s\t%s\t%ld\t%ld\t", r->run->name, fc->cells[c], fc->clips[k],
-                                r->value[key("seed")], (long)step[row], j + 1);
-                        put_num(t.f, dh[row * cols + j]);
-                        fputc('\t', t.f);
-                        put_num(t.f, lg[row * cols + j]);
-                        fputc('\n', t.f);
-                        widen_log(lg[row * cols + j], &lo, &hi);
-                    }
-                    fputs(a + 1 < rows ? "\n" : "", t.f);
-                }
-                if (lc < sizeof pc)
-                    lc += snprintf(pc + lc, sizeof pc - lc, "%s%s", panels ? " " : "", fc->cells[c]);
-                if (lk < sizeof pk)
-                    lk += snprintf(pk + lk, sizeof pk - lk, "%s%s", panels ? " " : "", fc->clips[k]);
-                L = cols > L ? cols : L;
-                panels++;
+            if (dh.rows >= 2 && dh.cols >= 2) {   /* a map needs two rows and two columns */
+                put_heat_panel(t.f, fc, r, c, k, &dh, &lg, &step, &lo, &hi);
+                add_panel(&pn, fc->cells[c], fc->clips[k], 0);
+                L = dh.cols > L ? dh.cols : L;
             } else if (fc->o->log) {
-                fprintf(fc->o->log, "  %s: run %s has %ld logged step(s): no panel\n", stem, r->run->name, m);
+                fprintf(fc->o->log, "  %s: run %s has %ld logged step(s): no panel\n", stem, r->run->name, dh.rows);
             }
-            free(dh), free(lg), free(step);
+            free_norms(&dh, &lg, &step);
         }
     if ((rc = tsv_close(&t, rc, err)))
         return rc;
-    if (panels == 0)
-        return 1;   /* nothing to draw */
+    if (pn.n == 0) {
+        remove(t.path);     /* no figure: no data beside it either */
+        fc->skip = "no run with two logged steps";
+        return 1;
+    }
     /* a cell a row and a clip mode a column; one clip mode: a row of cells */
-    int cols = panels == fc->n_cells * fc->n_clips && fc->n_clips > 1 ? fc->n_clips : panels < 4 ? panels : 4;
+    int cols = pn.n == fc->n_cells * fc->n_clips && fc->n_clips > 1 ? fc->n_clips : pn.n < 4 ? pn.n : 4;
     title(v, fc, "gradient reaching each timestep, through training", true);
+    layer_note(v, fc);
     cells_and_clips(v, fc);
-    gp_str(v, "panel_cells", pc);
-    gp_str(v, "panel_clips", pk);
-    gp_num(v, "rows", (panels + cols - 1) / cols);
+    gp_str(v, "panel_cells", pn.cells);
+    gp_str(v, "panel_clips", pn.clips);
+    gp_num(v, "rows", (pn.n + cols - 1) / cols);
     gp_num(v, "cols", cols);
     gp_num(v, "L", L);
+    double cmin, cmax;
+    exponent_range(lo, hi, &cmin, &cmax);
+    gp_num(v, "cbmin", cmin);
+    gp_num(v, "cbmax", cmax);
+    return RNB_OK;
+}
+
+/* One run's two panels of grad_depth_time: log10 ||dL/dh_t^l|| at every
+ * layer (rows, from the bottom) and timestep (columns, thinned to
+ * HEAT_MAX_COLS), at the first and at the last logged step. */
+static void put_depth_panels(FILE *f, const facet *fc, const plot_run *r, int c, int k, const results_data *dh,
+                             const results_data *lg, const results_data *step, panels *pn, double *lo,
+                             double *hi)
+{
+    const long m = dh->rows, K = dh->layers, cols = dh->cols;
+    const long ts = cols < HEAT_MAX_COLS ? cols : HEAT_MAX_COLS;
+    for (int phase = 0; phase < 2; phase++) {
+        const long row = phase ? m - 1 : 0;
+        fputs("\n\n", f);   /* block k (from 1) is panel k: the header is block 0 */
+        for (long l = 0; l < K; l++)
+            for (long b = 0; b < ts; b++) {
+                long j = spread(b, cols, HEAT_MAX_COLS);
+                fprintf(f, "%s\t%s\t%s\t%s\t%s\t%ld\t%ld\t%ld\t", r->run->name, fc->cells[c], fc->clips[k],
+                        r->value[key("seed")], phase ? "last" : "first", (long)step->v[row], l, j + 1);
+                put_norm(f, dh, lg, row, (int)l, j, lo, hi);
+            }
+        add_panel(pn, fc->cells[c], fc->clips[k], (long)step->v[row]);
+    }
+}
+
+/* 7. log10 ||dL/dh_t^l|| over layer x timestep at the first and the last
+ * logged step: how the gradient reaches down the stack as well as back in
+ * time. Two panels per run of two or more layers (each cell x clip mode
+ * at one seed), one colour scale for all. */
+static int fig_depth_time(facet *fc, const char *stem, gp_vars *v, char *err)
+{
+    if (facet_layers(fc) < 2) {
+        fc->skip = "no run with two or more layers";
+        return 1;
+    }
+    tsv t;
+    int rc = tsv_open(&t, fc, stem, "run\tcell\tclip\tseed\tphase\tstep\tlayer\tt\tdh_norm\tdh_log10\n", err);
+    panels pn = {0};
+    double lo = INFINITY, hi = -INFINITY;
+    long L = 2, K = 2;
+    for (int c = 0; !rc && c < fc->n_cells; c++)
+        for (int k = 0; !rc && k < fc->n_clips; k++) {
+            const plot_run *r = first_seed(fc, fc->cells[c], fc->clips[k]);
+            results_data dh, lg, step;
+            if (!r || r->run->num_layers < 2 || (rc = read_norms(fc, r, &dh, &lg, &step, err)))
+                continue;   /* one layer: no depth to draw */
+            if (dh.rows >= 1 && dh.cols >= 2) {   /* an image needs two rows (layers) and two columns */
+                put_depth_panels(t.f, fc, r, c, k, &dh, &lg, &step, &pn, &lo, &hi);
+                L = dh.cols > L ? dh.cols : L;
+                K = dh.layers > K ? dh.layers : K;
+            } else if (fc->o->log) {
+                fprintf(fc->o->log, "  %s: run %s has %ld logged step(s) and %ld timestep(s): no panel\n", stem,
+                        r->run->name, dh.rows, dh.cols);
+            }
+            free_norms(&dh, &lg, &step);
+        }
+    if ((rc = tsv_close(&t, rc, err)))
+        return rc;
+    if (pn.n == 0) {
+        remove(t.path);
+        fc->skip = "no run of two or more layers with a logged step";
+        return 1;
+    }
+    /* a run's pair of panels side by side, a run a row; a cell a row and
+     * a clip mode a pair of columns where that fits */
+    const int runs = pn.n / 2;
+    const int pairs = runs == fc->n_cells * fc->n_clips && fc->n_clips > 1 && fc->n_clips <= 3 ? fc->n_clips : 1;
+    title(v, fc, "gradient reaching each layer and timestep, first and last logged step", true);
+    cells_and_clips(v, fc);
+    gp_str(v, "panel_cells", pn.cells);
+    gp_str(v, "panel_clips", pn.clips);
+    gp_str(v, "panel_steps", pn.steps);
+    gp_num(v, "rows", (runs + pairs - 1) / pairs);
+    gp_num(v, "cols", 2 * pairs);
+    gp_num(v, "L", L);
+    gp_num(v, "K", K);
     double cmin, cmax;
     exponent_range(lo, hi, &cmin, &cmax);
     gp_num(v, "cbmin", cmin);
@@ -498,21 +671,21 @@ static int fig_training(facet *fc, const char *stem, gp_vars *v, char *err)
                 const plot_run *r = run_of(fc, i);
                 if (strcmp(r->value[key("cell")], fc->cells[c]) || strcmp(r->value[key("clip")], fc->clips[k]))
                     continue;
-                double *loss = NULL, *step = NULL, *grown;
-                long m, m2, one;
-                if ((rc = read_run(fc, r, "eval_loss", &loss, &m, &one, err)) ||
-                    (rc = read_run(fc, r, "log_step", &step, &m2, &one, err))) {
-                    free(loss);
+                results_data loss, step = {0};
+                double *grown;
+                if ((rc = read_run(fc, r, "eval_loss", &loss, err)) || (rc = read_run(fc, r, "log_step", &step, err))) {
+                    results_data_free(&loss);
                     break;
                 }
+                const long m = loss.rows;
                 if (!(grown = realloc(pairs, sizeof(double) * 2 * (total + m + 1))))
                     rc = rnb_error(err, RNB_ENOMEM, "out of memory");
                 else
                     pairs = grown;
                 for (long j = 0; !rc && j < m; j++, total++)
-                    pairs[2 * total] = step[j], pairs[2 * total + 1] = loss[j];
+                    pairs[2 * total] = step.v[j], pairs[2 * total + 1] = loss.v[j];
                 xmax = fmax(xmax, r->run->steps_done);
-                free(loss), free(step);
+                results_data_free(&loss), results_data_free(&step);
             }
             if (!rc && total > 0)
                 qsort(pairs, total, 2 * sizeof(double), cmp_pair);
@@ -564,13 +737,14 @@ static int fig_grad_norm(facet *fc, const char *stem, gp_vars *v, char *err)
         double panel_max = 1;   /* a panel whose runs all diverged early shows their steps */
         for (int c = 0; !rc && c < fc->n_cells; c++) {
             const plot_run *r = first_seed(fc, fc->cells[c], fc->clips[k]);
-            double *g = NULL, *gc = NULL;
-            long n, n2, one;
-            if (!r || (rc = read_run(fc, r, "grad_norm", &g, &n, &one, err)) ||
-                (rc = read_run(fc, r, "grad_norm_clipped", &gc, &n2, &one, err))) {
-                free(g);
+            results_data gd = {0}, gcd = {0};
+            if (!r || (rc = read_run(fc, r, "grad_norm", &gd, err)) ||
+                (rc = read_run(fc, r, "grad_norm_clipped", &gcd, err))) {
+                results_data_free(&gd);
                 continue;
             }
+            const double *g = gd.v, *gc = gcd.v;
+            const long n = gd.rows;
             long bin = (n + NORM_MAX_POINTS - 1) / NORM_MAX_POINTS;
             bin = bin < 1 ? 1 : bin;
             for (long a = 0; a < n; a += bin) {
@@ -590,7 +764,7 @@ static int fig_grad_norm(facet *fc, const char *stem, gp_vars *v, char *err)
                 widen(r->run->clip_threshold, &lo, &hi);
             xmax = fmax(xmax, n);
             panel_max = fmax(panel_max, n);
-            free(g), free(gc);
+            results_data_free(&gd), results_data_free(&gcd);
         }
         if (lx < sizeof xmaxs)
             lx += snprintf(xmaxs + lx, sizeof xmaxs - lx, "%s%ld", k ? " " : "", (long)panel_max);
@@ -608,52 +782,56 @@ static int fig_grad_norm(facet *fc, const char *stem, gp_vars *v, char *err)
     return RNB_OK;
 }
 
-/* 6. The spectral radius and largest singular value of W_hh at each
- * logged step (the largest over the cell's gate blocks). Results files of
- * schema 1 have none: nothing to draw. */
+/* 6. The spectral radius and largest singular value of one layer's W_hh
+ * at each logged step (the largest over the cell's gate blocks). Results
+ * files of schema 1 have none: nothing to draw. */
 static int fig_spectrum(facet *fc, const char *stem, gp_vars *v, char *err)
 {
     bool any = false;
     for (int i = 0; i < fc->n; i++)
         any |= run_of(fc, i)->run->has_spectrum;
-    if (!any)
+    if (!any) {
+        fc->skip = "no spectrum in this results file (schema 1)";
+        return 1;
+    }
+    if (!facet_has_layer(fc))
         return 1;
     tsv t;
-    int rc = tsv_open(&t, fc, stem, "run\tcell\tclip\tseed\tstep\tradius\tsigma\n", err);
+    int rc = tsv_open(&t, fc, stem, "run\tcell\tclip\tseed\tlayer\tstep\tradius\tsigma\n", err);
     double hi = 1, xmax = 1;
     for (int c = 0; !rc && c < fc->n_cells; c++)
         for (int k = 0; !rc && k < fc->n_clips; k++) {
-            const plot_run *r = first_seed(fc, fc->cells[c], fc->clips[k]);
-            double *rad = NULL, *sig = NULL, *step = NULL;
-            long m, G, m2, G2, m3, one;
+            const plot_run *r = first_seed_layer(fc, fc->cells[c], fc->clips[k]);
+            results_data rad = {0}, sig = {0}, step = {0};
             if (r && !r->run->has_spectrum)
                 continue;   /* a run kept by --resume from a schema 1 file */
-            if (!r || (rc = read_run(fc, r, "w_hh_radius", &rad, &m, &G, err)) ||
-                (rc = read_run(fc, r, "w_hh_sigma", &sig, &m2, &G2, err)) ||
-                (rc = read_run(fc, r, "log_step", &step, &m3, &one, err))) {
-                free(rad), free(sig);
+            if (!r || (rc = read_run(fc, r, "w_hh_radius", &rad, err)) ||
+                (rc = read_run(fc, r, "w_hh_sigma", &sig, err)) || (rc = read_run(fc, r, "log_step", &step, err))) {
+                results_data_free(&rad), results_data_free(&sig);
                 continue;
             }
-            for (long i = 0; i < m; i++) {
+            const int l = layer_of(fc, r);
+            for (long i = 0; i < rad.rows; i++) {
                 double rmax = NAN, smax = NAN;   /* NaN stays NaN: a blown-up W_hh */
-                for (long g = 0; g < G; g++) {
-                    double a = rad[i * G + g], b = sig[i * G + g];
+                for (long g = 0; g < rad.cols; g++) {
+                    double a = results_at(&rad, i, l)[g], b = results_at(&sig, i, l)[g];
                     rmax = g == 0 || a > rmax || isnan(a) ? a : rmax;
                     smax = g == 0 || b > smax || isnan(b) ? b : smax;
                 }
-                fprintf(t.f, "%s\t%s\t%s\t%s\t%ld\t", r->run->name, fc->cells[c], fc->clips[k],
-                        r->value[key("seed")], (long)step[i]);
+                fprintf(t.f, "%s\t%s\t%s\t%s\t%d\t%ld\t", r->run->name, fc->cells[c], fc->clips[k],
+                        r->value[key("seed")], l, (long)step.v[i]);
                 put_num(t.f, rmax), fputc('\t', t.f);
                 put_num(t.f, smax), fputc('\n', t.f);
                 if (isfinite(smax))
                     hi = fmax(hi, smax);
             }
             xmax = fmax(xmax, r->run->steps_done);
-            free(rad), free(sig), free(step);
+            results_data_free(&rad), results_data_free(&sig), results_data_free(&step);
         }
     if ((rc = tsv_close(&t, rc, err)))
         return rc;
     title(v, fc, "spectrum of W_hh through training", true);
+    layer_note(v, fc);
     cells_and_clips(v, fc);
     gp_num(v, "xmax", xmax);
     gp_num(v, "ymax", hi * 1.08);
@@ -679,8 +857,10 @@ static int fig_length(facet *fc, const char *stem, gp_vars *v, char *err)
         if (j == nT && nT < MAX_LENGTHS)
             T[nT++] = x;
     }
-    if (nT < 2)
-        return 1;   /* one length: no sweep to draw */
+    if (nT < 2) {
+        fc->skip = "one sequence length: no sweep";
+        return 1;
+    }
     qsort(T, nT, sizeof *T, cmp_long);
     tsv t;
     int rc = tsv_open(&t, fc, stem, "cell\tclip\tseq_len\truns\tloss_mean\tloss_min\tloss_max\tbaseline\t"
@@ -739,29 +919,30 @@ static const struct {
     const char *name;
     figure_fn draw;
     bool draws_T;       /* seq_len is the figure's x axis, not a facet */
+    bool per_layer;     /* draws one layer's numbers: the top, or --layer's */
+    bool deep;          /* only for a file with a run of two or more layers */
 } figures[] = {
-    {"grad_through_time", fig_through_time, false},
-    {"grad_heatmap", fig_heatmap, false},
-    {"training_curves", fig_training, false},
-    {"grad_norm", fig_grad_norm, false},
-    {"w_hh_spectrum", fig_spectrum, false},
-    {"length_sweep", fig_length, true},
+    {"grad_through_time", fig_through_time, false, true, false},
+    {"grad_heatmap", fig_heatmap, false, true, false},
+    {"grad_depth_time", fig_depth_time, false, false, true},
+    {"training_curves", fig_training, false, false, false},
+    {"grad_norm", fig_grad_norm, false, false, false},
+    {"w_hh_spectrum", fig_spectrum, false, true, false},
+    {"length_sweep", fig_length, true, false, false},
 };
 
 static int draw_facet(facet *fc, int fig, const char *const *drawn, int *made, char *err)
 {
     char stem[CONTEXT_LEN + 64];
-    snprintf(stem, sizeof stem, "%s%s", figures[fig].name, fc->suffix);
+    snprintf(stem, sizeof stem, "%s%s%s", figures[fig].name, fc->layer_tag, fc->suffix);
     list_cells_and_clips(fc);
     describe(fc, drawn);
     gp_vars v = {0};
+    fc->skip = "nothing to draw";
     int rc = figures[fig].draw(fc, stem, &v, err);
     if (rc == 1) {      /* nothing to draw in this facet */
         if (fc->o->log)
-            fprintf(fc->o->log, "  %s: skipped (%s)\n", stem,
-                    figures[fig].draws_T                           ? "one sequence length: no sweep"
-                    : !strcmp(figures[fig].name, "w_hh_spectrum") ? "no spectrum in this results file (schema 1)"
-                                                                   : "no run with two logged steps");
+            fprintf(fc->o->log, "  %s: skipped (%s)\n", stem, fc->skip);
         gp_vars_free(&v);
         return RNB_OK;
     }
@@ -789,6 +970,28 @@ static int draw_facet(facet *fc, int fig, const char *const *drawn, int *made, c
     return rc;
 }
 
+/* Facet fc of figure fig at the layers plot_options asks for: a per-layer
+ * figure once (each run's top: no tag; one layer N: _lN), or once per
+ * layer of the facet's runs (--layer all: _l0, _l1, ...). */
+static int draw_layers(facet *fc, int fig, const char *const *drawn, int *made, char *err)
+{
+    int first = PLOT_LAYER_TOP, last = PLOT_LAYER_TOP;
+    if (figures[fig].per_layer && fc->o->layer == PLOT_LAYER_ALL)
+        first = 0, last = facet_layers(fc) - 1;
+    else if (figures[fig].per_layer)
+        first = last = fc->o->layer;
+    int rc = RNB_OK;
+    for (int l = first; !rc && l <= last; l++) {
+        fc->layer = l;
+        if (l == PLOT_LAYER_TOP)
+            fc->layer_tag[0] = '\0';
+        else
+            snprintf(fc->layer_tag, sizeof fc->layer_tag, "_l%d", l);
+        rc = draw_facet(fc, fig, drawn, made, err);
+    }
+    return rc;
+}
+
 /* Every figure of p into folder work. */
 static int draw_all(const plot_runs *p, const plot_options *o, const char *work, int *made, char *err)
 {
@@ -797,6 +1000,8 @@ static int draw_all(const plot_runs *p, const plot_options *o, const char *work,
     char *done = malloc(p->n);
     int rc = members && keys && done ? RNB_OK : rnb_error(err, RNB_ENOMEM, "out of memory");
     for (int fig = 0; !rc && fig < (int)(sizeof figures / sizeof figures[0]); fig++) {
+        if (figures[fig].deep && plot_runs_max_layers(p) < 2)
+            continue;   /* one layer everywhere: no depth to draw, nothing to say */
         const char *drawn[] = {"cell", "clip", "seed", figures[fig].draws_T ? "seq_len" : NULL, NULL};
         bool facet_keys[PLOT_MAX_KEYS];
         for (int k = 0; k < config_key_count(); k++)
@@ -812,7 +1017,7 @@ static int draw_all(const plot_runs *p, const plot_options *o, const char *work,
                 if (!done[j] && strcmp(keys[j], keys[i]) == 0)
                     members[fc.n++] = j, done[j] = 1;
             snprintf(fc.suffix, sizeof fc.suffix, "%s", keys[i]);
-            rc = draw_facet(&fc, fig, drawn, made, err);
+            rc = draw_layers(&fc, fig, drawn, made, err);
         }
     }
     free(members), free(keys), free(done);
@@ -878,6 +1083,12 @@ static void name_dir(char *err, const char *work, const char *dir)
 int plot_all(const plot_runs *p, const plot_options *o, int *made, char *err)
 {
     *made = 0;
+    const int K = plot_runs_max_layers(p);
+    if (o->layer >= K && K == 1)
+        return rnb_error(err, RNB_EINVAL, "--layer %d: every run has one layer (0)", o->layer);
+    if (o->layer >= K)
+        return rnb_error(err, RNB_EINVAL, "--layer %d: the runs have at most %d layers (0, the bottom, to %d)",
+                         o->layer, K, K - 1);
     bool created;
     int rc = make_dir(o->dir, &created, err);
     if (rc)
@@ -897,3 +1108,4 @@ int plot_all(const plot_runs *p, const plot_options *o, int *made, char *err)
         rmdir(o->dir);
     return rc;
 }
+

@@ -107,6 +107,14 @@ int plot_runs_filter(plot_runs *p, const char *filter, char *err)
     return RNB_OK;
 }
 
+int plot_runs_max_layers(const plot_runs *p)
+{
+    long most = 1;
+    for (int i = 0; i < p->n; i++)
+        most = p->runs[i].run->num_layers > most ? p->runs[i].run->num_layers : most;
+    return (int)most;
+}
+
 void plot_runs_free(plot_runs *p)
 {
     results_file_close(&p->file);

@@ -36,6 +36,9 @@ int plot_runs_read(plot_runs *p, const char *path, char *err);
  * RNB_EINVAL for a bad term or when no run is left. */
 int plot_runs_filter(plot_runs *p, const char *filter, char *err);
 
+/* The most layers (num_layers) of any of its runs: 1 when all have one. */
+int plot_runs_max_layers(const plot_runs *p);
+
 void plot_runs_free(plot_runs *p);
 
 #endif

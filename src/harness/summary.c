@@ -38,23 +38,130 @@ static double median(double *v, int n)
     return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
+/* log10((10^a + 10^b) / 2), without leaving log space: a and b may be
+ * far past float64's range. */
+static double log_mean2(double a, double b)
+{
+    double hi = fmax(a, b), lo = fmin(a, b);
+    if (isinf(hi))
+        return hi;      /* +inf, or both -inf (two zero ratios) */
+    return hi + log10((1 + pow(10, lo - hi)) / 2);
+}
+
+/* The median of ratios given as log10: the same median as of the ratios
+ * themselves (the mean of the middle two for an even count). */
+static double median_log(double *v, int n)
+{
+    if (n == 0)
+        return NAN;
+    qsort(v, n, sizeof *v, cmp_double);
+    return n % 2 ? v[n / 2] : log_mean2(v[n / 2 - 1], v[n / 2]);
+}
+
 /* What one run contributes. */
 typedef struct {
     char point[EXP_NAME_LEN];
     run_status status;
-    double final_loss, baseline, peak, vanish_first, vanish_last;
+    double final_loss, baseline, peak;
     long solved, solve_step, steps, clipped;
+    int layers;
+    double *lg_vanish;      /* (2 x layers) log10 ||dL/dh_1^l|| / ||dL/dh_L^l||: [l] first, [layers + l] last */
+    double lg_depth[2];     /* log10 ||dL/dh_T^0|| / ||dL/dh_T^top||, first and last logged step */
 } run_facts;
 
-/* ||dL/dh_1|| / ||dL/dh_L|| of a row of dh_norm, t = 1 its first finite
- * column: with variable_length a shorter batch leaves NaN before its first
- * timestep. NaN when there is none (a blown-up row). */
-static double vanish_ratio(const double *row, long L)
+/* The ratios a point aggregates, each a median over its runs. */
+typedef enum { TOP_FIRST, TOP_LAST, LAYER_FIRST, LAYER_LAST, DEPTH_FIRST, DEPTH_LAST } ratio_kind;
+
+/* Ratio kind of run r (layer l for the LAYER ones), as log10; NaN when
+ * it has none (a blown-up row, a layer it does not have, one layer). */
+static double ratio_of(const run_facts *r, ratio_kind kind, int l)
+{
+    switch (kind) {
+    case TOP_FIRST: return r->lg_vanish[r->layers - 1];
+    case TOP_LAST: return r->lg_vanish[2 * r->layers - 1];
+    case LAYER_FIRST: return l < r->layers ? r->lg_vanish[l] : NAN;
+    case LAYER_LAST: return l < r->layers ? r->lg_vanish[r->layers + l] : NAN;
+    case DEPTH_FIRST: return r->lg_depth[0];
+    case DEPTH_LAST: return r->lg_depth[1];
+    }
+    return NAN;
+}
+
+/* The first column of a row of log10 norms that holds a norm: with
+ * variable_length a shorter batch leaves NaN before its first timestep
+ * (-inf, an exact zero, is a norm; +inf is not). L when there is none. */
+static long first_norm(const double *lg, long L)
 {
     long j = 0;
-    while (j < L && !isfinite(row[j]))
+    while (j < L && (isnan(lg[j]) || lg[j] == INFINITY))
         j++;
-    return j < L ? row[j] / row[L - 1] : NAN;
+    return j;
+}
+
+/* log10 ||dL/dh_1|| / ||dL/dh_L|| of a row of log10 norms, t = 1 its
+ * first norm; NaN when there is none (a blown-up row). */
+static double lg_vanish(const double *lg, long L)
+{
+    long j = first_norm(lg, L);
+    return j < L ? lg[j] - lg[L - 1] : NAN;
+}
+
+/* log10 ||dL/dh_t^l|| of run r, [n_logged][K][L]: its dh_log10, known
+ * past float64's floor, or log10 of dh_norm in a file from before it. */
+static int read_log_norms(const results_file *rf, const results_run *run, results_data *lg, char *err)
+{
+    if (run->has_log10)
+        return results_file_read(rf, run, "dh_log10", lg, err);
+    int rc = results_file_read(rf, run, "dh_norm", lg, err);
+    for (long i = 0; !rc && i < lg->rows * lg->layers * lg->cols; i++) {
+        double v = lg->v[i];
+        lg->v[i] = v > 0 ? log10(v) : v == 0 ? -INFINITY : NAN;
+    }
+    return rc;
+}
+
+/* The peak gradient norm before clipping and the steps clipping changed. */
+static int read_grad_norms(const results_file *rf, const results_run *run, run_facts *r, char *err)
+{
+    results_data g, gc;
+    int rc = results_file_read(rf, run, "grad_norm", &g, err);
+    if (rc)
+        return rc;
+    if ((rc = results_file_read(rf, run, "grad_norm_clipped", &gc, err))) {
+        results_data_free(&g);
+        return rc;
+    }
+    r->steps = g.rows, r->peak = 0, r->clipped = 0;
+    for (long i = 0; i < g.rows; i++) {
+        double v = isnan(g.v[i]) ? INFINITY : g.v[i];  /* a blown-up step counts as inf */
+        r->peak = v > r->peak ? v : r->peak;
+        r->clipped += isfinite(g.v[i]) && gc.v[i] != g.v[i];
+    }
+    results_data_free(&g), results_data_free(&gc);
+    return RNB_OK;
+}
+
+/* The ratios through time at each layer, and through depth at t = T. */
+static int read_ratios(const results_file *rf, const results_run *run, run_facts *r, char *err)
+{
+    results_data lg;
+    int rc = read_log_norms(rf, run, &lg, err);
+    if (rc)
+        return rc;
+    const long K = lg.layers, L = lg.cols, m = lg.rows;
+    r->layers = (int)K;
+    if (!(r->lg_vanish = malloc(sizeof(double) * 2 * K))) {
+        results_data_free(&lg);
+        return rnb_error(err, RNB_ENOMEM, "out of memory");
+    }
+    for (int phase = 0; phase < 2; phase++) {
+        long row = phase ? m - 1 : 0;
+        for (long l = 0; l < K; l++)
+            r->lg_vanish[phase * K + l] = m ? lg_vanish(results_at(&lg, row, l), L) : NAN;
+        r->lg_depth[phase] = m && K > 1 ? results_at(&lg, row, 0)[L - 1] - results_at(&lg, row, K - 1)[L - 1] : NAN;
+    }
+    results_data_free(&lg);
+    return RNB_OK;
 }
 
 static int read_run(const results_file *rf, const results_run *run, run_facts *r, char *err)
@@ -63,33 +170,36 @@ static int read_run(const results_file *rf, const results_run *run, run_facts *r
     r->status = run->status;
     r->final_loss = run->final_loss, r->baseline = run->baseline;
     r->solved = run->solved, r->solve_step = run->solve_step;
-
-    double *g, *gc, *dh;
-    long n, m, L, one;
-    int rc = results_file_read(rf, run, "grad_norm", &g, &n, &one, err);
-    if (rc)
-        return rc;
-    if ((rc = results_file_read(rf, run, "grad_norm_clipped", &gc, &n, &one, err))) {
-        free(g);
-        return rc;
-    }
-    r->steps = n, r->peak = 0, r->clipped = 0;
-    for (long i = 0; i < n; i++) {
-        double v = isnan(g[i]) ? INFINITY : g[i];  /* a blown-up step counts as inf */
-        r->peak = v > r->peak ? v : r->peak;
-        r->clipped += isfinite(g[i]) && gc[i] != g[i];
-    }
-    free(g), free(gc);
-
-    if ((rc = results_file_read(rf, run, "dh_norm", &dh, &m, &L, err)))
-        return rc;
-    r->vanish_first = m ? vanish_ratio(dh, L) : NAN;
-    r->vanish_last = m ? vanish_ratio(dh + (m - 1) * L, L) : NAN;
-    free(dh);
-    return RNB_OK;
+    int rc = read_grad_norms(rf, run, r, err);
+    return rc ? rc : read_ratios(rf, run, r, err);
 }
 
-static void aggregate(summary_row *row, run_facts *runs, int n)
+/* The median over runs of one ratio; NaN (no rows, or a blown-up one)
+ * has no place in an order. tmp holds n. */
+static double median_ratio(const run_facts *runs, int n, ratio_kind kind, int l, double *tmp)
+{
+    int k = 0;
+    for (int i = 0; i < n; i++) {
+        double v = ratio_of(&runs[i], kind, l);
+        if (!isnan(v))
+            tmp[k++] = v;
+    }
+    return median_log(tmp, k);
+}
+
+static void aggregate_ratios(summary_row *row, const run_facts *runs, int n, double *tmp)
+{
+    row->lg_vanish_first = median_ratio(runs, n, TOP_FIRST, 0, tmp);
+    row->lg_vanish_last = median_ratio(runs, n, TOP_LAST, 0, tmp);
+    for (int l = 0; l < row->layers; l++) {
+        row->lg_vanish_layer[l] = median_ratio(runs, n, LAYER_FIRST, l, tmp);
+        row->lg_vanish_layer[row->layers + l] = median_ratio(runs, n, LAYER_LAST, l, tmp);
+    }
+    row->lg_depth_first = median_ratio(runs, n, DEPTH_FIRST, 0, tmp);
+    row->lg_depth_last = median_ratio(runs, n, DEPTH_LAST, 0, tmp);
+}
+
+static int aggregate(summary_row *row, run_facts *runs, int n, char *err)
 {
     double *tmp = malloc(sizeof(double) * (n + 1));
     double sum = 0, sum2 = 0, steps = 0, clipped = 0;
@@ -97,6 +207,7 @@ static void aggregate(summary_row *row, run_facts *runs, int n)
     row->runs = n;
     row->baseline = runs[0].baseline;
     row->peak_grad_norm = 0;
+    row->layers = 1;
     for (int i = 0; i < n; i++) {
         run_facts *r = &runs[i];
         row->diverged += r->status == RUN_DIVERGED;
@@ -107,6 +218,12 @@ static void aggregate(summary_row *row, run_facts *runs, int n)
         if (r->peak > row->peak_grad_norm)
             row->peak_grad_norm = r->peak;
         steps += r->steps, clipped += r->clipped;
+        row->layers = r->layers > row->layers ? r->layers : row->layers;
+    }
+    row->lg_vanish_layer = malloc(sizeof(double) * 2 * row->layers);
+    if (!tmp || !row->lg_vanish_layer) {
+        free(tmp);
+        return rnb_error(err, RNB_ENOMEM, "out of memory");
     }
     row->loss_mean = finite ? sum / finite : NAN;
     row->loss_sd = finite > 1 ? sqrt(fmax(0, (sum2 - sum * sum / finite) / (finite - 1))) : NAN;
@@ -117,17 +234,32 @@ static void aggregate(summary_row *row, run_facts *runs, int n)
         if (runs[i].solved)
             tmp[k++] = runs[i].solve_step;
     row->solve_step = median(tmp, k);
-    k = 0;      /* NaN (no rows, or a blown-up one) has no place in an order */
-    for (int i = 0; i < n; i++)
-        if (!isnan(runs[i].vanish_first))
-            tmp[k++] = runs[i].vanish_first;
-    row->vanish_first = median(tmp, k);
-    k = 0;
-    for (int i = 0; i < n; i++)
-        if (!isnan(runs[i].vanish_last))
-            tmp[k++] = runs[i].vanish_last;
-    row->vanish_last = median(tmp, k);
+    aggregate_ratios(row, runs, n, tmp);
     free(tmp);
+    return RNB_OK;
+}
+
+/* The runs grouped by grid point; rows in the order of run names. */
+static int group(summary *s, const run_facts *facts, int n_runs, char *err)
+{
+    s->rows = calloc(n_runs, sizeof *s->rows);
+    run_facts *same = calloc(n_runs, sizeof *same);
+    char *used = calloc(n_runs, 1);
+    int rc = s->rows && same && used ? RNB_OK : rnb_error(err, RNB_ENOMEM, "out of memory");
+    for (int i = 0; !rc && i < n_runs; i++) {
+        if (used[i])
+            continue;
+        int n = 0;
+        for (int j = i; j < n_runs; j++)
+            if (!used[j] && strcmp(facts[j].point, facts[i].point) == 0)
+                same[n++] = facts[j], used[j] = 1;
+        summary_row *row = &s->rows[s->n++];
+        snprintf(row->point, sizeof row->point, "%s", facts[i].point);
+        rc = aggregate(row, same, n, err);
+        s->max_layers = row->layers > s->max_layers ? row->layers : s->max_layers;
+    }
+    free(same), free(used);
+    return rc;
 }
 
 int summary_read(summary *s, const char *path, char *err)
@@ -146,26 +278,10 @@ int summary_read(summary *s, const char *path, char *err)
     for (int i = 0; !rc && i < n_runs; i++)
         rc = read_run(&rf, &rf.runs[i], &facts[i], err);
     results_file_close(&rf);
-    if (!rc) {
-        /* group the runs by grid point; rows in the order of run names */
-        s->rows = calloc(n_runs, sizeof *s->rows);
-        run_facts *same = calloc(n_runs, sizeof *same);
-        char *used = calloc(n_runs, 1);
-        if (!s->rows || !same || !used)
-            rc = rnb_error(err, RNB_ENOMEM, "out of memory");
-        for (int i = 0; !rc && i < n_runs; i++) {
-            if (used[i])
-                continue;
-            int n = 0;
-            for (int j = i; j < n_runs; j++)
-                if (!used[j] && strcmp(facts[j].point, facts[i].point) == 0)
-                    same[n++] = facts[j], used[j] = 1;
-            summary_row *row = &s->rows[s->n++];
-            snprintf(row->point, sizeof row->point, "%s", facts[i].point);
-            aggregate(row, same, n);
-        }
-        free(same), free(used);
-    }
+    if (!rc)
+        rc = group(s, facts, n_runs, err);
+    for (int i = 0; facts && i < n_runs; i++)
+        free(facts[i].lg_vanish);
     free(facts);
     if (rc)
         summary_free(s);
@@ -174,6 +290,8 @@ int summary_read(summary *s, const char *path, char *err)
 
 void summary_free(summary *s)
 {
+    for (int i = 0; s->rows && i < s->n; i++)
+        free(s->rows[i].lg_vanish_layer);
     free(s->rows);
     memset(s, 0, sizeof *s);
 }

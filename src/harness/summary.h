@@ -1,5 +1,10 @@
 /* summary.h - a results file as one row per grid point, aggregated over
- * the runs that differ only in their seed. */
+ * the runs that differ only in their seed.
+ *
+ * The gradient ratios are kept as log10: they are medians over seeds of
+ * ||dL/dh_1|| / ||dL/dh_L||, read from dh_log10 where the file has it,
+ * which is known past float64's floor (a ratio of 1e-400 is -400 here,
+ * where the ratio itself would be 0). */
 #ifndef RNB_SUMMARY_H
 #define RNB_SUMMARY_H
 
@@ -14,14 +19,26 @@ typedef struct {
     double solve_step;          /* median first solved step over solved runs; NaN: none */
     double peak_grad_norm;      /* over all steps of all runs */
     double clipped_frac;        /* steps whose gradient clipping changed */
-    double vanish_first, vanish_last;  /* median ||dL/dh_1|| / ||dL/dh_L||, first and last logged
-                                        * step; dh_1 the row's first finite column (variable_length) */
+    /* log10 of the median over seeds of ||dL/dh_1|| / ||dL/dh_L|| of each
+     * run's top layer (the one the readout reads), at the first and the
+     * last logged step; dh_1 the row's first finite column
+     * (variable_length); NaN where no run has a ratio */
+    double lg_vanish_first, lg_vanish_last;
+    int layers;                 /* K, num_layers of its runs (the most, should they differ) */
+    /* (2 x layers) the same ratio at each layer l (0 the bottom):
+     * [l] at the first logged step, [layers + l] at the last */
+    double *lg_vanish_layer;
+    /* log10 of the median ||dL/dh_T^0|| / ||dL/dh_T^top||, T the last
+     * timestep: the gradient through depth, bottom over top, at the
+     * first and the last logged step; NaN for one layer */
+    double lg_depth_first, lg_depth_last;
 } summary_row;
 
 typedef struct {
     char experiment[128];
     char precision[16];
     int n;
+    int max_layers;             /* the most layers of any run: 1 for a file of one-layer runs */
     summary_row *rows;
 } summary;
 

@@ -42,20 +42,14 @@ rm -f "$dir/figs/$s.png" "$dir/figs/$s.svg"
     grep -q "length_sweep: skipped" "$dir/lstm.out" && ok || { fail "--runs cell=lstm,seq_len=10"; cat "$dir/lstm.out"; }
 "$bin" plot "$dir/plotcheck.h5" -o "$dir/both" --format png --runs 'cell=lstm|rnn_tanh,lr=1e-1' --quiet &&
     [ "$(ls "$dir/both"/*.png | wc -l)" -eq 11 ] && ok || fail "--runs with alternatives and a number written otherwise"
+# --layer on one-layer runs: 0 is their top (STEM_l0 for the 3 per-layer
+# figures at each of the 2 lengths), 1 no run has
+"$bin" plot "$dir/plotcheck.h5" -o "$dir/l0" --format png --layer 0 --quiet &&
+    [ "$(ls "$dir/l0"/*.png | wc -l)" -eq 11 ] && [ "$(ls "$dir/l0"/*_l0-*.png | wc -l)" -eq 6 ] &&
+    /usr/bin/python3 "$here/plot_check.py" "$dir/plotcheck.h5" "$dir/l0" >"$dir/l0.check" &&
+    ok || { fail "--layer 0: $(ls "$dir/l0" 2>&1 | tr '\n' ' ')"; cat "$dir/l0.check"; }
 
-# a results file of schema 1 (before variable_length and the spectrum):
-# the keys it lacks take their defaults; no spectrum figure
-cp "$dir/plotcheck.h5" "$dir/old.h5"
-/usr/bin/python3 - "$dir/old.h5" <<'PY'
-import h5py, sys
-f = h5py.File(sys.argv[1], "r+")
-f.attrs["schema_version"] = 1
-for g in f["runs"].values():
-    del g.attrs["variable_length"], g["w_hh_radius"], g["w_hh_sigma"]
-PY
-"$bin" plot "$dir/old.h5" -o "$dir/old" --format png >"$dir/old.out" 2>&1 &&
-    [ "$(ls "$dir/old"/*.png | wc -l)" -eq 9 ] && grep -q "w_hh_spectrum-seq_len=10: skipped" "$dir/old.out" &&
-    "$bin" summary "$dir/old.h5" >/dev/null && ok || { fail "a schema 1 file"; cat "$dir/old.out"; }
+# results files of schemas 1 and 2, and of several layers: results_schemas.sh
 
 # bad input: exit 2, one line naming the problem, no output folder
 bad() {
@@ -83,6 +77,8 @@ bad bad_value "seq_len" "$bin" plot "$dir/plotcheck.h5" -o "$dir/out_bad_value" 
 bad bad_format "'jpg' is not png, svg or pdf" "$bin" plot "$dir/plotcheck.h5" -o "$dir/out_bad_format" --format png,jpg
 bad no_parent "cannot make the folder" "$bin" plot "$dir/plotcheck.h5" -o "$dir/out_no_parent/sub"
 bad two_files "expected one RESULTS.h5" "$bin" plot "$dir/plotcheck.h5" "$dir/plotcheck.h5" -o "$dir/out_two_files"
+bad no_layer "--layer 1: every run has one layer (0)" "$bin" plot "$dir/plotcheck.h5" -o "$dir/out_no_layer" --layer 1
+bad bad_layer "--layer: 'bottom' is not a layer" "$bin" plot "$dir/plotcheck.h5" -o "$dir/out_bad_layer" --layer bottom
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

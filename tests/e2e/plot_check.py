@@ -1,11 +1,18 @@
 #!/usr/bin/python3
-"""plot_check.py RESULTS.h5 FIGDIR - every value of every TSV that
+"""plot_check.py RESULTS.h5 FIGDIR [KINDS] - every value of every TSV that
 `rnnbench plot` wrote equals what the results file holds: norms, losses
-and steps exactly (the TSV keeps 17 digits), means over seeds to 1e-15."""
+and steps exactly (the TSV keeps 17 digits), means over seeds to 1e-15;
+the per-layer figures draw the layer their name says (STEM_lN: N; else
+each run's top), and grad_depth_time draws every layer of each of its runs
+at its first and last logged step. KINDS: the figure kinds FIGDIR must
+hold, comma-separated (default: the six of a one-layer file with a
+spectrum and a length sweep). Files of every schema: the norms of schema
+1 and 2 ([n_logged, L]) are one layer."""
 import csv
 import glob
 import math
 import os
+import re
 import sys
 
 import h5py
@@ -42,6 +49,22 @@ def rows(path):
         return [r for r in csv.DictReader((l for l in f if l.strip()), delimiter="\t")]
 
 
+def layered(g, name):
+    """A per-layer dataset as [n_logged, K, X]: schema 1 and 2 held one layer."""
+    a = g[name][()]
+    return a[:, None, :] if a.ndim == 2 else a
+
+
+def layers_of(g):
+    return int(g.attrs.get("num_layers", 1))
+
+
+def split_stem(stem):
+    """'grad_heatmap_l1-seq_len=10' -> ('grad_heatmap', 1); no _lN: None (each run's top)."""
+    m = re.match(r"(.*?)(?:_l(\d+))?$", stem.split("-")[0])
+    return m.group(1), None if m.group(2) is None else int(m.group(2))
+
+
 def by_cell_clip(cell, clip):
     return [runs[n] for n in sorted(runs) if runs[n].attrs["cell"] == cell and runs[n].attrs["clip"] == clip]
 
@@ -61,15 +84,34 @@ def in_facet(name, stem):
 
 
 stems = {os.path.basename(p)[:-4] for p in glob.glob(os.path.join(figdir, "*.tsv"))}
-kinds = {s.split("-")[0] for s in stems}
-expect(kinds == {"grad_through_time", "grad_heatmap", "training_curves", "grad_norm", "w_hh_spectrum",
-                 "length_sweep"},
-       "figure kinds %s" % sorted(kinds))
+kinds = {split_stem(s)[0] for s in stems}
+want_kinds = set(sys.argv[3].split(",")) if len(sys.argv) > 3 else {
+    "grad_through_time", "grad_heatmap", "training_curves", "grad_norm", "w_hh_spectrum", "length_sweep"}
+expect(kinds == want_kinds, "figure kinds %s, want %s" % (sorted(kinds), sorted(want_kinds)))
+
+
+def check_norm(stem, r, g, row, layer):
+    """The TSV row's dh_norm and dh_log10 are the file's at (row, layer, t)."""
+    j = int(r["t"]) - 1
+    want = layered(g, "dh_norm")[row, layer, j]
+    expect(same(num(r["dh_norm"]), want), "%s: %s step %s layer %d t %s: %r != %r" % (stem, r["run"], r["step"], layer, r["t"], r["dh_norm"], want))
+    # the log10 the figure draws: the file's dh_log10, or log10(dh_norm) for an older file
+    if "dh_log10" in g:
+        want_log = layered(g, "dh_log10")[row, layer, j]
+    else:
+        want_log = np.log10(want) if want > 0 else (-np.inf if want == 0 else np.nan)
+    expect(same(num(r["dh_log10"]), want_log, 0.0 if "dh_log10" in g else 1e-15), "%s: %s step %s t %s: log10 %r != %r" % (stem, r["run"], r["step"], r["t"], r["dh_log10"], want_log))
+    expect(r["cell"] == g.attrs["cell"] and r["clip"] == g.attrs["clip"] and int(r["seed"]) == g.attrs["seed"], stem + ": keys")
+
 
 for stem in sorted(stems):
-    kind = stem.split("-")[0]
+    kind, layer = split_stem(stem)
     tsv = rows(os.path.join(figdir, stem + ".tsv"))
     expect(len(tsv) > 0, stem + ": empty TSV")
+    if kind in ("grad_through_time", "grad_heatmap", "w_hh_spectrum"):
+        for r in tsv:   # the layer the figure's name says, or each run's top
+            want = layers_of(runs[r["run"]]) - 1 if layer is None else layer
+            expect(int(r["layer"]) == want, "%s: %s drawn at layer %s, want %d" % (stem, r["run"], r["layer"], want))
     if kind in ("grad_through_time", "grad_heatmap"):
         for r in tsv:
             g = runs[r["run"]]
@@ -78,15 +120,25 @@ for stem in sorted(stems):
             row = steps.index(int(r["step"]))
             if kind == "grad_through_time":
                 expect(row == (0 if r["phase"] == "first" else len(steps) - 1), stem + ": phase row")
-            want = g["dh_norm"][row, int(r["t"]) - 1]
-            expect(same(num(r["dh_norm"]), want), "%s: %s step %s t %s: %r != %r" % (stem, r["run"], r["step"], r["t"], r["dh_norm"], want))
-            # the log10 the figure draws: the file's dh_log10, or log10(dh_norm) for an older file
-            if "dh_log10" in g:
-                want_log = g["dh_log10"][row, int(r["t"]) - 1]
-            else:
-                want_log = np.log10(want) if want > 0 else (-np.inf if want == 0 else np.nan)
-            expect(same(num(r["dh_log10"]), want_log, 0.0 if "dh_log10" in g else 1e-15), "%s: %s step %s t %s: log10 %r != %r" % (stem, r["run"], r["step"], r["t"], r["dh_log10"], want_log))
-            expect(r["cell"] == g.attrs["cell"] and r["clip"] == g.attrs["clip"] and int(r["seed"]) == g.attrs["seed"], stem + ": keys")
+            check_norm(stem, r, g, row, int(r["layer"]))
+    elif kind == "grad_depth_time":
+        drawn = {}
+        for r in tsv:
+            g = runs[r["run"]]
+            expect(in_facet(r["run"], stem), "%s: run %s is not of this figure" % (stem, r["run"]))
+            steps = list(g["log_step"][:])
+            row = steps.index(int(r["step"]))
+            expect(row == (0 if r["phase"] == "first" else len(steps) - 1), stem + ": phase row")
+            check_norm(stem, r, g, row, int(r["layer"]))
+            drawn.setdefault((r["run"], r["phase"]), set()).add((int(r["layer"]), int(r["t"])))
+        # each panel: every layer (K rows, from the bottom) at every timestep
+        for (name, phase), cells in sorted(drawn.items()):
+            g = runs[name]
+            K, L = layers_of(g), int(g.attrs["seq_total"])
+            expect(K > 1, "%s: %s has one layer" % (stem, name))
+            expect({l for l, _ in cells} == set(range(K)), "%s: %s %s: layers %s, want 0..%d" % (stem, name, phase, sorted({l for l, _ in cells}), K - 1))
+            expect(cells == {(l, t) for l in range(K) for t in range(1, L + 1)}, "%s: %s %s: not every layer x timestep" % (stem, name, phase))
+        expect({p for _, p in drawn} == {"first", "last"}, stem + ": first and last logged step")
     elif kind == "grad_norm":
         for r in tsv:
             g = runs[r["run"]]
@@ -102,8 +154,9 @@ for stem in sorted(stems):
         for r in tsv:
             g = runs[r["run"]]
             row = list(g["log_step"][:]).index(int(r["step"]))
-            expect(same(num(r["radius"]), max(g["w_hh_radius"][row])) and
-                   same(num(r["sigma"]), max(g["w_hh_sigma"][row])), "%s: %s step %s" % (stem, r["run"], r["step"]))
+            l = int(r["layer"])
+            expect(same(num(r["radius"]), max(layered(g, "w_hh_radius")[row, l])) and
+                   same(num(r["sigma"]), max(layered(g, "w_hh_sigma")[row, l])), "%s: %s step %s" % (stem, r["run"], r["step"]))
     elif kind == "training_curves":
         for r in tsv:
             vals = []

@@ -5,6 +5,8 @@
 #              h5py (results_break.py); `summary` and `plot` both refuse it
 #              with exit 2 and one line naming the file, the run and the
 #              dataset or attribute; plot leaves its folder as it was
+#              (among them schema 3's: a dh_norm without its layer axis,
+#              num_layers missing, grad_norm_tensor's shape or names off)
 #   varlen     with variable_length, summary's vanishing ratio is a number
 #              (the first finite column of a row that begins with NaN)
 #   gnuplot    gnuplot failing on the third figure: exit 1, and the output
@@ -51,15 +53,25 @@ defect() {
     fi
     [ $good -eq 1 ] && ok "$name: refused ($(cat "$dir/$name.sum.err"))" || bad "$name"
 }
-# the run's lengths: 12 steps, 4 logged, adding at T = 6 is 6 long
+# the run's lengths: 12 steps, 4 logged, one layer, adding at T = 6 is 6
+# long; an lstm has 6 parameter tensors (4 of its layer, 2 of the readout)
 defect rows "run 'cell=lstm': dh_norm has 6 rows, log_step 4"
-defect int_dh "run 'cell=lstm': dh_norm is integer, expected floating-point [n_logged, seq_total]"
-defect flat_dh "run 'cell=lstm': dh_norm has rank 1, expected [n_logged, seq_total]"
+defect int_dh "run 'cell=lstm': dh_norm is integer, expected floating-point [n_logged, num_layers, seq_total]"
+defect flat_dh "run 'cell=lstm': dh_norm has rank 1, expected [n_logged, num_layers, seq_total]"
 defect cols "run 'cell=lstm': dh_norm has 5 columns, seq_total 6"
+defect rank2_dh "run 'cell=lstm': dh_norm has rank 2, expected [n_logged, num_layers, seq_total]"
+defect layers_dh "run 'cell=lstm': dh_norm has 2 layers, num_layers 1"
+defect no_layers "run 'cell=lstm': attribute num_layers is missing"
+defect tensor_rows "run 'cell=lstm': grad_norm_tensor has 11 rows, steps_done 12"
+defect tensor_cols "run 'cell=lstm': grad_norm_tensor has 5 columns, its attribute names 6"
+defect no_names "run 'cell=lstm': grad_norm_tensor has no attribute names"
+defect int_names "run 'cell=lstm': grad_norm_tensor's attribute 'names' is not a 1-D list of strings"
+defect no_tensor "run 'cell=lstm': dataset grad_norm_tensor is missing"
 defect grad_len "run 'cell=lstm': grad_norm has 11 values, steps_done 12"
 defect log_order "run 'cell=lstm': log_step is not increasing: log_step[2] is 4 after 8"
 defect cell "run 'cell=lstm': cell 'lstm_nonesuch' is not one this rnnbench knows"
 defect schema "schema_version is 99; this rnnbench reads results files of schema 1 to"
+defect schema4 "schema_version is 4; this rnnbench reads results files of schema 1 to 3"
 defect missing "run 'cell=lstm': dataset eval_loss is missing"
 
 # varlen: the ratio from the first finite column, as numpy computes it
@@ -72,7 +84,7 @@ f = h5py.File(sys.argv[1])
 row = next(csv.DictReader(open(sys.argv[2])))
 def ratio(r):
     return r[np.isfinite(r)][0] / r[-1]
-dh = [g["dh_norm"][()] for g in f["runs"].values()]
+dh = [g["dh_norm"][()][:, -1, :] for g in f["runs"].values()]   # the top layer: [n_logged, L]
 assert any(np.isnan(d[0, 0]) for d in dh) and any(np.isnan(d[-1, 0]) for d in dh), "no row begins with NaN"
 for col, i in (("vanish_first", 0), ("vanish_last", -1)):
     want, got = np.median([ratio(d[i]) for d in dh]), float(row[col])

@@ -1,6 +1,9 @@
 #!/usr/bin/python3
 """schema_check.py RESULTS.h5: does h5py read every attribute and dataset
-that docs/results.md promises, with the shapes that fit together?"""
+that docs/results.md promises (schema 3), with the shapes that fit
+together: [n_logged, num_layers, seq_total] norms, [n_logged, num_layers, G]
+spectra, and grad_norm_tensor [steps_done, n_tensors] whose names are the
+parameter tensors of the run's cell and num_layers, in the model's order?"""
 import sys
 
 import h5py
@@ -8,13 +11,25 @@ import numpy as np
 
 ROOT = ["schema_version", "rnnbench_version", "precision", "experiment", "description",
         "experiment_text", "runs_in_grid", "created"]
-PARAMS = ["task", "seq_len", "variable_length", "cell", "hidden", "init", "forget_bias", "batch", "steps",
+PARAMS = ["task", "seq_len", "variable_length", "cell", "hidden", "num_layers", "init", "forget_bias", "batch", "steps",
           "optimizer", "lr", "momentum", "nesterov", "alpha", "beta1", "beta2", "eps",
           "clip", "seed", "log_every", "eval_batch"]
 OUTCOME = ["clip_mode", "clip_threshold", "status", "steps_done", "diverged_step", "wall_seconds", "final_loss",
            "final_metric", "baseline", "solved", "solve_step", "seq_total", "precision", "name"]
 SERIES = ["loss", "metric", "grad_norm", "grad_norm_clipped"]
 LOGGED = ["log_step", "eval_loss", "eval_metric"]
+G_OF = {"rnn_tanh": 1, "rnn_relu": 1, "lstm": 4, "gru": 3, "lstm_peephole": 4, "lstm_cifg": 3,
+        "lstm_nfg": 3, "gru_cho": 3, "mgu": 2}
+EXTRAS = {"lstm_peephole": ["peephole"]}     # a cell's extra tensors, after bias_hh of each layer
+
+
+def tensor_names(cell, K):
+    """The parameter tensors of a run, in grad_norm_tensor's column order."""
+    names = []
+    for k in range(K):
+        names += [f"{t}_l{k}" for t in ["weight_ih", "weight_hh", "bias_ih", "bias_hh"] + EXTRAS.get(cell, [])]
+    return names + ["readout.weight", "readout.bias"]
+
 
 problems, checks = [], 0
 
@@ -26,10 +41,32 @@ def check(cond, what):
         problems.append(what)
 
 
+def check_tensors(name, g, n, K):
+    """grad_norm_tensor: [steps_done, n_tensors], its names the run's tensors."""
+    check("grad_norm_tensor" in g, f"{name}: grad_norm_tensor")
+    if "grad_norm_tensor" not in g:
+        return
+    t = g["grad_norm_tensor"]
+    raw = list(t.attrs.get("names", []))
+    names = [str(x) for x in raw]
+    check(raw and all(isinstance(x, str) for x in raw), f"{name}: grad_norm_tensor names there, read as str")
+    want = tensor_names(g.attrs["cell"], K)
+    check(names == want, f"{name}: grad_norm_tensor names {names}, want {want}")
+    check(t.shape == (n, len(names)) and t.dtype == np.float64, f"{name}/grad_norm_tensor shape {t.shape}")
+    check(t.compression == "gzip" and t.chunks is not None, f"{name}/grad_norm_tensor chunked, compressed")
+    if t.shape[0] != n or t.ndim != 2:
+        return
+    # the global norm is the norm of the tensors' norms (both before clipping)
+    tn, gn = t[()], g["grad_norm"][()]
+    fin = np.isfinite(gn) & np.all(np.isfinite(tn), axis=1)
+    check(np.allclose(np.sqrt((tn[fin] ** 2).sum(axis=1)), gn[fin], rtol=1e-5, atol=0),
+          f"{name}: sqrt(sum of grad_norm_tensor^2) = grad_norm")
+
+
 f = h5py.File(sys.argv[1], "r")
 for a in ROOT:
     check(a in f.attrs, f"root attribute {a}")
-check(f.attrs.get("schema_version") == 2, "schema_version 2")
+check(f.attrs.get("schema_version") == 3, "schema_version 3")
 check(isinstance(f.attrs.get("experiment"), str), "strings read as str")
 runs = f["runs"]
 check(len(runs) > 0, "some runs")
@@ -46,23 +83,29 @@ for name, g in runs.items():
     m = g["log_step"].shape[0]
     for d in LOGGED:
         check(g[d].shape == (m,), f"{name}/{d} shape")
-    check(g["dh_norm"].shape == (m, L), f"{name}/dh_norm shape {g['dh_norm'].shape}, want {(m, L)}")
-    G = {"rnn_tanh": 1, "rnn_relu": 1, "lstm": 4, "gru": 3, "lstm_peephole": 4, "lstm_cifg": 3,
-         "lstm_nfg": 3, "gru_cho": 3, "mgu": 2}[g.attrs["cell"]]
+    K = g.attrs.get("num_layers")
+    good_K = isinstance(K, (int, np.integer)) and K >= 1
+    check(good_K, f"{name}: num_layers {K!r} an integer >= 1")
+    K = int(K) if good_K else 1     # to go on checking the rest
+    check(g["dh_norm"].shape == (m, K, L), f"{name}/dh_norm shape {g['dh_norm'].shape}, want {(m, K, L)}")
+    G = G_OF[g.attrs["cell"]]
     for d in ("w_hh_radius", "w_hh_sigma"):
-        check(g[d].shape == (m, G), f"{name}/{d} shape {g[d].shape}, want {(m, G)}")
+        check(g[d].shape == (m, K, G), f"{name}/{d} shape {g[d].shape}, want {(m, K, G)}")
+    check_tensors(name, g, n, K)
     rad, sig = g["w_hh_radius"][()], g["w_hh_sigma"][()]
     fin = np.isfinite(rad) & np.isfinite(sig)
     check(np.all(rad[fin] > 0) and np.all(rad[fin] <= sig[fin] * (1 + 1e-5)),  # both estimates within 1e-5
           f"{name}: 0 < spectral radius <= largest singular value")
     check(("dc_norm" in g) == g.attrs["cell"].startswith("lstm"), f"{name}: dc_norm iff a cell with c")
     if "dc_norm" in g:
-        check(g["dc_norm"].shape == (m, L), f"{name}/dc_norm shape")
+        check(g["dc_norm"].shape == (m, K, L), f"{name}/dc_norm shape")
     for norm, log in (("dh_norm", "dh_log10"), ("dc_norm", "dc_log10")):
         if norm not in g:
             check(log not in g, f"{name}: {log} without {norm}")
             continue
-        check(log in g and g[log].shape == (m, L), f"{name}/{log} shape")
+        check(log in g and g[log].shape == (m, K, L), f"{name}/{log} shape")
+        if log not in g or g[log].shape != g[norm].shape:
+            continue
         a, b = g[norm][()], g[log][()]
         both = np.isfinite(a) & (a > 1e-300)
         check(np.all(np.abs(np.log10(a[both]) - b[both]) <= 1e-12 * np.maximum(1, np.abs(b[both]))),
