@@ -55,4 +55,17 @@ static inline real act_tanh(real x)
 }
 #endif
 
+/* g of minGRU and minLSTM's log-space form (Feng et al. 2024): v + 1/2
+ * for v >= 0, sigmoid(v) below (positive, continuous, g' = 1 above 0);
+ * and g' from g's argument. */
+static inline real pos_g(real v) { return v >= 0 ? v + (real)0.5 : act_sigmoid(v); }
+
+static inline real pos_g_prime(real v)
+{
+    if (v >= 0)
+        return 1;
+    real s = act_sigmoid(v);
+    return s * (1 - s);
+}
+
 #endif

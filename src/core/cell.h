@@ -11,7 +11,9 @@
  * does the elementwise gate math. Parameters are laid out as PyTorch lays
  * them: weight_ih [G*H, I], weight_hh [G*H, H], bias_ih [G*H], bias_hh
  * [G*H], gate blocks stacked in the order the cell's summary gives; a
- * cell's own extra parameters (peepholes) after them, [E*H]. */
+ * cell's own extra parameters (peepholes) after them, [E*H]. A cell with a
+ * diagonal recurrence has weight_hh [G*H], one without none; a cell with
+ * one bias has no bias_hh. */
 #ifndef RNB_CELL_H
 #define RNB_CELL_H
 
@@ -20,6 +22,10 @@
 #include <stddef.h>
 
 #include "real.h"
+#include "rng.h"
+
+struct init_spec;
+struct layer_params;
 
 /* One timestep's views into the layer workspace. */
 typedef struct {
@@ -53,9 +59,10 @@ typedef struct {
 } cell_grad;
 
 /* How h_{t-1} enters the pre-activations: through a dense weight_hh
- * [G*H, H] that the layer multiplies (every cell so far), through a
- * diagonal one (a vector u [G*H], u * h_{t-1}: IndRNN, LRU), or not at all
- * (minGRU, minLSTM: the recurrence is the cell's elementwise gate math). */
+ * [G*H, H] that the layer multiplies (PyTorch's cells), through a
+ * diagonal one (weight_hh a vector u [G*H]: u * h_{t-1} in each gate
+ * block; IndRNN), or not at all (weight_hh absent; minGRU, minLSTM: the
+ * recurrence is the cell's elementwise gate math, through dh_prev). */
 typedef enum { REC_DENSE, REC_DIAGONAL, REC_NONE } recurrence_kind;
 
 typedef struct cell_type {
@@ -66,7 +73,8 @@ typedef struct cell_type {
     int A;                  /* aux blocks cached per step */
     int E;                  /* extra parameter blocks of H after bias_hh */
     const char *extra_name; /* the extras' tensor name (E > 0), e.g. "peephole" */
-    recurrence_kind recurrence;     /* the layer supports REC_DENSE so far */
+    recurrence_kind recurrence;
+    bool one_bias;          /* bias_ih only, no bias_hh (IndRNN, minGRU) */
     bool has_c;             /* carries a cell state c */
     /* The recurrent pre-activation enters other than by a plain sum with
      * the input one (GRU reset-after: r * (W_hn h + b_hn)), so the model
@@ -89,6 +97,13 @@ typedef struct cell_type {
     int out_block;          /* gate block of the output gate (cells with c), or -1 */
     void (*forward)(const cell_step *s);
     void (*backward)(const cell_step *s, cell_grad *g);
+    /* Optional. init = paper: the cell's own paper's initialisation of the
+     * layer's parameters (spec says where the layer is). */
+    void (*init_paper)(struct layer_params *p, int I, int H, const struct init_spec *spec, rng_t *r);
+    const char *init_paper_summary;     /* what init_paper draws, for rnnbench list */
+    /* Optional. A constraint the paper applies to the parameters after
+     * every update (IndRNN's bound on |u|), given the sequence length. */
+    void (*constrain)(struct layer_params *p, int H, int L);
 } cell_type;
 
 /* The registry (cells.c). */

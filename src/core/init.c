@@ -14,6 +14,7 @@ int init_parse(init_spec *s, const char *text, char *err)
         {"orthogonal", INIT_ORTHOGONAL},
         {"identity", INIT_IDENTITY},
         {"chrono", INIT_CHRONO},
+        {"paper", INIT_PAPER},
     };
     memset(s, 0, sizeof *s);    /* no forget bias unless set apart */
     const char *colon = strchr(text, ':');
@@ -27,14 +28,21 @@ int init_parse(init_spec *s, const char *text, char *err)
             return RNB_OK;
         char *end;
         s->gain = strtod(colon + 1, &end);
-        if (s->kind == INIT_UNIFORM || end == colon + 1 || *end || !isfinite(s->gain) ||
+        if (s->kind == INIT_UNIFORM || s->kind == INIT_PAPER || end == colon + 1 || *end || !isfinite(s->gain) ||
             (s->kind == INIT_CHRONO && !(s->gain > 2)))
-            return rnb_error(err, RNB_EINVAL, "bad init '%s' (uniform, orthogonal[:GAIN], identity[:SCALE], "
+            return rnb_error(err, RNB_EINVAL, "bad init '%s' (uniform, paper, orthogonal[:GAIN], identity[:SCALE], "
                              "chrono[:TMAX], TMAX > 2)", text);
         return RNB_OK;
     }
     return rnb_error(err, RNB_EINVAL,
-                     "unknown init '%s' (uniform, orthogonal[:GAIN], identity[:SCALE], chrono[:TMAX])", text);
+                     "unknown init '%s' (uniform, paper, orthogonal[:GAIN], identity[:SCALE], chrono[:TMAX])", text);
+}
+
+void init_linear(layer_params *p, int I, int GH, rng_t *r)
+{
+    const double bound = 1 / sqrt((double)I);
+    init_uniform(p->w_ih, (size_t)GH * I, bound, r);
+    init_uniform(p->b_ih, (size_t)GH, bound, r);
 }
 
 void init_uniform(real *v, size_t n, double bound, rng_t *r)
@@ -114,6 +122,22 @@ static int orthogonal_block(real *w, int H, double gain, rng_t *r, char *err)
     return RNB_OK;
 }
 
+/* The forget-gate bias, when set: bias_ih's f block b, bias_hh's 0, so
+ * that their sum is b. */
+static int forget_bias(layer_params *p, const cell_type *cell, int H, const init_spec *s)
+{
+    if (!s->set_forget_bias)
+        return RNB_OK;
+    real *bi = p->b_ih + (size_t)cell->forget_block * H;
+    real *bh = p->b_hh ? p->b_hh + (size_t)cell->forget_block * H : NULL;
+    for (int j = 0; j < H; j++) {
+        bi[j] = (real)s->forget_bias;
+        if (bh)
+            bh[j] = 0;
+    }
+    return RNB_OK;
+}
+
 int init_layer(layer_params *p, const cell_type *cell, int I, int H,
                const init_spec *s, rng_t *r, char *err)
 {
@@ -127,16 +151,25 @@ int init_layer(layer_params *p, const cell_type *cell, int I, int H,
         return rnb_error(err, RNB_EINVAL, "init chrono: tmax %g is not above 2", s->gain);
     if (s->kind == INIT_CHRONO && s->set_forget_bias)
         return rnb_error(err, RNB_EINVAL, "init chrono sets the forget bias: give no forget_bias");
+    if ((s->kind == INIT_ORTHOGONAL || s->kind == INIT_IDENTITY) && cell->recurrence != REC_DENSE)
+        return rnb_error(err, RNB_EINVAL, "init %s: cell '%s' has no dense weight_hh",
+                         s->kind == INIT_ORTHOGONAL ? "orthogonal" : "identity", cell->name);
 
+    if (s->kind == INIT_PAPER && cell->init_paper) {
+        cell->init_paper(p, I, H, s, r);
+        return forget_bias(p, cell, H, s);
+    }
     const double bound = 1 / sqrt((double)H);
     init_uniform(p->w_ih, GH * I, bound, r);
-    init_uniform(p->w_hh, GH * H, bound, r);
+    if (p->w_hh)    /* dense [G*H, H] or diagonal [G*H] */
+        init_uniform(p->w_hh, cell->recurrence == REC_DENSE ? GH * H : GH, bound, r);
     init_uniform(p->b_ih, GH, bound, r);
-    init_uniform(p->b_hh, GH, bound, r);
+    if (p->b_hh)
+        init_uniform(p->b_hh, GH, bound, r);
     if (cell->E)    /* peepholes: as the other weights */
         init_uniform(p->extra, (size_t)cell->E * H, bound, r);
 
-    for (int blk = 0; blk < G; blk++) {
+    for (int blk = 0; blk < G && cell->recurrence == REC_DENSE; blk++) {
         real *w = p->w_hh + blk * HH;
         if (s->kind == INIT_ORTHOGONAL) {
             int rc = orthogonal_block(w, H, s->gain, r, err);
@@ -148,24 +181,21 @@ int init_layer(layer_params *p, const cell_type *cell, int I, int H,
                 w[(size_t)j * H + j] = (real)s->gain;
         }
     }
-    if (s->kind == INIT_IDENTITY) {
+    if (s->kind == INIT_IDENTITY) {     /* a dense cell: it has bias_hh */
         memset(p->b_ih, 0, GH * sizeof(real));
         memset(p->b_hh, 0, GH * sizeof(real));
     }
     if (s->kind == INIT_CHRONO) {   /* Tallec & Ollivier 2018, section 3 */
         real *bf = p->b_ih + (size_t)cell->forget_block * H, *bi = p->b_ih + (size_t)cell->input_block * H;
-        real *hf = p->b_hh + (size_t)cell->forget_block * H, *hi = p->b_hh + (size_t)cell->input_block * H;
         for (int j = 0; j < H; j++) {
             bf[j] = (real)fm_log(rng_uniform_range(r, 1, s->gain - 1));
             bi[j] = -bf[j];
-            hf[j] = hi[j] = 0;
+        }
+        if (p->b_hh) {
+            real *hf = p->b_hh + (size_t)cell->forget_block * H, *hi = p->b_hh + (size_t)cell->input_block * H;
+            memset(hf, 0, (size_t)H * sizeof(real));
+            memset(hi, 0, (size_t)H * sizeof(real));
         }
     }
-    if (s->set_forget_bias) {
-        real *bi = p->b_ih + (size_t)cell->forget_block * H;
-        real *bh = p->b_hh + (size_t)cell->forget_block * H;
-        for (int j = 0; j < H; j++)
-            bi[j] = (real)s->forget_bias, bh[j] = 0;
-    }
-    return RNB_OK;
+    return forget_bias(p, cell, H, s);
 }

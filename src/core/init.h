@@ -7,6 +7,9 @@
  *   identity[:scale]   as uniform, then each gate block of weight_hh is
  *                      scale * I and every bias 0: the IRNN of Le, Jaitly
  *                      & Hinton 2015 (with rnn_relu)
+ *   paper              the cell's own paper's and code's initialisation
+ *                      (cell_type.init_paper; `rnnbench list` says
+ *                      which); uniform for the cells PyTorch defines
  *   chrono[:tmax]      as uniform, then the chrono init of Tallec &
  *                      Ollivier 2018 for cells with input and forget gates:
  *                      forget bias b_f ~ log U[1, tmax - 1], input bias
@@ -24,13 +27,16 @@
 #include "layer.h"
 #include "rng.h"
 
-typedef enum { INIT_UNIFORM, INIT_ORTHOGONAL, INIT_IDENTITY, INIT_CHRONO } init_kind;
+typedef enum { INIT_UNIFORM, INIT_ORTHOGONAL, INIT_IDENTITY, INIT_CHRONO, INIT_PAPER } init_kind;
 
-typedef struct {
+typedef struct init_spec {
     init_kind kind;
     double gain;            /* orthogonal gain, identity scale, chrono tmax (0: unset) */
     bool set_forget_bias;
     double forget_bias;
+    /* where the layer is, for inits that depend on it (init_paper) */
+    int layer, layers;      /* this layer (0 the bottom) of how many */
+    int seq_len;            /* L, the sequence length the run sees */
 } init_spec;
 
 /* "uniform", "orthogonal", "orthogonal:1.5", "identity", "identity:0.9",
@@ -41,6 +47,9 @@ int init_parse(init_spec *s, const char *text, char *err);
  * for a cell without forget gate), RNB_ENOMEM when scratch is short. */
 int init_layer(layer_params *p, const cell_type *cell, int I, int H,
                const init_spec *s, rng_t *r, char *err);
+
+/* nn.Linear(I, GH)'s default into weight_ih and bias_ih: U(+-1/sqrt(I)). */
+void init_linear(layer_params *p, int I, int GH, rng_t *r);
 
 /* U(-bound, bound) into v (n), the draw PyTorch's defaults are made of. */
 void init_uniform(real *v, size_t n, double bound, rng_t *r);

@@ -11,21 +11,33 @@
 #include "kernels.h"
 #include "status.h"
 
+/* The sizes of weight_hh and bias_hh, as the cell declares them. */
+static size_t w_hh_count(const cell_type *cell, int H)
+{
+    size_t GH = (size_t)cell->G * H;
+    return cell->recurrence == REC_DENSE ? GH * H : cell->recurrence == REC_DIAGONAL ? GH : 0;
+}
+
+static size_t b_hh_count(const cell_type *cell, int H)
+{
+    return cell->one_bias ? 0 : (size_t)cell->G * H;
+}
+
 size_t layer_param_count(const cell_type *cell, int I, int H)
 {
     size_t GH = (size_t)cell->G * H;
-    return GH * I + GH * H + 2 * GH + (size_t)cell->E * H;
+    return GH * I + w_hh_count(cell, H) + GH + b_hh_count(cell, H) + (size_t)cell->E * H;
 }
 
 void layer_params_view(layer_params *p, real *slab, const cell_type *cell,
                        int I, int H)
 {
-    size_t GH = (size_t)cell->G * H;
+    size_t GH = (size_t)cell->G * H, nw = w_hh_count(cell, H), nb = b_hh_count(cell, H);
     p->w_ih = slab;
-    p->w_hh = p->w_ih + GH * I;
-    p->b_ih = p->w_hh + GH * H;
-    p->b_hh = p->b_ih + GH;
-    p->extra = cell->E ? p->b_hh + GH : NULL;
+    p->w_hh = nw ? p->w_ih + GH * I : NULL;
+    p->b_ih = p->w_ih + GH * I + nw;
+    p->b_hh = nb ? p->b_ih + GH : NULL;
+    p->extra = cell->E ? p->b_ih + GH + nb : NULL;
 }
 
 /* The workspace is carved from one slab; this table of sizes is the single
@@ -46,7 +58,7 @@ static ws_sizes sizes_of(const layer_dims *d)
         .gates = T * B * GH,
         .aux = T * B * c->A * H,
         .hp = c->split_recurrent ? B * GH : 0,
-        .w_hh_t = GH * H,
+        .w_hh_t = c->recurrence == REC_DENSE ? GH * H : 0,
         .dh = T * B * H,
         .dxp = T * B * GH,
         .dhp = c->split_recurrent ? T * B * GH : 0,
@@ -131,6 +143,46 @@ static void broadcast_rows(real *out, const real *bias, size_t rows, int n)
         memcpy(out + r * n, bias, n * sizeof(real));
 }
 
+/* ---- a diagonal recurrence: weight_hh a vector u [G*H] ----------------
+ * Elementwise, each in one fixed order (no FMA: the core is built with
+ * -ffp-contract=off), so that every path gives the same bits. */
+
+/* hp[b, g*H + j] += u[g*H + j] * h_prev[b, j], every gate block g. */
+GATE_LOOP static void diagonal_forward(real *hp, const real *u, const real *h_prev, int B, int G, int H)
+{
+    for (int b = 0; b < B; b++)
+        for (int g = 0; g < G; g++) {
+            real *row = hp + ((size_t)b * G + g) * H;
+            const real *ug = u + (size_t)g * H, *h = h_prev + (size_t)b * H;
+            for (int j = 0; j < H; j++)
+                row[j] += ug[j] * h[j];
+        }
+}
+
+/* carry[b, j] += sum over g (in order) of dhp[b, g*H + j] u[g*H + j]. */
+GATE_LOOP static void diagonal_backward(real *carry, const real *dhp, const real *u, int B, int G, int H)
+{
+    for (int b = 0; b < B; b++)
+        for (int g = 0; g < G; g++) {
+            const real *row = dhp + ((size_t)b * G + g) * H, *ug = u + (size_t)g * H;
+            real *c = carry + (size_t)b * H;
+            for (int j = 0; j < H; j++)
+                c[j] += row[j] * ug[j];
+        }
+}
+
+/* du[g*H + j] += sum over rows r (in order) of dhp[r, g*H + j] h_prev[r, j]. */
+GATE_LOOP static void diagonal_weight_grad(real *du, const real *dhp, const real *h_prev, int rows, int G, int H)
+{
+    for (int r = 0; r < rows; r++)
+        for (int g = 0; g < G; g++) {
+            const real *row = dhp + ((size_t)r * G + g) * H, *h = h_prev + (size_t)r * H;
+            real *d = du + (size_t)g * H;
+            for (int j = 0; j < H; j++)
+                d[j] += row[j] * h[j];
+        }
+}
+
 void layer_forward(layer_ws *ws, const layer_params *p, const real *x)
 {
     const layer_dims *d = &ws->d;
@@ -142,7 +194,7 @@ void layer_forward(layer_ws *ws, const layer_params *p, const real *x)
      * sums the two projections gets both biases here, and each step's
      * recurrent GEMM adds into the same buffer. */
     broadcast_rows(ws->gates, p->b_ih, (size_t)T * B, GH);
-    if (!cell->split_recurrent)
+    if (!cell->split_recurrent && p->b_hh)
         for (size_t r = 0; r < (size_t)T * B; r++)
             for (int k = 0; k < GH; k++)
                 ws->gates[r * GH + k] += p->b_hh[k];
@@ -151,9 +203,10 @@ void layer_forward(layer_ws *ws, const layer_params *p, const real *x)
     /* weight_hh transposed once, so that each step's GEMM is a plain
      * (B, H) x (H, G*H) product: OpenBLAS then takes its small-matrix path
      * instead of packing W_hh again at every step. */
-    for (int r = 0; r < GH; r++)
-        for (int c = 0; c < H; c++)
-            ws->w_hh_t[(size_t)c * GH + r] = p->w_hh[(size_t)r * H + c];
+    if (cell->recurrence == REC_DENSE)
+        for (int r = 0; r < GH; r++)
+            for (int c = 0; c < H; c++)
+                ws->w_hh_t[(size_t)c * GH + r] = p->w_hh[(size_t)r * H + c];
 
     const int G1H = (cell->G - cell->G_mod) * H, GmH = cell->G_mod * H;
     for (int t = 0; t < T; t++) {
@@ -165,7 +218,10 @@ void layer_forward(layer_ws *ws, const layer_params *p, const real *x)
             broadcast_rows(hp, p->b_hh, B, GH);
         }
         /* h_{t-1} into every block, or the first blocks of a G_mod cell */
-        gemm(false, false, B, G1H, H, 1, h_prev, H, ws->w_hh_t, GH, 1, hp, GH);
+        if (cell->recurrence == REC_DENSE)
+            gemm(false, false, B, G1H, H, 1, h_prev, H, ws->w_hh_t, GH, 1, hp, GH);
+        else if (cell->recurrence == REC_DIAGONAL)
+            diagonal_forward(hp, p->w_hh, h_prev, B, cell->G, H);
         cell_step s = {
             .B = B, .H = H,
             .gates = gates,
@@ -350,7 +406,7 @@ static void weight_grads(layer_ws *ws, const layer_params *p, layer_params *g, c
     const int B = d->B, I = d->I, H = d->H, GH = cell->G * H;
     const int G1H = (cell->G - cell->G_mod) * H, GmH = cell->G_mod * H;
     const int rows = (t1 - t0) * B;
-    const size_t r0 = (size_t)t0 * B, n_dense = (size_t)GH * I + (size_t)GH * H + 2 * (size_t)GH;
+    const size_t r0 = (size_t)t0 * B, n_dense = layer_param_count(cell, I, H) - (size_t)cell->E * H;
     layer_params tmp, *out = g;
     if (e) {
         layer_params_view(&tmp, ws->gtmp, cell, I, H);
@@ -360,13 +416,17 @@ static void weight_grads(layer_ws *ws, const layer_params *p, layer_params *g, c
     (void)p;
     const real *dxp = ws->dxp + r0 * GH, *dhp = ws->dhp + r0 * GH;
     gemm(true, false, GH, I, rows, 1, dxp, GH, x + r0 * I, I, 1, out->w_ih, I);
-    gemm(true, false, G1H, H, rows, 1, dhp, GH, ws->hs + r0 * H, H, 1, out->w_hh, H);
+    if (cell->recurrence == REC_DENSE)
+        gemm(true, false, G1H, H, rows, 1, dhp, GH, ws->hs + r0 * H, H, 1, out->w_hh, H);
+    else if (cell->recurrence == REC_DIAGONAL)
+        diagonal_weight_grad(out->w_hh, dhp, ws->hs + r0 * H, rows, cell->G, H);
     if (cell->G_mod)    /* the last blocks saw m * h_{t-1}, kept in aux */
         gemm(true, false, GmH, H, rows, 1, dhp + G1H, GH, ws->aux + r0 * H, H, 1,
              out->w_hh + (size_t)G1H * H, H);
     add_colsum(out->b_ih, dxp, rows, GH);
-    add_colsum(out->b_hh, dhp, rows, GH);
-    if (e) {                /* the dense blocks are contiguous in the slab */
+    if (out->b_hh)
+        add_colsum(out->b_hh, dhp, rows, GH);
+    if (e) {                /* the blocks before the extras are contiguous in the slab */
         scale_pow2(ws->gtmp, n_dense, -e);
         for (size_t i = 0; i < n_dense; i++)
             g->w_ih[i] += ws->gtmp[i];
@@ -437,7 +497,10 @@ void layer_backward(layer_ws *ws, const layer_params *p, layer_params *g,
             cell->backward_mod(&s, &gr, ws->dhm);
         }
         /* dL/dh_{t-1} += dL/d(W_hh h_{t-1}) W_hh, over the blocks that see h_{t-1} */
-        gemm(false, false, B, H, G1H, 1, gr.dhp, GH, p->w_hh, H, 1, ws->carry, H);
+        if (cell->recurrence == REC_DENSE)
+            gemm(false, false, B, H, G1H, 1, gr.dhp, GH, p->w_hh, H, 1, ws->carry, H);
+        else if (cell->recurrence == REC_DIAGONAL)
+            diagonal_backward(ws->carry, gr.dhp, p->w_hh, B, cell->G, H);
         if (t > 0)
             e = join_direct(ws, ws->dh + (t - 1) * BH, dexp_in ? dexp_in[t - 1] : 0, ws->carry, BH, e);
     }

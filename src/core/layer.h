@@ -14,8 +14,10 @@ typedef struct {
     int T, B, I, H;
 } layer_dims;
 
-/* Named views into a parameter (or gradient) slab, PyTorch's layout. */
-typedef struct {
+/* Named views into a parameter (or gradient) slab, PyTorch's layout;
+ * w_hh [G*H] for a diagonal recurrence, NULL for none; b_hh NULL for a
+ * cell with one bias. */
+typedef struct layer_params {
     real *w_ih;             // (G*H, I)
     real *w_hh;             // (G*H, H)
     real *b_ih;             // (G*H)

@@ -80,24 +80,35 @@ void model_free(model *m)
     memset(m, 0, sizeof *m);
 }
 
+/* The tensors of one layer: weight_ih, weight_hh (unless the cell has no
+ * recurrence), bias_ih, bias_hh (unless it has one bias), its extras. */
+static int layer_tensor_count(const cell_type *cell)
+{
+    return 2 + (cell->recurrence != REC_NONE) + !cell->one_bias + (cell->E > 0);
+}
+
 int model_tensor_count(const cell_type *cell, int K)
 {
-    return K * (4 + (cell->E > 0)) + 2;
+    return K * layer_tensor_count(cell) + 2;
 }
 
 void model_tensors(model_tensor *t, const cell_type *cell, const task_type *task,
                    int K, int H)
 {
-    static const char *const dense[] = {"weight_ih", "weight_hh", "bias_ih", "bias_hh"};
+    static const char *const names[] = {"weight_ih", "weight_hh", "bias_ih", "bias_hh"};
     const size_t GH = (size_t)cell->G * H;
+    const size_t n_hh = cell->recurrence == REC_DENSE ? GH * H : cell->recurrence == REC_DIAGONAL ? GH : 0;
     size_t off = 0;
     for (int k = 0; k < K; k++) {
         const size_t I = stack_layer_in(k, task->in_dim, H);
-        const size_t count[] = {GH * I, GH * H, GH, GH};
-        for (int j = 0; j < 4; j++, t++) {
-            snprintf(t->name, sizeof t->name, "%s_l%d", dense[j], k);
+        const size_t count[] = {GH * I, n_hh, GH, cell->one_bias ? 0 : GH};
+        for (int j = 0; j < 4; j++) {
+            if (!count[j])
+                continue;       /* the cell has no such tensor */
+            snprintf(t->name, sizeof t->name, "%s_l%d", names[j], k);
             t->offset = off, t->count = count[j];
             off += count[j];
+            t++;
         }
         if (cell->E) {
             snprintf(t->name, sizeof t->name, "%s_l%d", cell->extra_name, k);
@@ -195,9 +206,10 @@ double model_step_flops(const model *m)
      * through W_hh, dW_ih, dW_hh, and dL/dx for the layer below; the
      * readout's forward, dH and dW_out */
     double f = 6 * rows * O * H;
+    const double R = m->cell->recurrence == REC_DENSE ? 3 * H : 0;    /* a diagonal one is elementwise */
     for (int k = 0; k < m->K; k++) {
         const double I = stack_layer_in(k, m->I, m->H);
-        f += 2 * L * B * GH * (2 * I + 3 * H) + (k ? 2 * L * B * GH * I : 0);
+        f += 2 * L * B * GH * (2 * I + R) + (k ? 2 * L * B * GH * I : 0);
     }
     return f;
 }
@@ -215,7 +227,7 @@ void model_gemm_replay(model *m)
         const real *x = k ? m->st.l[k - 1].ws.hs + BH : m->bt.x;
         real *hp = m->cell->split_recurrent ? ws->hp : NULL;
         gemm(false, true, L * B, GH, I, 1, x, I, p->w_ih, I, 0, ws->gates, GH);
-        for (int t = 0; t < L; t++)     /* as layer_forward: W_hh transposed once */
+        for (int t = 0; t < L && m->cell->recurrence == REC_DENSE; t++)    /* W_hh transposed once */
             gemm(false, false, B, GH, H, 1, ws->hs + t * BH, H, ws->w_hh_t, GH, 1,
                  hp ? hp : ws->gates + t * BGH, GH);
     }
@@ -230,11 +242,12 @@ void model_gemm_replay(model *m)
         layer_params *g = &m->st.l[k].g;
         const int I = ws->d.I;
         const real *x = k ? m->st.l[k - 1].ws.hs + BH : m->bt.x;
-        for (int t = L - 1; t >= 0; t--)
+        for (int t = L - 1; t >= 0 && m->cell->recurrence == REC_DENSE; t--)
             gemm(false, false, B, H, GH, 1, ws->dhp + t * BGH, GH, p->w_hh, H, 1,
                  t > 0 ? ws->dh + (t - 1) * BH : ws->dh0, H);
         gemm(true, false, GH, I, L * B, 1, ws->dxp, GH, x, I, 0, g->w_ih, I);
-        gemm(true, false, GH, H, L * B, 1, ws->dhp, GH, ws->hs, H, 0, g->w_hh, H);
+        if (m->cell->recurrence == REC_DENSE)
+            gemm(true, false, GH, H, L * B, 1, ws->dhp, GH, ws->hs, H, 0, g->w_hh, H);
         if (k)
             gemm(false, false, L * B, I, GH, 1, ws->dxp, GH, p->w_ih, I, 0,
                  m->st.l[k - 1].ws.dh, I);

@@ -44,7 +44,9 @@ int trainer_create(trainer *tr, const run_spec *s, char *err)
     rng_seed(&tr->eval_rng, s->seed, RNG_STREAM_EVAL);
     for (int k = 0; k < s->K; k++) {    /* bottom up, then the readout */
         stack_layer *l = &tr->m.st.l[k];
-        int rc = init_layer(&l->p, s->cell, l->ws.d.I, s->H, &s->init, &init_rng, err);
+        init_spec is = s->init;
+        is.layer = k, is.layers = s->K, is.seq_len = s->task->length(s->T);
+        int rc = init_layer(&l->p, s->cell, l->ws.d.I, s->H, &is, &init_rng, err);
         if (rc) {
             trainer_free(tr);
             return rc;
@@ -90,6 +92,9 @@ void trainer_step(trainer *tr, step_record *rec)
     }
     rec->grad_norm_clipped = clip_apply(&tr->spec.clip, m->grads, m->n_params, rec->grad_norm);
     optim_update(&tr->opt, m->params, m->grads);
+    if (m->cell->constrain)     /* the paper's constraint, after every update */
+        for (int k = 0; k < m->K; k++)
+            m->cell->constrain(&m->st.l[k].p, m->H, m->task->length(tr->spec.T));
 }
 
 double trainer_evaluate(trainer *tr, double *metric)

@@ -137,13 +137,31 @@ static void log_row(run_record *r, trainer *tr, const step_record *rec)
     }
 }
 
-/* The spectrum of every layer's W_hh blocks into row r->n_logged. */
+/* The largest |u| of each block of a diagonal recurrence: its spectral
+ * radius and its 2-norm both. */
+static void diagonal_blocks(const real *u, int G, int H, double *radius, double *sigma)
+{
+    for (int g = 0; g < G; g++) {
+        double m = 0;
+        for (int j = 0; j < H; j++)
+            m = fmax(m, fabs((double)u[(size_t)g * H + j]));
+        radius[g] = sigma[g] = m;
+    }
+}
+
+/* The spectrum of every layer's W_hh blocks into row r->n_logged (cells
+ * without a recurrent weight have none). */
 static void log_spectrum(run_record *r, spectral_ws *sw, const trainer *tr)
 {
     const size_t KG = (size_t)r->K * r->G;
-    for (int k = 0; k < r->K; k++) {
+    const recurrence_kind rec = tr->spec.cell->recurrence;
+    for (int k = 0; k < r->K && rec != REC_NONE; k++) {
         size_t off = (size_t)r->n_logged * KG + (size_t)k * r->G;
-        spectral_blocks(sw, tr->m.st.l[k].p.w_hh, r->G, r->w_hh_radius + off, r->w_hh_sigma + off);
+        const real *w = tr->m.st.l[k].p.w_hh;
+        if (rec == REC_DENSE)
+            spectral_blocks(sw, w, r->G, r->w_hh_radius + off, r->w_hh_sigma + off);
+        else
+            diagonal_blocks(w, r->G, tr->spec.H, r->w_hh_radius + off, r->w_hh_sigma + off);
     }
 }
 

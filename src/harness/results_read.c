@@ -72,10 +72,12 @@ static int spec_dims(const ds_spec *s, long version, extent dim[3])
 }
 
 /* Whether a run of a file of schema version must have dataset s. */
-static bool required(const ds_spec *s, long version)
+static bool required(const ds_spec *s, long version, const results_run *r)
 {
     if (s->need == ALWAYS)
         return true;
+    if (s->need == SPECTRUM && r->cell->recurrence == REC_NONE)
+        return false;   /* no recurrent weight, no spectrum */
     return version >= 3 && (s->need == LOG10 || s->need == SPECTRUM || s->need == TENSORS);
 }
 
@@ -165,7 +167,7 @@ static int check_dataset(const results_file *rf, results_run *r, const ds_spec *
     if (s->need == TENSORS && rf->schema_version < 3)
         *found = false;     /* not of schemas 1 and 2: one there is no concern of theirs */
     if (!*found)
-        return required(s, rf->schema_version) ? rnb_error(sub, RNB_EINVAL, "dataset %s is missing", s->name)
+        return required(s, rf->schema_version, r) ? rnb_error(sub, RNB_EINVAL, "dataset %s is missing", s->name)
                                                 : RNB_OK;
     h5io_class cls;
     int rank;

@@ -149,11 +149,12 @@ typedef struct { char name[24]; real *v; size_t n; } tensor;
 static int layer_tensors(tensor *t, const cell_type *cell, const layer_params *g, int in, int l)
 {
     const size_t GH = (size_t)cell->G * H;
+    const size_t n_hh = cell->recurrence == REC_DENSE ? GH * H : cell->recurrence == REC_DIAGONAL ? GH : 0;
     const struct { const char *name; real *v; size_t n; } all[] = {
         {"weight_ih", g->w_ih, GH * in},
-        {"weight_hh", g->w_hh, GH * H},
+        {"weight_hh", g->w_hh, n_hh},       /* a vector for a diagonal recurrence, none for none */
         {"bias_ih", g->b_ih, GH},
-        {"bias_hh", g->b_hh, GH},
+        {"bias_hh", g->b_hh, g->b_hh ? GH : 0},
         {cell->E ? cell->extra_name : "", g->extra, (size_t)cell->E * H},
     };
     int n = 0;
