@@ -24,6 +24,8 @@ int cmd_list(int argc, char **argv)
     for (int i = 0; i < cell_count(); i++) {
         const cell_type *c = cell_at(i);
         printf("  %-*s %s\n  %-*s   source: %s\n", w, c->name, c->summary, w, "", c->source);
+        if (c->init_paper_summary)
+            printf("  %-*s   init paper: %s\n", w, "", c->init_paper_summary);
     }
     printf("\ntasks (--task):\n");
     for (int i = 0; i < task_count(); i++) {
@@ -33,8 +35,11 @@ int cmd_list(int argc, char **argv)
     }
     printf("\ninits (--init; --forget-bias B for cells with a forget gate):\n"
            "  uniform            every weight and bias U(-1/sqrt(H), 1/sqrt(H)), PyTorch's default\n"
+           "  paper              the cell's own paper's initialisation (\"init paper\" above); uniform\n"
+           "                     for the cells PyTorch defines\n"
            "  orthogonal[:GAIN]  each gate block of weight_hh a random orthogonal matrix (Saxe et al. 2014)\n"
-           "  identity[:SCALE]   each gate block of weight_hh SCALE*I, biases 0 (IRNN, Le et al. 2015)\n"
+           "  identity[:SCALE]   each gate block of weight_hh SCALE*I, biases 0 (IRNN, Le et al. 2015);\n"
+           "                     orthogonal and identity only for cells with a dense weight_hh\n"
            "  chrono[:TMAX]      forget bias log U[1, TMAX-1], input bias its negative; TMAX default the\n"
            "                     sequence length (Tallec & Ollivier 2018); cells with input and forget gates\n"
            "\nclip modes (--clip):\n"

@@ -6,7 +6,7 @@
  *   h_t  = (1 - z_t) * h_{t-1} + z_t * h~_t
  * No recurrent weight: h_{t-1} enters only through (1 - z) h_{t-1}. G = 2,
  * blocks in the order of their code's to_hidden_and_gate chunk: h~, z;
- * one bias. The pre-activation of h~ is kept in aux for g'. init = paper:
+ * one bias. g' at h~'s pre-activation is kept in aux. init = paper:
  * nn.Linear's default, U(+-1/sqrt(I)) for weight and bias. */
 #include "activation.h"
 #include "cell.h"
@@ -14,12 +14,12 @@
 #include "layer.h"
 
 /* One batch row; restrict lets the compiler vectorise over j. */
-GATE_LOOP static void mingru_forward_row(int H, real *restrict gh, real *restrict gz, real *restrict pre,
+GATE_LOOP static void mingru_forward_row(int H, real *restrict gh, real *restrict gz, real *restrict gp,
                                          const real *restrict hp, real *restrict h)
 {
     for (int j = 0; j < H; j++) {
         real ht = pos_g(gh[j]), z = act_sigmoid(gz[j]);
-        pre[j] = gh[j];
+        gp[j] = pos_g_prime(gh[j]);
         gh[j] = ht, gz[j] = z;
         h[j] = (1 - z) * hp[j] + z * ht;        /* h' = (1 - z) h + z h~ */
     }
@@ -36,13 +36,13 @@ static void mingru_forward(const cell_step *s)
 }
 
 GATE_LOOP static void mingru_backward_row(int H, const real *restrict gh, const real *restrict gz,
-                                          const real *restrict pre, const real *restrict hp,
+                                          const real *restrict gp, const real *restrict hp,
                                           const real *restrict dh, real *restrict dpre_h,
                                           real *restrict dpre_z, real *restrict dprev)
 {
     for (int j = 0; j < H; j++) {
         real z = gz[j];
-        dpre_h[j] = dh[j] * z * pos_g_prime(pre[j]);       /* through h~ = g(pre) */
+        dpre_h[j] = dh[j] * z * gp[j];                      /* through h~ = g(pre) */
         dpre_z[j] = dh[j] * (gh[j] - hp[j]) * z * (1 - z); /* through z */
         dprev[j] += dh[j] * (1 - z);                        /* through (1 - z) h */
     }

@@ -6,7 +6,7 @@
  *   h~_t = g(W_h x_t + b_h),  g(v) = v + 1/2 for v >= 0, sigmoid(v) below
  *   h_t  = f'_t * h_{t-1} + i'_t * h~_t
  * No recurrent weight. G = 3, blocks in the order of their code's chunk:
- * h~, f, i; one bias. gates keeps h~, f, i; aux h~'s pre-activation.
+ * h~, f, i; one bias. gates keeps h~, f, i; aux g' at h~'s pre-activation.
  * init = paper: nn.Linear's default, U(+-1/sqrt(I)). */
 #include "activation.h"
 #include "cell.h"
@@ -15,14 +15,14 @@
 
 /* One batch row; restrict lets the compiler vectorise over j. */
 GATE_LOOP static void minlstm_forward_row(int H, real *restrict gh, real *restrict gf, real *restrict gi,
-                                          real *restrict pre, const real *restrict hp, real *restrict h)
+                                          real *restrict gp, const real *restrict hp, real *restrict h)
 {
     for (int j = 0; j < H; j++) {
-        real f = act_sigmoid(gf[j]), i = act_sigmoid(gi[j]), sum = f + i;
+        real f = act_sigmoid(gf[j]), i = act_sigmoid(gi[j]), r = 1 / (f + i);
         real ht = pos_g(gh[j]);
-        pre[j] = gh[j];
+        gp[j] = pos_g_prime(gh[j]);
         gh[j] = ht, gf[j] = f, gi[j] = i;
-        h[j] = f / sum * hp[j] + i / sum * ht;  /* h' = f' h + i' h~ */
+        h[j] = f * r * hp[j] + i * r * ht;      /* h' = f' h + i' h~, f' = f/(f+i) */
     }
 }
 
@@ -42,15 +42,15 @@ static void minlstm_forward(const cell_step *s)
  *   dL/dpre_f = (dL/df' - dL/di') f' i' (1 - f)
  *   dL/dpre_i = (dL/di' - dL/df') f' i' (1 - i). */
 GATE_LOOP static void minlstm_backward_row(int H, const real *restrict gh, const real *restrict gf,
-                                           const real *restrict gi, const real *restrict pre,
+                                           const real *restrict gi, const real *restrict gp,
                                            const real *restrict hp, const real *restrict dh,
                                            real *restrict dpre_h, real *restrict dpre_f,
                                            real *restrict dpre_i, real *restrict dprev)
 {
     for (int j = 0; j < H; j++) {
-        real f = gf[j], i = gi[j], sum = f + i, fn = f / sum, in = i / sum;
+        real f = gf[j], i = gi[j], r = 1 / (f + i), fn = f * r, in = i * r;   /* as forward's */
         real dfn = dh[j] * hp[j], din = dh[j] * gh[j];     /* dL/df', dL/di' */
-        dpre_h[j] = dh[j] * in * pos_g_prime(pre[j]);
+        dpre_h[j] = dh[j] * in * gp[j];
         dpre_f[j] = (dfn - din) * fn * in * (1 - f);
         dpre_i[j] = (din - dfn) * fn * in * (1 - i);
         dprev[j] += dh[j] * fn;                 /* through f' h */

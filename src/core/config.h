@@ -24,10 +24,10 @@
     X(task,        STR,  "adding",  task,  "task: copy, adding, multiplication, temporal_order, temporal_order3, random_permutation, memorization (rnnbench list)") \
     X(seq_len,     INT,  "100",     task,  "time lag T of the task (copy's sequences are T+20 long)") \
     X(variable_length, BOOL, "false", task, "draw each batch's lag uniformly from [T, T + T/10] (Hochreiter & Schmidhuber 1997); norms aligned to the sequence's end") \
-    X(cell,        STR,  "lstm",    model, "cell type: rnn_tanh, rnn_relu, lstm, gru (rnnbench list)") \
+    X(cell,        STR,  "lstm",    model, "cell type: rnn_tanh, rnn_relu, lstm, gru, indrnn, mingru, minlstm, ... (rnnbench list)") \
     X(hidden,      INT,  "128",     model, "hidden units H (of every layer)")   \
     X(num_layers,  INT,  "1",       model, "recurrent layers, stacked as PyTorch's num_layers: layer k > 0 reads layer k-1's h_t") \
-    X(init,        STR,  "uniform", model, "initial weights: uniform, orthogonal[:GAIN], identity[:SCALE], chrono[:TMAX]") \
+    X(init,        STR,  "uniform", model, "initial weights: uniform, paper (the cell's own paper's), orthogonal[:GAIN], identity[:SCALE], chrono[:TMAX]") \
     X(forget_bias, OPTREAL, "none", model, "forget-gate bias (lstm); none keeps the init's") \
     X(batch,       INT,  "20",      train, "sequences per training step")       \
     X(steps,       INT,  "1000",    train, "training steps")                    \

@@ -19,15 +19,20 @@ OUTCOME = ["clip_mode", "clip_threshold", "status", "steps_done", "diverged_step
 SERIES = ["loss", "metric", "grad_norm", "grad_norm_clipped"]
 LOGGED = ["log_step", "eval_loss", "eval_metric"]
 G_OF = {"rnn_tanh": 1, "rnn_relu": 1, "lstm": 4, "gru": 3, "lstm_peephole": 4, "lstm_cifg": 3,
-        "lstm_nfg": 3, "gru_cho": 3, "mgu": 2}
+        "lstm_nfg": 3, "gru_cho": 3, "mgu": 2, "indrnn": 1, "mingru": 2, "minlstm": 3}
 EXTRAS = {"lstm_peephole": ["peephole"]}     # a cell's extra tensors, after bias_hh of each layer
+NO_WEIGHT_HH = {"mingru", "minlstm"}         # no recurrent weight: no weight_hh, no spectrum
+ONE_BIAS = {"indrnn", "mingru", "minlstm"}   # bias_ih only
 
 
 def tensor_names(cell, K):
     """The parameter tensors of a run, in grad_norm_tensor's column order."""
     names = []
     for k in range(K):
-        names += [f"{t}_l{k}" for t in ["weight_ih", "weight_hh", "bias_ih", "bias_hh"] + EXTRAS.get(cell, [])]
+        kinds = ["weight_ih", "weight_hh", "bias_ih", "bias_hh"]
+        kinds = [t for t in kinds if not (t == "weight_hh" and cell in NO_WEIGHT_HH)
+                 and not (t == "bias_hh" and cell in ONE_BIAS)]
+        names += [f"{t}_l{k}" for t in kinds + EXTRAS.get(cell, [])]
     return names + ["readout.weight", "readout.bias"]
 
 
@@ -89,13 +94,16 @@ for name, g in runs.items():
     K = int(K) if good_K else 1     # to go on checking the rest
     check(g["dh_norm"].shape == (m, K, L), f"{name}/dh_norm shape {g['dh_norm'].shape}, want {(m, K, L)}")
     G = G_OF[g.attrs["cell"]]
-    for d in ("w_hh_radius", "w_hh_sigma"):
-        check(g[d].shape == (m, K, G), f"{name}/{d} shape {g[d].shape}, want {(m, K, G)}")
     check_tensors(name, g, n, K)
-    rad, sig = g["w_hh_radius"][()], g["w_hh_sigma"][()]
-    fin = np.isfinite(rad) & np.isfinite(sig)
-    check(np.all(rad[fin] > 0) and np.all(rad[fin] <= sig[fin] * (1 + 1e-5)),  # both estimates within 1e-5
-          f"{name}: 0 < spectral radius <= largest singular value")
+    if g.attrs["cell"] in NO_WEIGHT_HH:
+        check("w_hh_radius" not in g and "w_hh_sigma" not in g, f"{name}: no spectrum without a weight_hh")
+    else:
+        for d in ("w_hh_radius", "w_hh_sigma"):
+            check(g[d].shape == (m, K, G), f"{name}/{d} shape {g[d].shape}, want {(m, K, G)}")
+        rad, sig = g["w_hh_radius"][()], g["w_hh_sigma"][()]
+        fin = np.isfinite(rad) & np.isfinite(sig)
+        check(np.all(rad[fin] > 0) and np.all(rad[fin] <= sig[fin] * (1 + 1e-5)),  # both estimates within 1e-5
+              f"{name}: 0 < spectral radius <= largest singular value")
     check(("dc_norm" in g) == g.attrs["cell"].startswith("lstm"), f"{name}: dc_norm iff a cell with c")
     if "dc_norm" in g:
         check(g["dc_norm"].shape == (m, K, L), f"{name}/dc_norm shape")

@@ -1,6 +1,9 @@
 /* test_init.c - initial weights: PyTorch's uniform bound, orthogonal
  * blocks (W W^T = gain^2 I), identity blocks with zero biases, the forget
- * bias, and that the same seed gives the same weights. */
+ * bias, that the same seed gives the same weights; the new cells' paper
+ * inits (IndRNN's bounds on u per layer, its constraint; minGRU and
+ * minLSTM's nn.Linear default) and what a diagonal or absent recurrence
+ * refuses. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -158,11 +161,93 @@ static void test_chrono(void)
     free(slab);
 }
 
+/* IndRNN (Li et al. 2018, the authors' adding.py): W_ih ~ N(0, 0.001^2),
+ * bias 0, u ~ U(0, 2^(1/L)) below the last layer and U(2^(-1/L), 2^(1/L))
+ * in it; after an update |u| is clipped to 2^(1/L). */
+static void test_indrnn(void)
+{
+    const cell_type *cell = cell_find("indrnn");
+    layer_params p;
+    real *slab = make(cell, &p);
+    init_spec s;
+    char err[RNB_ERRLEN];
+    init_parse(&s, "paper", err);
+    s.seq_len = 100, s.layers = 3;
+    const double hi = pow(2.0, 1.0 / 100);
+    rng_t r;
+    rng_seed(&r, 5, 0);
+    for (int layer = 0; layer < 3; layer++) {
+        s.layer = layer;
+        CHECK(&tally, init_layer(&p, cell, I, H, &s, &r, err) == RNB_OK, "indrnn paper: %s", err);
+        const double lo = layer == 2 ? 1 / hi : 0;
+        double umin = 1e9, umax = -1e9, sq = 0, bmax = 0;
+        for (int j = 0; j < H; j++)
+            umin = fmin(umin, p.w_hh[j]), umax = fmax(umax, p.w_hh[j]), bmax = fmax(bmax, fabs(p.b_ih[j]));
+        for (int k = 0; k < H * I; k++)
+            sq += (double)p.w_ih[k] * p.w_ih[k];
+        double sd = sqrt(sq / (H * I));
+        CHECK(&tally, umin >= lo && umax <= hi && umax - umin > 0.5 * (hi - lo),
+              "indrnn layer %d: u in [%.6f, %.6f], want within [%.6f, %.6f] and spread", layer, umin, umax, lo, hi);
+        CHECK(&tally, bmax == 0 && sd > 0.0008 && sd < 0.0012, "indrnn layer %d: bias max %g, W_ih sd %g (0.001)",
+              layer, bmax, sd);
+    }
+    p.w_hh[0] = 3, p.w_hh[1] = -3, p.w_hh[2] = (real)0.5;
+    cell->constrain(&p, H, 100);
+    CHECK(&tally, p.w_hh[0] == (real)hi && p.w_hh[1] == -(real)hi && p.w_hh[2] == (real)0.5,
+          "indrnn constraint: %g %g %g, want %g %g 0.5", p.w_hh[0], p.w_hh[1], p.w_hh[2], hi, -hi);
+    init_parse(&s, "orthogonal", err);
+    CHECK(&tally, init_layer(&p, cell, I, H, &s, &r, err) == RNB_EINVAL && strstr(err, "no dense weight_hh"),
+          "orthogonal on indrnn refused: '%s'", err);
+    free(slab);
+}
+
+/* minGRU and minLSTM: nn.Linear's default, U(+-1/sqrt(I)) on W_ih and the
+ * bias; no weight_hh, no bias_hh; a forget bias lands in bias_ih. */
+static void test_min_cells(void)
+{
+    const char *names[] = {"mingru", "minlstm"};
+    for (int c = 0; c < 2; c++) {
+        const cell_type *cell = cell_find(names[c]);
+        layer_params p;
+        real *slab = make(cell, &p);
+        init_spec s;
+        char err[RNB_ERRLEN];
+        init_parse(&s, "paper", err);
+        rng_t r;
+        rng_seed(&r, 6, 0);
+        CHECK(&tally, init_layer(&p, cell, I, H, &s, &r, err) == RNB_OK, "%s paper: %s", names[c], err);
+        const size_t GH = (size_t)cell->G * H;
+        double top = 0;
+        for (size_t k = 0; k < GH * I + GH; k++)
+            top = fmax(top, fabs(slab[k]));
+        const double bound = 1 / sqrt((double)I);
+        CHECK(&tally, !p.w_hh && !p.b_hh && layer_param_count(cell, I, H) == GH * (I + 1) &&
+                          top <= bound && top > 0.9 * bound,
+              "%s: no w_hh, b_hh; |w| max %g within U(+-%g)", names[c], top, bound);
+        free(slab);
+    }
+    const cell_type *cell = cell_find("minlstm");
+    layer_params p;
+    real *slab = make(cell, &p);
+    init_spec s;
+    char err[RNB_ERRLEN];
+    init_parse(&s, "paper", err);
+    s.set_forget_bias = true, s.forget_bias = 2;
+    rng_t r;
+    rng_seed(&r, 7, 0);
+    init_layer(&p, cell, I, H, &s, &r, err);
+    CHECK(&tally, p.b_ih[(size_t)cell->forget_block * H] == 2 && p.b_ih[(size_t)cell->forget_block * H + H - 1] == 2,
+          "minlstm forget bias in bias_ih");
+    free(slab);
+}
+
 int main(void)
 {
     test_uniform();
     test_chrono();
     test_orthogonal();
     test_identity_and_forget();
+    test_indrnn();
+    test_min_cells();
     return check_done(&tally);
 }
