@@ -106,6 +106,10 @@ typedef struct cell_type {
     void (*constrain)(struct layer_params *p, int H, int L);
 } cell_type;
 
+/* h = relu(pre), G = 1: rnn_relu's step, shared by indrnn (cell_rnn.c). */
+void cell_relu_forward(const cell_step *s);
+void cell_relu_backward(const cell_step *s, cell_grad *g);
+
 /* The registry (cells.c). */
 const cell_type *cell_find(const char *name);
 int cell_count(void);

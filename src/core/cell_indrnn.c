@@ -14,27 +14,9 @@
  * 5.1: |u| in (0, 2^(1/T))). */
 #include <math.h>
 
-#include "activation.h"
 #include "cell.h"
 #include "init.h"
 #include "layer.h"
-
-static void indrnn_forward(const cell_step *s)
-{
-    const int n = s->B * s->H;
-    for (int k = 0; k < n; k++) {
-        real h = s->gates[k] > 0 ? s->gates[k] : 0; /* h = max(pre, 0) */
-        s->gates[k] = h;
-        s->h[k] = h;
-    }
-}
-
-static void indrnn_backward(const cell_step *s, cell_grad *g)
-{
-    const int n = s->B * s->H;
-    for (int k = 0; k < n; k++)                  /* relu' = [h > 0], 0 at 0, as PyTorch */
-        g->dxp[k] = s->gates[k] > 0 ? g->dh[k] : 0;
-}
 
 /* MAG^(1/L), MAG = 2: the bound on |u| for sequences of L steps. */
 static double u_bound(int L) { return pow(2.0, 1.0 / L); }
@@ -65,7 +47,7 @@ const cell_type cell_indrnn = {
     .G = 1, .A = 0, .has_c = false, .split_recurrent = false,
     .recurrence = REC_DIAGONAL, .one_bias = true,
     .forget_block = -1, .input_block = -1, .out_block = -1,
-    .forward = indrnn_forward, .backward = indrnn_backward,
+    .forward = cell_relu_forward, .backward = cell_relu_backward,   /* as rnn_relu */
     .init_paper = indrnn_init_paper,
     .init_paper_summary = "W_ih ~ N(0, 1e-6), b 0, u ~ U(0, 2^(1/L)), the last layer's U(2^(-1/L), 2^(1/L))",
     .constrain = indrnn_constrain,

@@ -25,7 +25,7 @@ static void rnn_tanh_backward(const cell_step *s, cell_grad *g)
     }
 }
 
-static void rnn_relu_forward(const cell_step *s)
+void cell_relu_forward(const cell_step *s)
 {
     const int n = s->B * s->H;
     for (int k = 0; k < n; k++) {
@@ -35,7 +35,7 @@ static void rnn_relu_forward(const cell_step *s)
     }
 }
 
-static void rnn_relu_backward(const cell_step *s, cell_grad *g)
+void cell_relu_backward(const cell_step *s, cell_grad *g)
 {
     const int n = s->B * s->H;
     for (int k = 0; k < n; k++)                  /* relu' = [h > 0], 0 at 0 */
@@ -57,5 +57,5 @@ const cell_type cell_rnn_relu = {
     .source = "Le et al. 2015 (IRNN with identity init); PyTorch nn.RNN(nonlinearity='relu')",
     .G = 1, .A = 0, .has_c = false, .split_recurrent = false,
     .forget_block = -1, .input_block = -1, .out_block = -1,
-    .forward = rnn_relu_forward, .backward = rnn_relu_backward,
+    .forward = cell_relu_forward, .backward = cell_relu_backward,
 };
