@@ -14,6 +14,14 @@
 #include "stack.h"
 #include "status.h"
 
+/* "weight_hh [G*H,H]", "weight_hh [G*H] (diagonal: u * h)" or "" : what
+ * the cell's recurrence asks of IN. */
+static const char *whh_form(const cell_type *c)
+{
+    return c->recurrence == REC_DENSE ? ", weight_hh [G*H,H]"
+         : c->recurrence == REC_DIAGONAL ? ", weight_hh [G*H] (diagonal, u*h)" : "";
+}
+
 static void help(void)
 {
     printf("usage: rnnbench grad IN.h5 OUT.h5\n"
@@ -21,24 +29,40 @@ static void help(void)
            "One forward and backward pass of a stack of K recurrent layers (PyTorch's\n"
            "num_layers), L = sum(y * dy). Layer 0 reads x, layer k > 0 reads layer k-1's\n"
            "h_1..h_T; K is the number of consecutive weight_ih_l0, weight_ih_l1, ... in IN.\n"
-           "IN:  root attribute cell (rnn_tanh, rnn_relu, lstm, gru, ...); for every\n"
-           "     layer k = 0..K-1 the datasets weight_ih_l{k} [G*H,I_k] (I_0 = I,\n"
-           "     I_k = H for k > 0), weight_hh_l{k} [G*H,H], bias_ih_l{k} [G*H],\n"
-           "     bias_hh_l{k} [G*H] (PyTorch's names, shapes and gate order), peephole_l{k}\n"
-           "     [3*H] (lstm_peephole: p_i, p_f, p_o); x [T,B,I]; dy [T,B,H] (dL/dy of the\n"
-           "     top layer's outputs); optionally h0 [K,B,H] and c0 [K,B,H] (cells with a\n"
-           "     cell state), PyTorch's h_n layout, zeros if absent ([B,H] is accepted\n"
-           "     too when K = 1). float32 or float64; anything else in the file is ignored.\n"
+           "IN:  root attribute cell (below); for every layer k = 0..K-1 the cell's\n"
+           "     tensors (below): weight_ih_l{k} [G*H,I_k] (I_0 = I, I_k = H for k > 0),\n"
+           "     weight_hh_l{k} [G*H,H] for a dense recurrence, [G*H] for a diagonal one,\n"
+           "     absent for a cell without one; bias_ih_l{k} [G*H]; bias_hh_l{k} [G*H],\n"
+           "     absent for a cell with one bias; the cell's extras (peephole_l{k} [3*H]:\n"
+           "     p_i, p_f, p_o). PyTorch's names, shapes and gate order (rnnbench list\n"
+           "     gives each cell's blocks). A tensor the cell lacks is an error, not\n"
+           "     ignored. x [T,B,I]; dy [T,B,H] (dL/dy of the top layer's outputs);\n"
+           "     optionally h0 [K,B,H] and c0 [K,B,H] (cells with a cell state),\n"
+           "     PyTorch's h_n layout, zeros if absent ([B,H] is accepted too when\n"
+           "     K = 1). float32 or float64; anything else in the file is ignored.\n"
            "OUT: y [T,B,H] (the top layer's h_1..h_T), dx [T,B,I]; per layer, with the\n"
            "     layer axis first even when K = 1 (the one-layer files of earlier versions\n"
            "     had no layer axis: their dh is dh[0] here, and so on): dh [K,T,B,H] (the\n"
            "     total dL/dh_t of each layer, through its h_{t+1} and through the layer\n"
            "     above or dy), dh_norm [K,T] (float64), dh_log10 [K,T] (log10 of it, past\n"
            "     float64's floor), dh0 [K,B,H], dc0 [K,B,H] (cells with a cell state);\n"
-           "     grad/weight_ih_l{k}, grad/weight_hh_l{k}, grad/bias_ih_l{k},\n"
-           "     grad/bias_hh_l{k}, grad/peephole_l{k} for every layer k; root attributes\n"
-           "     cell, precision, rnnbench_version.\n"
-           "Exit status 2 for bad input (nothing written), 1 if OUT cannot be written.\n");
+           "     grad/<tensor>_l{k} for exactly the cell's tensors of every layer k, shaped\n"
+           "     as in IN; root attributes cell, precision, rnnbench_version.\n"
+           "Exit status 2 for bad input (nothing written), 1 if OUT cannot be written.\n"
+           "\n"
+           "Cells and their tensors per layer (G gate blocks of H; \"c0\": a cell state,\n"
+           "so c0 in IN and dc0 in OUT):\n");
+    int w = 0;
+    for (int i = 0; i < cell_count(); i++)
+        w = (int)strlen(cell_at(i)->name) > w ? (int)strlen(cell_at(i)->name) : w;
+    for (int i = 0; i < cell_count(); i++) {
+        const cell_type *c = cell_at(i);
+        char extra[64] = "";
+        if (c->E)
+            snprintf(extra, sizeof extra, ", %s [%d*H]", c->extra_name, c->E);
+        printf("  %-*s  G=%d  weight_ih%s, bias_ih%s%s%s\n", w, c->name, c->G, whh_form(c),
+               c->one_bias ? "" : ", bias_hh", extra, c->has_c ? "; c0" : "");
+    }
 }
 
 /* The inputs as read, in the build's real type. */
@@ -76,9 +100,10 @@ static bool same_shape(int r, const long *dims, int rank, const long *want)
     return same;
 }
 
-/* The dataset must exist, be floating-point and have exactly this shape. */
+/* The dataset must exist, be floating-point and have exactly this shape;
+ * note (or NULL) is added to a shape error in parentheses. */
 static int expect_shape(h5file *f, const char *path, const char *name, int rank,
-                        const long *want, char *err)
+                        const long *want, const char *note, char *err)
 {
     int r;
     long dims[H5IO_MAXRANK];
@@ -89,10 +114,74 @@ static int expect_shape(h5file *f, const char *path, const char *name, int rank,
         char got[96], exp[96];
         fmt_shape(got, sizeof got, r, dims);
         fmt_shape(exp, sizeof exp, rank, want);
-        return rnb_error(err, RNB_EINVAL, "%s: dataset '%s' has shape %s, expected %s",
-                         path, name, got, exp);
+        return rnb_error(err, RNB_EINVAL, "%s: dataset '%s' has shape %s, expected %s%s%s%s",
+                         path, name, got, exp, note ? " (" : "", note ? note : "", note ? ")" : "");
     }
     return RNB_OK;
+}
+
+/* One parameter tensor of a layer, as its cell declares it: its name in IN
+ * (in OUT under grad/), its shape, where it lies in the layer's view. */
+typedef struct {
+    char name[72];          /* "weight_hh_l1", or "grad/weight_hh_l1" */
+    int rank;               /* 1 or 2; 0: a tensor of PyTorch's cells that this
+                             * cell lacks, which IN must not hold */
+    long dims[2];
+    real *data;             /* into the view; NULL when rank = 0 or no view */
+    const char *note;       /* rank 0: why it is absent; else a shape hint or NULL */
+} layer_tensor;
+
+enum { LAYER_TENSORS_MAX = 5 };
+
+/* The tensors of layer k (input size Ik) in the slab's order: weight_ih,
+ * weight_hh ([G*H,H] dense, [G*H] diagonal, rank 0 for none), bias_ih,
+ * bias_hh (rank 0 for a cell with one bias), the cell's extras. p is the
+ * layer's view of the parameters or the gradients, or NULL when only the
+ * names and shapes are wanted; pre prefixes the names ("grad/" for OUT's).
+ * Returns how many entries t holds. */
+static int layer_tensors(layer_tensor *t, const cell_type *cell, int k, int Ik, int H,
+                         const layer_params *p, const char *pre)
+{
+    const long GH = (long)cell->G * H;
+    int n = 0;
+    t[n] = (layer_tensor){.rank = 2, .dims = {GH, Ik}, .data = p ? p->w_ih : NULL};
+    snprintf(t[n++].name, sizeof t->name, "%sweight_ih_l%d", pre, k);
+    if (cell->recurrence == REC_DENSE)
+        t[n] = (layer_tensor){.rank = 2, .dims = {GH, H}, .data = p ? p->w_hh : NULL};
+    else if (cell->recurrence == REC_DIAGONAL)
+        t[n] = (layer_tensor){.rank = 1, .dims = {GH}, .data = p ? p->w_hh : NULL,
+                              .note = "a diagonal recurrence, weight_hh is the vector u of u * h_{t-1}"};
+    else
+        t[n] = (layer_tensor){.note = "it has no recurrent weight: h_{t-1} enters through its gates only"};
+    snprintf(t[n++].name, sizeof t->name, "%sweight_hh_l%d", pre, k);
+    t[n] = (layer_tensor){.rank = 1, .dims = {GH}, .data = p ? p->b_ih : NULL};
+    snprintf(t[n++].name, sizeof t->name, "%sbias_ih_l%d", pre, k);
+    if (cell->one_bias)
+        t[n] = (layer_tensor){.note = "it has one bias, bias_ih"};
+    else
+        t[n] = (layer_tensor){.rank = 1, .dims = {GH}, .data = p ? p->b_hh : NULL};
+    snprintf(t[n++].name, sizeof t->name, "%sbias_hh_l%d", pre, k);
+    if (cell->E) {
+        t[n] = (layer_tensor){.rank = 1, .dims = {(long)cell->E * H}, .data = p ? p->extra : NULL};
+        snprintf(t[n++].name, sizeof t->name, "%s%s_l%d", pre, cell->extra_name, k);
+    }
+    return n;
+}
+
+/* A tensor the cell has must be in IN with its shape; one of PyTorch's
+ * that it lacks must not be (it would be ignored without a word). */
+static int check_tensor(h5file *f, const char *path, const cell_type *cell,
+                        const layer_tensor *t, char *err)
+{
+    if (!t->rank)
+        return h5io_exists(f, t->name)
+            ? rnb_error(err, RNB_EINVAL, "%s: dataset '%s' is not a tensor of cell %s (%s)",
+                        path, t->name, cell->name, t->note)
+            : RNB_OK;
+    char note[160];
+    if (t->note)
+        snprintf(note, sizeof note, "cell %s: %s", cell->name, t->note);
+    return expect_shape(f, path, t->name, t->rank, t->dims, t->note ? note : NULL, err);
 }
 
 /* h0 or c0: [K,B,H], or [B,H] when K = 1. */
@@ -157,9 +246,14 @@ static int read_input(grad_input *in, h5file *f, const char *path, char *err)
     int rc = h5io_get_attr_str(f, "/", "cell", cell_name, sizeof cell_name, err);
     if (rc)
         return rc;
-    if (!(in->cell = cell_find(cell_name)))
-        return rnb_error(err, RNB_EINVAL, "%s: unknown cell '%s' (rnn_tanh, rnn_relu, lstm, gru)",
-                         path, cell_name);
+    if (!(in->cell = cell_find(cell_name))) {
+        char known[512];
+        size_t n = 0;
+        known[0] = 0;
+        for (int i = 0; i < cell_count() && n < sizeof known; i++)
+            n += (size_t)snprintf(known + n, sizeof known - n, "%s%s", i ? ", " : "", cell_at(i)->name);
+        return rnb_error(err, RNB_EINVAL, "%s: unknown cell '%s' (%s)", path, cell_name, known);
+    }
     const cell_type *cell = in->cell;
     const int G = cell->G;
     const bool has_extra = cell->E > 0;     /* lstm_peephole: p_i, p_f, p_o */
@@ -196,24 +290,15 @@ static int read_input(grad_input *in, h5file *f, const char *path, char *err)
     if ((double)K * T * B * H > 2147483647.0)
         return rnb_error(err, RNB_EINVAL, "%s: K=%ld T=%ld B=%ld H=%ld is too large", path, K, T, B, H);
 
-    for (long k = 0; k < K; k++) {
-        const long s_wih[] = {GH, stack_layer_in((int)k, (int)I, (int)H)}, s_whh[] = {GH, H},
-                   s_b[] = {GH}, s_e[] = {(long)cell->E * H};
-        char n_wih[64], n_whh[64], n_bih[64], n_bhh[64], n_e[64];
-        snprintf(n_wih, sizeof n_wih, "weight_ih_l%ld", k);
-        snprintf(n_whh, sizeof n_whh, "weight_hh_l%ld", k);
-        snprintf(n_bih, sizeof n_bih, "bias_ih_l%ld", k);
-        snprintf(n_bhh, sizeof n_bhh, "bias_hh_l%ld", k);
-        snprintf(n_e, sizeof n_e, "%s_l%ld", has_extra ? cell->extra_name : "", k);
-        if ((has_extra && (rc = expect_shape(f, path, n_e, 1, s_e, err))) ||
-            (rc = expect_shape(f, path, n_wih, 2, s_wih, err)) ||
-            (rc = expect_shape(f, path, n_whh, 2, s_whh, err)) ||
-            (rc = expect_shape(f, path, n_bih, 1, s_b, err)) ||
-            (rc = expect_shape(f, path, n_bhh, 1, s_b, err)))
-            return rc;
+    for (int k = 0; k < K; k++) {
+        layer_tensor t[LAYER_TENSORS_MAX];
+        const int n = layer_tensors(t, cell, k, stack_layer_in(k, (int)I, (int)H), (int)H, NULL, "");
+        for (int j = 0; j < n; j++)
+            if ((rc = check_tensor(f, path, cell, &t[j], err)))
+                return rc;
     }
     const long s_seq[] = {T, B, H};
-    if ((rc = expect_shape(f, path, "dy", 3, s_seq, err)))
+    if ((rc = expect_shape(f, path, "dy", 3, s_seq, NULL, err)))
         return rc;
     bool has_h0 = h5io_exists(f, "h0"), has_c0 = cell->has_c && h5io_exists(f, "c0");
     if ((has_h0 && (rc = expect_state(f, path, "h0", K, B, H, err))) ||
@@ -236,18 +321,11 @@ static int read_input(grad_input *in, h5file *f, const char *path, char *err)
         layer_params p;
         layer_params_view(&p, slab, cell, Ik, in->H);
         slab += layer_param_count(cell, Ik, in->H);
-        char n_wih[64], n_whh[64], n_bih[64], n_bhh[64], n_e[64];
-        snprintf(n_wih, sizeof n_wih, "weight_ih_l%d", k);
-        snprintf(n_whh, sizeof n_whh, "weight_hh_l%d", k);
-        snprintf(n_bih, sizeof n_bih, "bias_ih_l%d", k);
-        snprintf(n_bhh, sizeof n_bhh, "bias_hh_l%d", k);
-        snprintf(n_e, sizeof n_e, "%s_l%d", has_extra ? cell->extra_name : "", k);
-        if ((rc = h5io_read_real(f, n_wih, p.w_ih, err)) ||
-            (rc = h5io_read_real(f, n_whh, p.w_hh, err)) ||
-            (rc = h5io_read_real(f, n_bih, p.b_ih, err)) ||
-            (rc = h5io_read_real(f, n_bhh, p.b_hh, err)) ||
-            (has_extra && (rc = h5io_read_real(f, n_e, p.extra, err))))
-            return rc;
+        layer_tensor t[LAYER_TENSORS_MAX];
+        const int n = layer_tensors(t, cell, k, Ik, in->H, &p, "");
+        for (int j = 0; j < n; j++)
+            if (t[j].rank && (rc = h5io_read_real(f, t[j].name, t[j].data, err)))
+                return rc;
     }
     if ((rc = h5io_read_real(f, "x", in->x, err)) ||
         (rc = h5io_read_real(f, "dy", in->dy, err)) ||
@@ -295,28 +373,17 @@ static int gather_output(grad_output *o, stack *s)
     return RNB_OK;
 }
 
-/* grad/<tensor>_l{k} of every layer. */
+/* grad/<tensor>_l{k}: exactly the tensors the cell has, of every layer. */
 static int write_layer_grads(h5file *f, const stack *s, char *err)
 {
-    const cell_type *cell = s->cell;
-    const long GH = (long)cell->G * s->H, H = s->H;
     for (int k = 0; k < s->K; k++) {
-        const layer_params *g = &s->l[k].g;
-        const long s_wih[] = {GH, stack_layer_in(k, s->I, s->H)}, s_whh[] = {GH, H},
-                   s_b[] = {GH}, s_e[] = {(long)cell->E * H};
-        char n_wih[80], n_whh[80], n_bih[80], n_bhh[80], n_e[80];
-        snprintf(n_wih, sizeof n_wih, "grad/weight_ih_l%d", k);
-        snprintf(n_whh, sizeof n_whh, "grad/weight_hh_l%d", k);
-        snprintf(n_bih, sizeof n_bih, "grad/bias_ih_l%d", k);
-        snprintf(n_bhh, sizeof n_bhh, "grad/bias_hh_l%d", k);
-        snprintf(n_e, sizeof n_e, "grad/%s_l%d", cell->E ? cell->extra_name : "", k);
+        layer_tensor t[LAYER_TENSORS_MAX];
+        const int n = layer_tensors(t, s->cell, k, stack_layer_in(k, s->I, s->H), s->H,
+                                    &s->l[k].g, "grad/");
         int rc;
-        if ((rc = h5io_write_real(f, n_wih, 2, s_wih, g->w_ih, err)) ||
-            (rc = h5io_write_real(f, n_whh, 2, s_whh, g->w_hh, err)) ||
-            (rc = h5io_write_real(f, n_bih, 1, s_b, g->b_ih, err)) ||
-            (rc = h5io_write_real(f, n_bhh, 1, s_b, g->b_hh, err)) ||
-            (cell->E && (rc = h5io_write_real(f, n_e, 1, s_e, g->extra, err))))
-            return rc;
+        for (int j = 0; j < n; j++)
+            if (t[j].rank && (rc = h5io_write_real(f, t[j].name, t[j].rank, t[j].dims, t[j].data, err)))
+                return rc;
     }
     return RNB_OK;
 }

@@ -18,6 +18,9 @@
  *     dh [T,B,H] is then measured per t, dh0 [B,H] whole.)
  *
  * The worst of these numbers must be <= TOL.  Non-finite values fail.
+ * A dataset under OUT's grad/ with no expected/grad/ counterpart fails too:
+ * the gradients written must be exactly the tensors the cell has (no
+ * bias_hh for a one-bias cell, no weight_hh for one without recurrence).
  * Exit status: 0 all passed, 1 some dataset failed / missing / mis-shaped,
  * 2 usage error or unreadable file.
  */
@@ -313,6 +316,38 @@ static int compare_one(hid_t out, hid_t fix, const char *name, double tol)
     return ok;
 }
 
+/* The datasets under OUT's grad/ that the fixture does not expect: one FAIL
+ * line each; returns how many, or -1 if OUT's grad/ cannot be listed. */
+static int unexpected_grads(hid_t out, hid_t fix)
+{
+    name_list list = {NULL, 0, 0, 0};
+    hid_t g;
+    size_t i;
+    int n = 0;
+
+    if (H5Lexists(out, "grad", H5P_DEFAULT) <= 0)
+        return 0;
+    g = H5Gopen2(out, "grad", H5P_DEFAULT);
+    if (g < 0)
+        return -1;
+    if (H5Lvisit(g, H5_INDEX_NAME, H5_ITER_INC, collect_datasets, &list) < 0 || list.oom)
+        n = -1;
+    H5Gclose(g);
+    for (i = 0; n >= 0 && i < list.count; i++) {
+        char epath[1024];
+        snprintf(epath, sizeof epath, "expected/grad/%s", list.names[i]);
+        if (H5Lexists(fix, "expected/grad", H5P_DEFAULT) > 0 &&
+            H5Lexists(fix, epath, H5P_DEFAULT) > 0)
+            continue;
+        printf("FAIL  grad/%-17s not expected: the cell has no such tensor\n", list.names[i]);
+        n++;
+    }
+    for (i = 0; i < list.count; i++)
+        free(list.names[i]);
+    free(list.names);
+    return n;
+}
+
 static int cmp_names(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
@@ -382,6 +417,14 @@ int main(int argc, char **argv)
                 passed++;
             else
                 failed++;
+        }
+        if (status == 0) {
+            int extra = unexpected_grads(out, fix);
+            if (extra < 0) {
+                fprintf(stderr, "compare: cannot list /grad in '%s'\n", argv[1]);
+                status = 2;
+            } else
+                failed += extra;
         }
         if (status == 0) {
             printf("%d passed, %d failed\n", passed, failed);

@@ -1,8 +1,9 @@
 #!/bin/bash
 # errors.sh RNNBENCH FIXTURES WORKDIR
-# Bad stacked (K > 1) inputs to `rnnbench grad`: exit status 2, exactly one
-# line on stderr naming the file and the dataset at fault, no output file
-# left. Each bad file is a committed fixture (FIXTURES/case_*.h5) with one
+# Bad stacked (K > 1) inputs to `rnnbench grad`, and tensors a cell does not
+# have (a dense weight_hh for indrnn, any weight_hh for mingru, a bias_hh for
+# a one-bias cell): exit status 2, exactly one line on stderr naming the file
+# and the dataset at fault, no output file left. Each bad file is a committed fixture (FIXTURES/case_*.h5) with one
 # thing changed by h5py; skipped (exit 77) where h5py is absent. The
 # one-layer errors are tests/e2e/cli_errors.sh's.
 set -u
@@ -64,6 +65,27 @@ bad c0_k1 lstm_k2_small 'del f["c0"]; f["c0"] = np.zeros((1, 3, 5), np.float32)'
 expect 2 "c0_k1.h5: dataset 'c0' has shape \[1,3,5\], expected \[2,3,5\]" c0_k1
 bad h0_b rnn_tanh_k2_small 'del f["h0"]; f["h0"] = np.zeros((2, 4, 5), np.float32)'
 expect 2 "h0_b.h5: dataset 'h0' has shape \[2,4,5\], expected \[2,3,5\]" h0_b
+# the tensors a cell declares (cell.h): indrnn's weight_hh is the vector u
+# [G*H] and it has one bias; mingru and minlstm have no weight_hh and one
+# bias. A PyTorch tensor the cell lacks is an error, not silently ignored.
+# indrnn_k2_small, mingru_k2_small, minlstm_k2_small: K = 2, T = 7, B = 3,
+# I = 4, H = 5 (G = 1, 2, 3).
+bad indrnn_whh_dense indrnn_k2_small 'del f["weight_hh_l0"]; f["weight_hh_l0"] = np.zeros((5, 5), np.float32)'
+expect 2 "indrnn_whh_dense.h5: dataset 'weight_hh_l0' has shape \[5,5\], expected \[5\] (cell indrnn: a diagonal recurrence" indrnn_whh_dense
+bad indrnn_bhh indrnn_k2_small 'f["bias_hh_l1"] = np.zeros(5, np.float32)'
+expect 2 "indrnn_bhh.h5: dataset 'bias_hh_l1' is not a tensor of cell indrnn (it has one bias" indrnn_bhh
+bad indrnn_no_u indrnn_k2_small 'del f["weight_hh_l1"]'
+expect 2 "indrnn_no_u.h5: dataset 'weight_hh_l1' is missing" indrnn_no_u
+bad mingru_whh mingru_k2_small 'f["weight_hh_l1"] = np.zeros((10, 5), np.float32)'
+expect 2 "mingru_whh.h5: dataset 'weight_hh_l1' is not a tensor of cell mingru (it has no recurrent weight" mingru_whh
+bad mingru_whh_diag mingru_k2_small 'f["weight_hh_l0"] = np.zeros(10, np.float32)'
+expect 2 "mingru_whh_diag.h5: dataset 'weight_hh_l0' is not a tensor of cell mingru" mingru_whh_diag
+bad minlstm_bhh minlstm_k2_small 'f["bias_hh_l0"] = np.zeros(15, np.float32)'
+expect 2 "minlstm_bhh.h5: dataset 'bias_hh_l0' is not a tensor of cell minlstm (it has one bias" minlstm_bhh
+bad minlstm_wih1 minlstm_k2_small 'del f["weight_ih_l1"]; f["weight_ih_l1"] = np.zeros((10, 5), np.float32)'
+expect 2 "minlstm_wih1.h5: dataset 'weight_ih_l1' has shape \[10,5\], expected \[15,5\]" minlstm_wih1
+bad mingru_stray_l2 mingru_k2_small 'f["bias_ih_l2"] = np.zeros(10, np.float32)'
+expect 2 "mingru_stray_l2.h5: dataset 'bias_ih_l2' is of layer 2 but 'weight_ih_l2' is missing" mingru_stray_l2
 # what is accepted: K = 1 with h0 [1,B,H] or [B,H]; unrelated names ignored
 bad k1_h0_3d rnn_tanh_small 'h = f["h0"][()]; del f["h0"]; f["h0"] = h[None]'
 expect 0 "" k1_h0_3d

@@ -6,7 +6,15 @@ expected outputs under /expected/, computed by PyTorch in float64 from the
 stored inputs (float32 inputs are upcast exactly, so the reference is the
 exact-arithmetic answer for the very numbers the engine sees, up to float64
 rounding). A case holds K >= 1 layers (PyTorch's num_layers): the datasets
-weight_ih_l{k} .. bias_hh_l{k} for k = 0..K-1.
+weight_ih_l{k} .. bias_hh_l{k} for k = 0..K-1, those the cell has (CELL_PARAMS).
+
+PyTorch's cells (rnn_tanh, rnn_relu, lstm, gru) are nn.RNNCell/LSTMCell/GRUCell,
+checked against the fused nn.RNN/LSTM/GRU. The cells PyTorch lacks (indrnn,
+mingru, minlstm) are written here from their equations (IndRNNCell, MinGRUCell,
+MinLSTMCell) and checked against an independent formulation of the same
+function: indrnn as nn.RNN(nonlinearity="relu") with weight_hh = diag(u) and
+bias_hh = 0; mingru and minlstm in their paper's log-space parallel form
+(MinScan: a cumulative sum and log-sum-exp over the whole sequence).
 
 Run with the Debian interpreter that has torch/h5py/numpy:
 
@@ -28,8 +36,22 @@ import numpy as np
 import torch
 
 DEFAULT_SEED = 20240611
-GATES = {"rnn_tanh": 1, "rnn_relu": 1, "lstm": 4, "gru": 3}
+GATES = {"rnn_tanh": 1, "rnn_relu": 1, "lstm": 4, "gru": 3,
+         "indrnn": 1, "mingru": 2, "minlstm": 3}
 PARAMS = ("weight_ih", "weight_hh", "bias_ih", "bias_hh")   # per layer, PyTorch's order
+# The tensors of one layer of each cell, in the order of the slab (and of
+# PyTorch's state dict): indrnn's weight_hh is the vector u [H] (a diagonal
+# recurrence) and it has one bias; mingru and minlstm have no recurrent
+# weight and one bias.
+CELL_PARAMS = {"indrnn": ("weight_ih", "weight_hh", "bias_ih"),
+               "mingru": ("weight_ih", "bias_ih"),
+               "minlstm": ("weight_ih", "bias_ih")}
+# The cells written here from their equations (PyTorch has none of them).
+OWN_CELLS = tuple(CELL_PARAMS)
+
+
+def cell_params(cell):
+    return CELL_PARAMS.get(cell, PARAMS)
 
 # Vanishing cases: the smallest dh_norm over t (and layers) is tuned into this
 # window (float32's smallest normal number is 1.18e-38; the window keeps a margin).
@@ -54,8 +76,13 @@ def num_layers(W):
     return K
 
 
-def layer_keys(K):
-    return ["%s_l%d" % (p, k) for k in range(K) for p in PARAMS]
+def layer_keys(cell, K):
+    return ["%s_l%d" % (p, k) for k in range(K) for p in cell_params(cell)]
+
+
+def hidden_size(cell, W):
+    """H, from bias_ih_l0 [G*H] (every cell has it)."""
+    return W["bias_ih_l0"].shape[0] // GATES[cell]
 
 
 def state_layers(s, K, B, H):
@@ -66,8 +93,87 @@ def state_layers(s, K, B, H):
     return np.asarray(s).reshape(K, B, H)
 
 
+def pos_g(v):
+    """g of minGRU/minLSTM (Feng et al. 2024): v + 1/2 for v >= 0, sigmoid(v)
+    below; g'(0) = 1, the right-hand side, as the engine."""
+    return torch.where(v >= 0, v + 0.5, torch.sigmoid(v))
+
+
+def log_g(v):
+    """log g(v), as the paper's code writes it: log(relu(v) + 1/2) for
+    v >= 0, -softplus(-v) = log sigmoid(v) below."""
+    return torch.where(v >= 0, torch.log(torch.relu(v) + 0.5), -torch.nn.functional.softplus(-v))
+
+
+class OwnCell(torch.nn.Module):
+    """One step of a cell PyTorch lacks, written from its equations, with
+    parameters named and shaped as rnnbench grad reads them (CELL_PARAMS)."""
+
+    def __init__(self, cell, I, H):
+        super().__init__()
+        G = GATES[cell]
+        self.cell, self.H = cell, H
+        shapes = {"weight_ih": (G * H, I), "weight_hh": (G * H,), "bias_ih": (G * H,)}
+        for p in cell_params(cell):
+            self.register_parameter(p, torch.nn.Parameter(torch.zeros(shapes[p])))
+
+    def forward(self, x, h):
+        H = self.H
+        a = x @ self.weight_ih.t() + self.bias_ih           # W_ih x + b_ih  [B, G*H]
+        if self.cell == "indrnn":
+            return torch.relu(a + self.weight_hh * h)       # h' = relu(W x + b + u*h)
+        ht = pos_g(a[:, :H])                                # h~ = g(W_h x + b_h)
+        if self.cell == "mingru":
+            z = torch.sigmoid(a[:, H:])                     # z = sigmoid(W_z x + b_z)
+            return (1 - z) * h + z * ht                     # h' = (1-z) h + z h~
+        f = torch.sigmoid(a[:, H:2 * H])                    # f = sigmoid(W_f x + b_f)
+        i = torch.sigmoid(a[:, 2 * H:])                     # i = sigmoid(W_i x + b_i)
+        return f / (f + i) * h + i / (f + i) * ht           # h' = f' h + i' h~
+
+
+class MinScan(torch.nn.Module):
+    """K layers of minGRU or minLSTM over a whole sequence at once, in the
+    paper's log-space parallel form (Feng et al. 2024, Algorithms 5 and 7):
+    h_t = a_t h_{t-1} + b_t with log a_t, log b_t from softplus and log_g,
+    log(h_t - A_t h_0) = a*_t + logcumsumexp(log b - a*)_t, a*_t = sum_{s<=t}
+    log a_s, A_t = exp(a*_t). The h_0 term is kept apart (the paper's puts
+    log h_0 first, which needs h_0 > 0). An independent formulation of the
+    unrolled OwnCell, for the self-check; called as nn.GRU is: (y, h_n)."""
+
+    def __init__(self, cell, I, H, K):
+        super().__init__()
+        G = GATES[cell]
+        self.cell, self.H, self.K = cell, H, K
+        for k in range(K):
+            self.register_parameter("weight_ih_l%d" % k, torch.nn.Parameter(
+                torch.zeros(G * H, I if k == 0 else H, dtype=torch.float64)))
+            self.register_parameter("bias_ih_l%d" % k, torch.nn.Parameter(
+                torch.zeros(G * H, dtype=torch.float64)))
+
+    def forward(self, inp, h0):
+        sp, H = torch.nn.functional.softplus, self.H
+        hn = []
+        for k in range(self.K):
+            a = inp @ getattr(self, "weight_ih_l%d" % k).t() + getattr(self, "bias_ih_l%d" % k)
+            if self.cell == "mingru":
+                log_coef = -sp(a[..., H:])                  # log(1 - z)
+                log_val = -sp(-a[..., H:]) + log_g(a[..., :H])  # log(z h~)
+            else:
+                diff = sp(-a[..., H:2 * H]) - sp(-a[..., 2 * H:])
+                log_coef = -sp(diff)                        # log f' = log f/(f+i)
+                log_val = -sp(-diff) + log_g(a[..., :H])    # log(i' h~)
+            a_star = torch.cumsum(log_coef, dim=0)
+            h = (torch.exp(a_star + torch.logcumsumexp(log_val - a_star, dim=0))
+                 + torch.exp(a_star) * h0[k])
+            hn.append(h[-1])
+            inp = h
+        return inp, torch.stack(hn)
+
+
 def make_cell(cell, I, H, dtype):
-    if cell in ("rnn_tanh", "rnn_relu"):
+    if cell in OWN_CELLS:
+        m = OwnCell(cell, I, H)
+    elif cell in ("rnn_tanh", "rnn_relu"):
         m = torch.nn.RNNCell(I, H, bias=True, nonlinearity=cell[4:])
     elif cell == "lstm":
         m = torch.nn.LSTMCell(I, H, bias=True)
@@ -79,7 +185,13 @@ def make_cell(cell, I, H, dtype):
 
 
 def make_module(cell, I, H, K=1, dtype=torch.float64):
-    if cell in ("rnn_tanh", "rnn_relu"):
+    """nn.RNN/LSTM/GRU(num_layers=K); for indrnn an nn.RNN with relu (load_module
+    makes its weight_hh diagonal), for mingru and minlstm a MinScan."""
+    if cell in ("mingru", "minlstm"):
+        m = MinScan(cell, I, H, K)
+    elif cell == "indrnn":
+        m = torch.nn.RNN(I, H, num_layers=K, nonlinearity="relu", bias=True)
+    elif cell in ("rnn_tanh", "rnn_relu"):
         m = torch.nn.RNN(I, H, num_layers=K, nonlinearity=cell[4:], bias=True)
     elif cell == "lstm":
         m = torch.nn.LSTM(I, H, num_layers=K, bias=True)
@@ -94,7 +206,7 @@ def layer_cells(cell, W, I, H, dtype):
     for k in range(num_layers(W)):
         m = make_cell(cell, I if k == 0 else H, H, dtype)
         with torch.no_grad():
-            for p in PARAMS:
+            for p in cell_params(cell):
                 getattr(m, p).copy_(torch.from_numpy(np.asarray(W["%s_l%d" % (p, k)])))
         cells.append(m)
     return cells
@@ -104,7 +216,7 @@ def forward_backward(cell, W, x, h0, c0, dy, dtype=torch.float64):
     """Unrolled forward/backward with one nn.*Cell per layer and step.
 
     W: dict with weight_ih_l{k}, weight_hh_l{k}, bias_ih_l{k}, bias_hh_l{k}
-    for k = 0..K-1 (numpy). x [T,B,I], h0/c0 [K,B,H] or, for K = 1, [B,H]
+    for k = 0..K-1 (numpy; those the cell has). x [T,B,I], h0/c0 [K,B,H] or, for K = 1, [B,H]
     (numpy; zeros if None), dy [T,B,H] on the top layer's outputs.
     Returns a dict of numpy arrays named and shaped like the OUT file: y
     [T,B,H], dh [K,T,B,H], dh_norm [K,T], dx [T,B,I], dh0 [K,B,H], dc0
@@ -115,7 +227,7 @@ def forward_backward(cell, W, x, h0, c0, dy, dtype=torch.float64):
     """
     T, B, I = x.shape
     K = num_layers(W)
-    H = W["weight_hh_l0"].shape[1]
+    H = hidden_size(cell, W)
     cells = layer_cells(cell, W, I, H, dtype)
     tx = torch.tensor(np.asarray(x), dtype=dtype, requires_grad=True)
     th0 = [torch.tensor(v, dtype=dtype, requires_grad=True) for v in state_layers(h0, K, B, H)]
@@ -153,7 +265,7 @@ def forward_backward(cell, W, x, h0, c0, dy, dtype=torch.float64):
     if cell == "lstm":
         out["dc0"] = np.stack([npy(v.grad) for v in tc0])
     for k, m in enumerate(cells):
-        for p in PARAMS:
+        for p in cell_params(cell):
             out["grad/%s_l%d" % (p, k)] = npy(getattr(m, p).grad)
     return out
 
@@ -162,7 +274,7 @@ def stack_states(cell, W, x, h0, c0):
     """Forward only, float64: every layer's h_1..h_T, [K,T,B,H]."""
     T, B, I = x.shape
     K = num_layers(W)
-    H = W["weight_hh_l0"].shape[1]
+    H = hidden_size(cell, W)
     cells = layer_cells(cell, cast(W, np.float64), I, H, torch.float64)
     inp = torch.from_numpy(np.asarray(x, np.float64))
     hs = []
@@ -192,13 +304,18 @@ def run_module(cell, m, inp, h, c):
 
 
 def load_module(cell, W, first, last, I, H):
-    """nn.RNN/LSTM/GRU of layers first..last-1 of W, renumbered from 0."""
+    """nn.RNN/LSTM/GRU (make_module) of layers first..last-1 of W, renumbered
+    from 0. indrnn's u becomes nn.RNN's weight_hh = diag(u), its bias_hh 0."""
     m = make_module(cell, I, H, last - first)
     with torch.no_grad():
         for k in range(first, last):
-            for p in PARAMS:
-                getattr(m, "%s_l%d" % (p, k - first)).copy_(
-                    torch.from_numpy(np.asarray(W["%s_l%d" % (p, k)], np.float64)))
+            for p in cell_params(cell):
+                v = torch.from_numpy(np.asarray(W["%s_l%d" % (p, k)], np.float64))
+                if cell == "indrnn" and p == "weight_hh":
+                    v = torch.diag(v)
+                getattr(m, "%s_l%d" % (p, k - first)).copy_(v)
+            if cell == "indrnn":
+                getattr(m, "bias_hh_l%d" % (k - first)).zero_()
     return m
 
 
@@ -207,7 +324,7 @@ def module_forward_backward(cell, W, x, h0, c0, dy):
     for the self-check."""
     T, B, I = x.shape
     K = num_layers(W)
-    H = W["weight_hh_l0"].shape[1]
+    H = hidden_size(cell, W)
     m = load_module(cell, W, 0, K, I, H)
     tx = torch.tensor(np.asarray(x, dtype=np.float64), requires_grad=True)
     th0 = torch.tensor(state_layers(h0, K, B, H).astype(np.float64), requires_grad=True)
@@ -218,8 +335,13 @@ def module_forward_backward(cell, W, x, h0, c0, dy):
     if cell == "lstm":
         out["dc0"] = tc0.grad.numpy()
     for k in range(K):
-        for p in PARAMS:
-            out["grad/%s_l%d" % (p, k)] = getattr(m, "%s_l%d" % (p, k)).grad.numpy()
+        for p in cell_params(cell):
+            g = getattr(m, "%s_l%d" % (p, k)).grad.numpy()
+            if cell == "indrnn" and p == "weight_hh":
+                # the diagonal of nn.RNN's; its off-diagonal entries are
+                # gradients of weights IndRNN does not have
+                g = np.diag(g).copy()
+            out["grad/%s_l%d" % (p, k)] = g
     return out
 
 
@@ -229,7 +351,7 @@ class Prefix:
 
     def __init__(self, cell, W, x, h0, c0):
         T, B, I = x.shape
-        self.cell, self.K, self.H = cell, num_layers(W), W["weight_hh_l0"].shape[1]
+        self.cell, self.K, self.H = cell, num_layers(W), hidden_size(cell, W)
         self.m = load_module(cell, W, 0, self.K, I, self.H)
         self.x = torch.from_numpy(np.asarray(x, np.float64))
         self.h0 = torch.from_numpy(state_layers(h0, self.K, B, self.H).astype(np.float64))
@@ -257,7 +379,7 @@ def total_dh_by_suffix(cell, W, x, prefix, dy, l, t):
     one step gave."""
     T, B, I = x.shape
     K = num_layers(W)
-    H = W["weight_hh_l0"].shape[1]
+    H = hidden_size(cell, W)
     h_prev, c_prev = prefix(t)          # the states at t-1
     h_now, c_now = prefix(t + 1)        # the states at t
     leaf = h_now[l].clone().requires_grad_(True)
@@ -329,6 +451,8 @@ def rng_for(seed, name, attempt=0):
 
 def init_weights(rng, cell, I, H, K=1):
     """K layers, layer after layer (layer k > 0 reads H inputs)."""
+    if cell in OWN_CELLS:
+        return init_own_weights(rng, cell, I, H, K)
     G = GATES[cell]
     k = 1.0 / math.sqrt(H)  # PyTorch's default U(-1/sqrt(H), 1/sqrt(H))
     W = {}
@@ -337,6 +461,20 @@ def init_weights(rng, cell, I, H, K=1):
         W["weight_hh_l%d" % l] = rng.uniform(-k, k, (G * H, H))
         W["bias_ih_l%d" % l] = rng.uniform(-k, k, (G * H,))
         W["bias_hh_l%d" % l] = rng.uniform(-k, k, (G * H,))
+    return W
+
+
+def init_own_weights(rng, cell, I, H, K=1):
+    """The cells PyTorch lacks: weight_ih and bias_ih U(+-1/sqrt(H)) as
+    PyTorch's cells; indrnn's u U(-1, 1), both signs, |u| < 1."""
+    G = GATES[cell]
+    k = 1.0 / math.sqrt(H)
+    W = {}
+    for l in range(K):
+        W["weight_ih_l%d" % l] = rng.uniform(-k, k, (G * H, I if l == 0 else H))
+        if cell == "indrnn":
+            W["weight_hh_l%d" % l] = rng.uniform(-1, 1, (G * H,))
+        W["bias_ih_l%d" % l] = rng.uniform(-k, k, (G * H,))
     return W
 
 
@@ -401,7 +539,7 @@ def build_generic(rng, cell, T, B, I, H, K=1, with_h0=True, with_c0=True, state3
     return W, x, h0, c0, dy
 
 
-def build_vanishing(rng, cell, T, B, I, H, K=1):
+def build_vanishing(rng, cell, T, B, I, H, K=1, report_unscaled=False):
     """dy at the top layer's last step only; every layer's weight_hh scaled
     by one factor, tuned so that the smallest dh_norm over layers and steps
     lies in the window. For K > 1, weight_ih_l{k}, k > 0, scaled by
@@ -435,10 +573,56 @@ def build_vanishing(rng, cell, T, B, I, H, K=1):
     s = tune_scale(f, math.log10(VANISH_TARGET), tol=0.5)
     if K == 1:
         note = "weight_hh_l0 scaled by %.6g (tuned)" % s
+        if report_unscaled:     # the same draw at PyTorch's init, for contrast
+            note += "; unscaled (PyTorch's init) min dh_norm = %.3g" % 10 ** f(1.0)
     else:
         note = "weight_hh_l0..l%d scaled by %.6g (tuned), weight_ih_l1..l%d by %g" % (
             K - 1, s, K - 1, VANISH_DEPTH_SCALE)
     return scaled(s), x, h0, c0, dy, note
+
+
+# Long cases of the cells built to keep their gradient: min_t dh_norm must
+# stay above this (dy at the last step only, as in the vanishing cases).
+LONG_MIN_NORM = 1e-10
+
+
+def build_long(rng, cell, T, B, I, H):
+    """One layer, dy at the last step only, set up as each cell's paper means
+    it to carry a gradient over T steps. Then dL/dh_{t-1} = a_t * dL/dh_t
+    exactly (for indrnn while every pre-activation is positive), a_t = u,
+    1 - z or f' = f/(f+i):
+      indrnn:  u ~ U(2^(-1/T), 2^(1/T)) (the paper's bound for the last
+               layer), bias_ih U(1.2, 2) > |W_ih x| (<= I/sqrt(H)) and h0 >= 0,
+               so that every pre-activation is positive (relu' = 1);
+      mingru:  z's bias U(-7, -5): z ~ 1e-3 .. 7e-3;
+      minlstm: f's bias U(3.5, 4.5), i's U(-4.5, -3.5): f' ~ 0.97 .. 0.99
+               (f farther from 1 would cost float32 precision in 1 - f).
+    In mingru and minlstm h~'s bias is +-U(1.2, 2), the sign drawn per unit:
+    its pre-activation keeps one side of g's kink, 8000 values that would
+    otherwise come within 1e-4 of it in most draws, while both of g's
+    branches are used."""
+    W = init_weights(rng, cell, I, H)
+    b = W["bias_ih_l0"]
+    if cell != "indrnn":
+        b[:H] = rng.uniform(1.2, 2.0, (H,)) * rng.choice([-1.0, 1.0], H)
+    if cell == "indrnn":
+        W["weight_hh_l0"] = rng.uniform(2 ** (-1 / T), 2 ** (1 / T), (H,))
+        b[:] = rng.uniform(1.2, 2.0, (H,))
+        h0 = rng.uniform(0, 1, (B, H))
+        note = "u ~ U(2^(-1/T), 2^(1/T)), bias_ih U(1.2, 2), h0 U(0, 1)"
+    elif cell == "mingru":
+        b[H:] = rng.uniform(-7, -5, (H,))
+        h0 = rng.uniform(-1, 1, (B, H))
+        note = "z's bias U(-7, -5), h~'s +-U(1.2, 2)"
+    else:
+        b[H:2 * H] = rng.uniform(3.5, 4.5, (H,))
+        b[2 * H:] = rng.uniform(-4.5, -3.5, (H,))
+        h0 = rng.uniform(-1, 1, (B, H))
+        note = "f's bias U(3.5, 4.5), i's U(-4.5, -3.5), h~'s +-U(1.2, 2)"
+    x = rng.uniform(-1, 1, (T, B, I))
+    dy = np.zeros((T, B, H))
+    dy[-1] = rng.uniform(-1, 1, (B, H))
+    return W, x, h0, None, dy, note
 
 
 def build_exploding(rng, cell, T, B, I, H, growth=1e4):
@@ -542,6 +726,30 @@ def case_table():
                       "of dh_norm ~ 1e-33, in layer 0 (down through depth and back "
                       "through time); h0%s [K,B,H]" % (
                           cell, ", c0" if cell == "lstm" else "")))
+    # The cells PyTorch lacks, written here from their equations; the
+    # committed cases above keep their draws (each case's stream is its own).
+    params = {"indrnn": "weight_ih, u (weight_hh [H]), bias_ih",
+              "mingru": "weight_ih, bias_ih (no weight_hh, no bias_hh)",
+              "minlstm": "weight_ih, bias_ih (no weight_hh, no bias_hh)"}
+    for cell in OWN_CELLS:
+        cases.append(("%s_small" % cell, cell, 7, 3, 4, 5, "generic", {},
+                      "small generic %s case: random %s U(+-1/sqrt(H))%s, random x, "
+                      "h0, dy" % (cell, params[cell], ", u U(-1, 1)" if cell == "indrnn" else "")))
+        cases.append(("%s_k2_small" % cell, cell, 7, 3, 4, 5, "generic", {"K": 2},
+                      "small %s stack of K=2 layers: random %s, random x, h0 [K,B,H], dy "
+                      "on the top layer" % (cell, params[cell])))
+    for cell in OWN_CELLS:
+        cases.append(("%s_long" % cell, cell, 500, 2, 3, 8, "long", {},
+                      "long %s case (T=500): dy nonzero only at the last step, set up "
+                      "as the cell is meant to carry a gradient, so that min_t dh_norm "
+                      "stays above %g (lstm_vanishing_t500 is the lstm of the same size)"
+                      % (cell, LONG_MIN_NORM)))
+    cases.append(("lstm_vanishing_t500", "lstm", 500, 2, 3, 8, "vanishing",
+                  {"report_unscaled": True},
+                  "long vanishing-gradient lstm case of the size of the *_long cases "
+                  "(T=500): dy nonzero only at the last step, weight_hh scaled so "
+                  "min_t dh_norm ~ 1e-33; its note gives the same draw's min at "
+                  "PyTorch's init too"))
     return cases
 
 
@@ -557,7 +765,7 @@ def write_case(path, name, cell, W, x, h0, c0, dy, out, description, generator,
             f.attrs["cell"] = cell
         f.attrs["description"] = description
         f.attrs["generator"] = generator
-        for k in layer_keys(num_layers(W)):
+        for k in layer_keys(cell, num_layers(W)):
             dset(f, k, W[k], in_dtype)
         dset(f, "x", x, in_dtype)
         if h0 is not None:
@@ -570,6 +778,29 @@ def write_case(path, name, cell, W, x, h0, c0, dy, out, description, generator,
 
 
 RELU_MARGIN = 1e-4
+
+
+def kink_min_preactivation(cell, W, x, h0):
+    """min |v| over every layer, t, b, j of the arguments the cells PyTorch
+    lacks pass through a kink at 0: relu's (indrnn: W_ih x + b_ih + u*h) or
+    g's (mingru, minlstm: the h~ block W_h x + b_h; g' jumps from 1/4 to 1)
+    (float64). As for rnn_relu, a value near 0 means a float32 engine may
+    take the other side."""
+    hs = stack_states(cell, W, x, h0, None)
+    K, T, B, H = hs.shape
+    W = cast(W, np.float64)
+    h0s = state_layers(h0, K, B, H).astype(np.float64)
+    worst = math.inf
+    for k in range(K):
+        inp = np.asarray(x, np.float64) if k == 0 else hs[k - 1]
+        a = np.einsum("tbi,ji->tbj", inp, W["weight_ih_l%d" % k]) + W["bias_ih_l%d" % k]
+        if cell == "indrnn":
+            hprev = np.concatenate([h0s[k][None], hs[k][:-1]])
+            a = a + W["weight_hh_l%d" % k] * hprev
+        else:
+            a = a[..., :H]
+        worst = min(worst, np.abs(a).min())
+    return worst
 
 
 def relu_min_preactivation(W, x, h0):
@@ -590,8 +821,14 @@ def relu_min_preactivation(W, x, h0):
     return worst
 
 
+# What the cells PyTorch lacks are checked against (make_module).
+CHECK_MODULE = {"indrnn": "nn.RNN(relu) with weight_hh = diag(u)",
+                "mingru": "the log-space MinScan", "minlstm": "the log-space MinScan"}
+
+
 def self_check(name, cell, W, x, h0, c0, dy, out):
-    """Cross-check the unrolled reference against nn.RNN/LSTM/GRU(num_layers=K):
+    """Cross-check the unrolled reference against nn.RNN/LSTM/GRU(num_layers=K)
+    (for the cells PyTorch lacks, make_module's independent form of them):
     y, dx, dh0, dc0 and every gradient by one fused run; every layer's total
     dh_t by the suffix construction of total_dh_by_suffix."""
     mod = module_forward_backward(cell, W, x, h0, c0, dy)
@@ -607,7 +844,9 @@ def self_check(name, cell, W, x, h0, c0, dy, out):
             ref = total_dh_by_suffix(cell, W, x, prefix, dy, l, t)
             worst = max(worst, rel_err(ref, out["dh"][l, t]))
     if not worst < 1e-10:
-        raise RuntimeError("%s: self-check against nn.%s failed: %g" % (name, cell, worst))
+        raise RuntimeError("%s: self-check against %s failed: %g" % (name, CHECK_MODULE.get(
+            cell, "nn." + {"rnn_tanh": "RNN", "rnn_relu": "RNN", "lstm": "LSTM", "gru": "GRU"}[cell]),
+            worst))
     return worst
 
 
@@ -648,6 +887,8 @@ def make_case(seed, name, cell, T, B, I, H, kind, opts, attempt):
         W, x, h0, c0, dy, note = build_vanishing(rng, cell, T, B, I, H, **opts)
     elif kind == "exploding":
         W, x, h0, c0, dy, note = build_exploding(rng, cell, T, B, I, H, **opts)
+    elif kind == "long":
+        W, x, h0, c0, dy, note = build_long(rng, cell, T, B, I, H, **opts)
     else:
         raise ValueError(kind)
     # Exactly the numbers stored in the file; the reference uses them upcast.
@@ -678,10 +919,19 @@ def make_case(seed, name, cell, T, B, I, H, kind, opts, attempt):
                 "%.2g" % rel_err(v, 0 * v) for v in out["dh0"])
     if kind == "exploding":
         note += "; growth max/last = %.3g" % (n.max() / n[-1, -1])
+    if kind == "long":
+        if not n.min() > LONG_MIN_NORM:
+            raise TuneError("%s: min dh_norm %g, not above %g" % (name, n.min(), LONG_MIN_NORM))
+        note += "; min_t dh_norm = %.3g" % n.min()
     if cell == "rnn_relu":
         m = relu_min_preactivation(W, x, h0)
         if m < RELU_MARGIN:
             raise TuneError("%s: a relu pre-activation is %.2g from the kink" % (name, m))
+    if cell in OWN_CELLS:
+        m = kink_min_preactivation(cell, W, x, h0)
+        if m < RELU_MARGIN:
+            raise TuneError("%s: a %s argument is %.2g from the kink" % (
+                name, "relu" if cell == "indrnn" else "g", m))
     sim, where = f32_simulation(cell, W, x, h0, c0, dy, out)
     if attempt:
         note += "; redrawn %d time(s)" % attempt
@@ -741,7 +991,7 @@ def main():
                   file=sys.stderr)
             return 1
         n = c["out"]["dh_norm"]
-        if kind in ("vanishing", "exploding"):
+        if kind in ("vanishing", "exploding", "long"):
             desc += " [achieved: %s; %s]" % (where_min_max(n), c["note"].split("; redrawn")[0])
         path = os.path.join(args.out, "case_%s.h5" % name)
         write_case(path, name, cell, c["W"], c["x"], c["h0"], c["c0"], c["dy"],
