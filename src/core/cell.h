@@ -42,6 +42,7 @@ typedef struct {
     real *h;                // (B, H) out: h_t
     real *c;                // (B, H) out: c_t; cells with a cell state only
     const real *extra;      // (E*H) the cell's extra parameters; E > 0 only
+    const double *konst;    /* the cell's constants (cell_type.n_const; coRNN's dt, gamma, eps) */
 } cell_step;
 
 /* One timestep of the backward pass. */
@@ -75,6 +76,15 @@ typedef struct cell_type {
     const char *extra_name; /* the extras' tensor name (E > 0), e.g. "peephole" */
     recurrence_kind recurrence;
     bool one_bias;          /* bias_ih only, no bias_hh (IndRNN, minGRU) */
+    /* The second state c enters the pre-activations through a dense
+     * weight too (coRNN's W_z z): weight_ch [G*H, H] after weight_hh; the
+     * layer multiplies it, as W_hh, and adds its term of dL/dc_{t-1}. */
+    bool c_dense;
+    /* Constants of the cell's equations, not trained (coRNN's dt, gamma,
+     * eps): their config keys and their defaults. */
+    int n_const;
+    const char *const_key[3];
+    double const_default[3];
     bool has_c;             /* carries a cell state c */
     /* The recurrent pre-activation enters other than by a plain sum with
      * the input one (GRU reset-after: r * (W_hn h + b_hn)), so the model

@@ -217,6 +217,14 @@ int config_resolve(run_spec *r, const config *c, char *err)
         return rnb_error(err, RNB_EINVAL, "clip: %s", sub);
     if (init_parse(&r->init, c->init, sub))
         return rnb_error(err, RNB_EINVAL, "init: %s", sub);
+    /* the cell's constants: its keys, or its defaults where none given */
+    for (int k = 0; k < r->cell->n_const; k++) {
+        char v[64];
+        config_key_value(c, config_key_find(r->cell->const_key[k]), v, sizeof v);
+        r->konst[k] = strcmp(v, "none") == 0 ? r->cell->const_default[k] : strtod(v, NULL);
+        if (!isfinite(r->konst[k]))
+            return rnb_error(err, RNB_EINVAL, "%s: %s is not a finite number", r->cell->const_key[k], v);
+    }
     r->init.set_forget_bias = !isnan(c->forget_bias);
     r->init.forget_bias = c->forget_bias;
     if (r->init.kind == INIT_CHRONO && r->init.gain == 0)

@@ -29,6 +29,9 @@
     X(num_layers,  INT,  "1",       model, "recurrent layers, stacked as PyTorch's num_layers: layer k > 0 reads layer k-1's h_t") \
     X(init,        STR,  "uniform", model, "initial weights: uniform, paper (the cell's own paper's), orthogonal[:GAIN], identity[:SCALE], chrono[:TMAX]") \
     X(forget_bias, OPTREAL, "none", model, "forget-gate bias (lstm); none keeps the init's") \
+    X(cornn_dt,    OPTREAL, "none", model, "cornn: the time step dt; none: the authors' adding default, 0.06") \
+    X(cornn_gamma, OPTREAL, "none", model, "cornn: gamma, the oscillators' stiffness; none: 66 (adding)") \
+    X(cornn_eps,   OPTREAL, "none", model, "cornn: epsilon, their damping; none: 15 (adding)") \
     X(batch,       INT,  "20",      train, "sequences per training step")       \
     X(steps,       INT,  "1000",    train, "training steps")                    \
     X(optimizer,   STR,  "adam",    train, "sgd, momentum, rmsprop or adam (PyTorch's definitions)") \
@@ -87,6 +90,7 @@ typedef struct {
     optim_spec optim;
     clip_spec clip;
     init_spec init;
+    double konst[3];        /* the cell's constants (cell_type.const_key), defaults filled in */
     uint64_t seed;
     int log_every;
     int eval_batch;

@@ -163,6 +163,8 @@ int init_layer(layer_params *p, const cell_type *cell, int I, int H,
     init_uniform(p->w_ih, GH * I, bound, r);
     if (p->w_hh)    /* dense [G*H, H] or diagonal [G*H] */
         init_uniform(p->w_hh, cell->recurrence == REC_DENSE ? GH * H : GH, bound, r);
+    if (p->w_ch)
+        init_uniform(p->w_ch, GH * H, bound, r);
     init_uniform(p->b_ih, GH, bound, r);
     if (p->b_hh)
         init_uniform(p->b_hh, GH, bound, r);

@@ -23,19 +23,27 @@ static size_t b_hh_count(const cell_type *cell, int H)
     return cell->one_bias ? 0 : (size_t)cell->G * H;
 }
 
+static size_t w_ch_count(const cell_type *cell, int H)
+{
+    return cell->c_dense ? (size_t)cell->G * H * H : 0;
+}
+
 size_t layer_param_count(const cell_type *cell, int I, int H)
 {
     size_t GH = (size_t)cell->G * H;
-    return GH * I + w_hh_count(cell, H) + GH + b_hh_count(cell, H) + (size_t)cell->E * H;
+    return GH * I + w_hh_count(cell, H) + w_ch_count(cell, H) + GH + b_hh_count(cell, H) +
+           (size_t)cell->E * H;
 }
 
 void layer_params_view(layer_params *p, real *slab, const cell_type *cell,
                        int I, int H)
 {
-    size_t GH = (size_t)cell->G * H, nw = w_hh_count(cell, H), nb = b_hh_count(cell, H);
+    size_t GH = (size_t)cell->G * H, nw = w_hh_count(cell, H), nc = w_ch_count(cell, H);
+    size_t nb = b_hh_count(cell, H);
     p->w_ih = slab;
     p->w_hh = nw ? p->w_ih + GH * I : NULL;
-    p->b_ih = p->w_ih + GH * I + nw;
+    p->w_ch = nc ? p->w_ih + GH * I + nw : NULL;
+    p->b_ih = p->w_ih + GH * I + nw + nc;
     p->b_hh = nb ? p->b_ih + GH : NULL;
     p->extra = cell->E ? p->b_ih + GH + nb : NULL;
 }
@@ -43,7 +51,7 @@ void layer_params_view(layer_params *p, real *slab, const cell_type *cell,
 /* The workspace is carved from one slab; this table of sizes is the single
  * place that says what it holds, used both to allocate and to report. */
 typedef struct {
-    size_t hs, cs, gates, aux, hp, w_hh_t, dh, dxp, dhp, dh0, dc, dhm, carry, gtmp;  /* reals */
+    size_t hs, cs, gates, aux, hp, w_hh_t, w_ch_t, dh, dxp, dhp, dh0, dc, dhm, carry, gtmp;  /* reals */
     size_t norms;                                                /* doubles */
     size_t exps;                                                 /* ints */
 } ws_sizes;
@@ -59,6 +67,7 @@ static ws_sizes sizes_of(const layer_dims *d)
         .aux = T * B * c->A * H,
         .hp = c->split_recurrent ? B * GH : 0,
         .w_hh_t = c->recurrence == REC_DENSE ? GH * H : 0,
+        .w_ch_t = c->c_dense ? GH * H : 0,
         .dh = T * B * H,
         .dxp = T * B * GH,
         .dhp = c->split_recurrent ? T * B * GH : 0,
@@ -79,7 +88,7 @@ static size_t round64(size_t bytes) { return (bytes + 63) & ~(size_t)63; }
 size_t layer_ws_bytes(const layer_dims *d)
 {
     ws_sizes s = sizes_of(d);
-    size_t reals[] = {s.hs, s.cs, s.gates, s.aux, s.hp, s.w_hh_t, s.dh, s.dxp, s.dhp,
+    size_t reals[] = {s.hs, s.cs, s.gates, s.aux, s.hp, s.w_hh_t, s.w_ch_t, s.dh, s.dxp, s.dhp,
                       s.dh0, s.dc, s.dhm, s.carry, s.gtmp};
     size_t total = round64(s.norms * sizeof(double)) + round64(s.exps * sizeof(int));
     for (size_t i = 0; i < sizeof reals / sizeof reals[0]; i++)
@@ -109,6 +118,7 @@ int layer_ws_alloc(layer_ws *ws, const layer_dims *d)
     TAKE(aux, s.aux, real);
     TAKE(hp, s.hp, real);
     TAKE(w_hh_t, s.w_hh_t, real);
+    TAKE(w_ch_t, s.w_ch_t, real);
     TAKE(dh, s.dh, real);
     TAKE(dxp, s.dxp, real);
     TAKE(dhp, s.dhp, real);
@@ -120,6 +130,8 @@ int layer_ws_alloc(layer_ws *ws, const layer_dims *d)
     TAKE(dh_norm, s.norms, double);
     TAKE(dexp, s.exps, int);
 #undef TAKE
+    for (int i = 0; i < d->cell->n_const; i++)
+        ws->konst[i] = d->cell->const_default[i];
     ws->rescale_below = RESCALE_BELOW;
     ws->rescale_to = 0;
     ws->dc_norm = ws->dh_norm + d->T;
@@ -183,6 +195,14 @@ GATE_LOOP static void diagonal_weight_grad(real *du, const real *dhp, const real
         }
 }
 
+/* out (cols, rows) := in (rows, cols) transposed. */
+static void transpose(real *out, const real *in, int rows, int cols)
+{
+    for (int r = 0; r < rows; r++)
+        for (int c = 0; c < cols; c++)
+            out[(size_t)c * rows + r] = in[(size_t)r * cols + c];
+}
+
 void layer_forward(layer_ws *ws, const layer_params *p, const real *x)
 {
     const layer_dims *d = &ws->d;
@@ -200,13 +220,13 @@ void layer_forward(layer_ws *ws, const layer_params *p, const real *x)
                 ws->gates[r * GH + k] += p->b_hh[k];
     gemm(false, true, T * B, GH, I, 1, x, I, p->w_ih, I, 1, ws->gates, GH);
 
-    /* weight_hh transposed once, so that each step's GEMM is a plain
-     * (B, H) x (H, G*H) product: OpenBLAS then takes its small-matrix path
-     * instead of packing W_hh again at every step. */
+    /* weight_hh (and weight_ch) transposed once, so that each step's GEMM
+     * is a plain (B, H) x (H, G*H) product whose B operand the kernel reads
+     * in place. */
     if (cell->recurrence == REC_DENSE)
-        for (int r = 0; r < GH; r++)
-            for (int c = 0; c < H; c++)
-                ws->w_hh_t[(size_t)c * GH + r] = p->w_hh[(size_t)r * H + c];
+        transpose(ws->w_hh_t, p->w_hh, GH, H);
+    if (cell->c_dense)
+        transpose(ws->w_ch_t, p->w_ch, GH, H);
 
     const int G1H = (cell->G - cell->G_mod) * H, GmH = cell->G_mod * H;
     for (int t = 0; t < T; t++) {
@@ -222,6 +242,8 @@ void layer_forward(layer_ws *ws, const layer_params *p, const real *x)
             gemm(false, false, B, G1H, H, 1, h_prev, H, ws->w_hh_t, GH, 1, hp, GH);
         else if (cell->recurrence == REC_DIAGONAL)
             diagonal_forward(hp, p->w_hh, h_prev, B, cell->G, H);
+        if (cell->c_dense)      /* c_{t-1} W_ch^T into every block */
+            gemm(false, false, B, GH, H, 1, ws->cs + t * BH, H, ws->w_ch_t, GH, 1, hp, GH);
         cell_step s = {
             .B = B, .H = H,
             .gates = gates,
@@ -232,6 +254,7 @@ void layer_forward(layer_ws *ws, const layer_params *p, const real *x)
             .h = ws->hs + (t + 1) * BH,
             .c = ws->cs ? ws->cs + (t + 1) * BH : NULL,
             .extra = p->extra,
+            .konst = ws->konst,
         };
         if (cell->G_mod) {      /* m * h_{t-1} (in aux) into the last blocks */
             cell->modulate(&s);
@@ -420,6 +443,8 @@ static void weight_grads(layer_ws *ws, const layer_params *p, layer_params *g, c
         gemm(true, false, G1H, H, rows, 1, dhp, GH, ws->hs + r0 * H, H, 1, out->w_hh, H);
     else if (cell->recurrence == REC_DIAGONAL)
         diagonal_weight_grad(out->w_hh, dhp, ws->hs + r0 * H, rows, cell->G, H);
+    if (cell->c_dense)  /* every block saw c_{t-1} through weight_ch */
+        gemm(true, false, GH, H, rows, 1, dhp, GH, ws->cs + r0 * H, H, 1, out->w_ch, H);
     if (cell->G_mod)    /* the last blocks saw m * h_{t-1}, kept in aux */
         gemm(true, false, GmH, H, rows, 1, dhp + G1H, GH, ws->aux + r0 * H, H, 1,
              out->w_hh + (size_t)G1H * H, H);
@@ -473,6 +498,7 @@ void layer_backward(layer_ws *ws, const layer_params *p, layer_params *g,
             .h = ws->hs + (t + 1) * BH,
             .c = ws->cs ? ws->cs + (t + 1) * BH : NULL,
             .extra = p->extra,
+            .konst = ws->konst,
         };
         cell_grad gr = {
             .dh = dh,
@@ -501,6 +527,8 @@ void layer_backward(layer_ws *ws, const layer_params *p, layer_params *g,
             gemm(false, false, B, H, G1H, 1, gr.dhp, GH, p->w_hh, H, 1, ws->carry, H);
         else if (cell->recurrence == REC_DIAGONAL)
             diagonal_backward(ws->carry, gr.dhp, p->w_hh, B, cell->G, H);
+        if (cell->c_dense)      /* dL/dc_{t-1} += dL/d(c_{t-1} W_ch^T) W_ch, at the carry's scale */
+            gemm(false, false, B, H, GH, 1, gr.dhp, GH, p->w_ch, H, 1, ws->dc, H);
         if (t > 0)
             e = join_direct(ws, ws->dh + (t - 1) * BH, dexp_in ? dexp_in[t - 1] : 0, ws->carry, BH, e);
     }

@@ -20,6 +20,7 @@ typedef struct {
 typedef struct layer_params {
     real *w_ih;             // (G*H, I)
     real *w_hh;             // (G*H, H)
+    real *w_ch;             // (G*H, H) cells with c_dense only; else NULL
     real *b_ih;             // (G*H)
     real *b_hh;             // (G*H)
     real *extra;            // (E*H) the cell's own (peepholes); NULL when E = 0
@@ -39,6 +40,7 @@ typedef struct {
     real *aux;              // (T, B, A*H); G_mod cells: m * h_{t-1}
     real *hp;               // (B, G*H) recurrent projection; split cells
     real *w_hh_t;           // (H, G*H) weight_hh transposed, for the per-step GEMM
+    real *w_ch_t;           // (H, G*H) weight_ch transposed; c_dense cells only
     real *dh;               // (T, B, H) in: the direct dL/dh_t (readout);
                             //           out: the total dL/dh_t
     real *dxp;              // (T, B, G*H)
@@ -57,6 +59,7 @@ typedef struct {
     real *carry;            // (B, H) what step t passes back to t-1 (scaled)
     real *gtmp;             // (P + E*H) weight gradients of one scale; a step's extras
     int *dexp;              // (T) out: the scale 2^dexp[t] dL/dh_t was carried at
+    double konst[3];        /* the cell's constants (cell_step.konst); their defaults at alloc */
     int rescale_below;      /* carried values rescaled when their largest is   */
     int rescale_to;         /* below 2^rescale_below, to 2^rescale_to (tests)  */
     void *slab;

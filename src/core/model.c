@@ -81,10 +81,11 @@ void model_free(model *m)
 }
 
 /* The tensors of one layer: weight_ih, weight_hh (unless the cell has no
- * recurrence), bias_ih, bias_hh (unless it has one bias), its extras. */
+ * recurrence), weight_ch (c_dense cells), bias_ih, bias_hh (unless it has
+ * one bias), its extras. */
 static int layer_tensor_count(const cell_type *cell)
 {
-    return 2 + (cell->recurrence != REC_NONE) + !cell->one_bias + (cell->E > 0);
+    return 2 + (cell->recurrence != REC_NONE) + cell->c_dense + !cell->one_bias + (cell->E > 0);
 }
 
 int model_tensor_count(const cell_type *cell, int K)
@@ -95,14 +96,14 @@ int model_tensor_count(const cell_type *cell, int K)
 void model_tensors(model_tensor *t, const cell_type *cell, const task_type *task,
                    int K, int H)
 {
-    static const char *const names[] = {"weight_ih", "weight_hh", "bias_ih", "bias_hh"};
+    static const char *const names[] = {"weight_ih", "weight_hh", "weight_ch", "bias_ih", "bias_hh"};
     const size_t GH = (size_t)cell->G * H;
     const size_t n_hh = cell->recurrence == REC_DENSE ? GH * H : cell->recurrence == REC_DIAGONAL ? GH : 0;
     size_t off = 0;
     for (int k = 0; k < K; k++) {
         const size_t I = stack_layer_in(k, task->in_dim, H);
-        const size_t count[] = {GH * I, n_hh, GH, cell->one_bias ? 0 : GH};
-        for (int j = 0; j < 4; j++) {
+        const size_t count[] = {GH * I, n_hh, cell->c_dense ? GH * H : 0, GH, cell->one_bias ? 0 : GH};
+        for (int j = 0; j < 5; j++) {
             if (!count[j])
                 continue;       /* the cell has no such tensor */
             snprintf(t->name, sizeof t->name, "%s_l%d", names[j], k);
@@ -206,7 +207,8 @@ double model_step_flops(const model *m)
      * through W_hh, dW_ih, dW_hh, and dL/dx for the layer below; the
      * readout's forward, dH and dW_out */
     double f = 6 * rows * O * H;
-    const double R = m->cell->recurrence == REC_DENSE ? 3 * H : 0;    /* a diagonal one is elementwise */
+    /* the dense recurrent products (a diagonal one is elementwise) */
+    const double R = (m->cell->recurrence == REC_DENSE ? 3 * H : 0) + (m->cell->c_dense ? 3 * H : 0);
     for (int k = 0; k < m->K; k++) {
         const double I = stack_layer_in(k, m->I, m->H);
         f += 2 * L * B * GH * (2 * I + R) + (k ? 2 * L * B * GH * I : 0);

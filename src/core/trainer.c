@@ -52,6 +52,8 @@ int trainer_create(trainer *tr, const run_spec *s, char *err)
             return rc;
         }
         l->ws.step_clip = s->clip.kind == CLIP_STEP ? s->clip.threshold : 0;
+        for (int i = 0; i < s->cell->n_const; i++)
+            l->ws.konst[i] = s->konst[i];
     }
     model_init_readout(&tr->m, &init_rng);
     model_set_lag(&tr->m, s->T);

@@ -8,7 +8,8 @@ attributes that record when and how long: 'created' and 'wall_seconds'.
 --older: B was written by the release before schema 3 (rnnbench 0.2.0,
 schema 2) and A by this one, for one-layer runs. Then the per-layer
 datasets of A ([n, 1, L], [n, 1, G]) must hold B's [n, L], [n, G] bytes
-exactly; A's additions (grad_norm_tensor, num_layers = 1) and the version
+exactly; A's additions (grad_norm_tensor; the keys added since, at their
+defaults: num_layers = 1, the cornn constants none) and the version
 attributes are allowed to differ; everything else as above.
 Exit 0 when the same, 1 with the differences listed when not."""
 import sys
@@ -20,6 +21,8 @@ SKIP_ATTRS = {"created", "wall_seconds"}
 OLDER_SKIP_ATTRS = {"schema_version", "rnnbench_version"}
 OLDER_NEW_ITEMS = ("grad_norm_tensor",)
 LAYERED = {"dh_norm", "dc_norm", "dh_log10", "dc_log10", "w_hh_radius", "w_hh_sigma"}
+NEW_KEYS = {"num_layers": lambda v: v == 1,      # keys added since 0.2.0, at their defaults
+            "cornn_dt": np.isnan, "cornn_gamma": np.isnan, "cornn_eps": np.isnan}
 
 
 def items(f):
@@ -67,9 +70,9 @@ def main():
         keys = (set(a.attrs) | set(b.attrs)) - skip
         for k in sorted(keys):
             checked += 1
-            if older and k == "num_layers" and k not in b.attrs and k in a.attrs:
-                if a.attrs[k] != 1:
-                    diffs.append(f"attribute {name}:{k} is {a.attrs[k]}, not 1")
+            if older and k in NEW_KEYS and k not in b.attrs and k in a.attrs:
+                if not NEW_KEYS[k](a.attrs[k]):
+                    diffs.append(f"attribute {name}:{k} is {a.attrs[k]}, not its default")
                 continue
             if k not in a.attrs or k not in b.attrs or not same_value(a.attrs[k], b.attrs[k]):
                 diffs.append(f"attribute {name}:{k} differs")
