@@ -241,6 +241,34 @@ static void test_min_cells(void)
     free(slab);
 }
 
+/* coRNN: its i2h, nn.Linear(I + 2H, H): every weight (V, W, W_z) and the
+ * bias U(+-1/sqrt(I + 2H)); its constants' defaults, the authors' adding
+ * values. */
+static void test_cornn(void)
+{
+    const cell_type *cell = cell_find("cornn");
+    layer_params p;
+    real *slab = make(cell, &p);
+    init_spec s;
+    char err[RNB_ERRLEN];
+    init_parse(&s, "paper", err);
+    rng_t r;
+    rng_seed(&r, 8, 0);
+    CHECK(&tally, init_layer(&p, cell, I, H, &s, &r, err) == RNB_OK, "cornn paper: %s", err);
+    const size_t n = layer_param_count(cell, I, H);
+    double top = 0;
+    for (size_t k = 0; k < n; k++)
+        top = fmax(top, fabs(slab[k]));
+    const double bound = 1 / sqrt((double)(I + 2 * H));
+    CHECK(&tally, p.w_ch && p.w_ch == p.w_hh + H * H && !p.b_hh && n == (size_t)H * (I + 2 * H + 1) &&
+                      top <= bound && top > 0.9 * bound,
+          "cornn: W, W_z, one bias; |w| max %g within U(+-%g)", top, bound);
+    CHECK(&tally, cell->n_const == 3 && cell->const_default[0] == 0.06 && cell->const_default[1] == 66 &&
+                      cell->const_default[2] == 15,
+          "cornn: dt, gamma, eps default 0.06, 66, 15");
+    free(slab);
+}
+
 int main(void)
 {
     test_uniform();
@@ -249,5 +277,6 @@ int main(void)
     test_identity_and_forget();
     test_indrnn();
     test_min_cells();
+    test_cornn();
     return check_done(&tally);
 }
