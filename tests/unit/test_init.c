@@ -161,40 +161,65 @@ static void test_chrono(void)
     free(slab);
 }
 
-/* IndRNN (Li et al. 2018, the authors' adding.py): W_ih ~ N(0, 0.001^2),
- * bias 0, u ~ U(0, 2^(1/L)) below the last layer and U(2^(-1/L), 2^(1/L))
- * in it; after an update |u| is clipped to 2^(1/L). */
-static void test_indrnn(void)
+/* The largest |value| among a layer's first n parameters. */
+static double top_abs(const real *v, size_t n)
 {
-    const cell_type *cell = cell_find("indrnn");
-    layer_params p;
-    real *slab = make(cell, &p);
+    double top = 0;
+    for (size_t k = 0; k < n; k++)
+        top = fmax(top, fabs(v[k]));
+    return top;
+}
+
+/* A layer of cell drawn by init = paper (where spec says), into *p; the
+ * slab to free. */
+static real *paper_layer(const char *name, layer_params *p, int layer, int layers, int seq_len,
+                         bool forget, uint64_t seed)
+{
+    const cell_type *cell = cell_find(name);
+    real *slab = make(cell, p);
     init_spec s;
     char err[RNB_ERRLEN];
     init_parse(&s, "paper", err);
-    s.seq_len = 100, s.layers = 3;
-    const double hi = pow(2.0, 1.0 / 100);
+    s.layer = layer, s.layers = layers, s.seq_len = seq_len;
+    s.set_forget_bias = forget, s.forget_bias = 2;
     rng_t r;
-    rng_seed(&r, 5, 0);
+    rng_seed(&r, seed, 0);
+    CHECK(&tally, init_layer(p, cell, I, H, &s, &r, err) == RNB_OK, "%s paper: %s", name, err);
+    return slab;
+}
+
+/* IndRNN (Li et al. 2018, the authors' adding.py): W_ih ~ N(0, 0.001^2),
+ * bias 0, u ~ U(0, 2^(1/L)) below the last layer and U(2^(-1/L), 2^(1/L))
+ * in it; after an update |u| is clipped to 2^(1/L); no orthogonal init. */
+static void test_indrnn(void)
+{
+    const double hi = pow(2.0, 1.0 / 100);
+    layer_params p;
     for (int layer = 0; layer < 3; layer++) {
-        s.layer = layer;
-        CHECK(&tally, init_layer(&p, cell, I, H, &s, &r, err) == RNB_OK, "indrnn paper: %s", err);
+        real *slab = paper_layer("indrnn", &p, layer, 3, 100, false, 5 + layer);
         const double lo = layer == 2 ? 1 / hi : 0;
-        double umin = 1e9, umax = -1e9, sq = 0, bmax = 0;
+        double umin = 1e9, umax = -1e9, sq = 0;
         for (int j = 0; j < H; j++)
-            umin = fmin(umin, p.w_hh[j]), umax = fmax(umax, p.w_hh[j]), bmax = fmax(bmax, fabs(p.b_ih[j]));
+            umin = fmin(umin, p.w_hh[j]), umax = fmax(umax, p.w_hh[j]);
         for (int k = 0; k < H * I; k++)
             sq += (double)p.w_ih[k] * p.w_ih[k];
         double sd = sqrt(sq / (H * I));
         CHECK(&tally, umin >= lo && umax <= hi && umax - umin > 0.5 * (hi - lo),
               "indrnn layer %d: u in [%.6f, %.6f], want within [%.6f, %.6f] and spread", layer, umin, umax, lo, hi);
-        CHECK(&tally, bmax == 0 && sd > 0.0008 && sd < 0.0012, "indrnn layer %d: bias max %g, W_ih sd %g (0.001)",
-              layer, bmax, sd);
+        CHECK(&tally, top_abs(p.b_ih, H) == 0 && sd > 0.0008 && sd < 0.0012,
+              "indrnn layer %d: bias 0, W_ih sd %g (0.001)", layer, sd);
+        free(slab);
     }
+    real *slab = paper_layer("indrnn", &p, 0, 1, 100, false, 9);
+    const cell_type *cell = cell_find("indrnn");
     p.w_hh[0] = 3, p.w_hh[1] = -3, p.w_hh[2] = (real)0.5;
     cell->constrain(&p, H, 100);
     CHECK(&tally, p.w_hh[0] == (real)hi && p.w_hh[1] == -(real)hi && p.w_hh[2] == (real)0.5,
           "indrnn constraint: %g %g %g, want %g %g 0.5", p.w_hh[0], p.w_hh[1], p.w_hh[2], hi, -hi);
+    init_spec s;
+    char err[RNB_ERRLEN];
+    rng_t r;
+    rng_seed(&r, 10, 0);
     init_parse(&s, "orthogonal", err);
     CHECK(&tally, init_layer(&p, cell, I, H, &s, &r, err) == RNB_EINVAL && strstr(err, "no dense weight_hh"),
           "orthogonal on indrnn refused: '%s'", err);
@@ -202,69 +227,38 @@ static void test_indrnn(void)
 }
 
 /* minGRU and minLSTM: nn.Linear's default, U(+-1/sqrt(I)) on W_ih and the
- * bias; no weight_hh, no bias_hh; a forget bias lands in bias_ih. */
-static void test_min_cells(void)
+ * bias; no weight_hh, no bias_hh; a forget bias lands in bias_ih. coRNN:
+ * its i2h, nn.Linear(I + 2H, H), U(+-1/sqrt(I + 2H)) on every weight (V, W,
+ * W_z) and the bias; its constants' defaults the authors' adding values. */
+static void test_linear_inits(void)
 {
     const char *names[] = {"mingru", "minlstm"};
+    layer_params p;
     for (int c = 0; c < 2; c++) {
         const cell_type *cell = cell_find(names[c]);
-        layer_params p;
-        real *slab = make(cell, &p);
-        init_spec s;
-        char err[RNB_ERRLEN];
-        init_parse(&s, "paper", err);
-        rng_t r;
-        rng_seed(&r, 6, 0);
-        CHECK(&tally, init_layer(&p, cell, I, H, &s, &r, err) == RNB_OK, "%s paper: %s", names[c], err);
+        real *slab = paper_layer(names[c], &p, 0, 1, 10, false, 6);
         const size_t GH = (size_t)cell->G * H;
-        double top = 0;
-        for (size_t k = 0; k < GH * I + GH; k++)
-            top = fmax(top, fabs(slab[k]));
-        const double bound = 1 / sqrt((double)I);
+        const double top = top_abs(slab, GH * I + GH), bound = 1 / sqrt((double)I);
         CHECK(&tally, !p.w_hh && !p.b_hh && layer_param_count(cell, I, H) == GH * (I + 1) &&
                           top <= bound && top > 0.9 * bound,
               "%s: no w_hh, b_hh; |w| max %g within U(+-%g)", names[c], top, bound);
         free(slab);
     }
-    const cell_type *cell = cell_find("minlstm");
-    layer_params p;
-    real *slab = make(cell, &p);
-    init_spec s;
-    char err[RNB_ERRLEN];
-    init_parse(&s, "paper", err);
-    s.set_forget_bias = true, s.forget_bias = 2;
-    rng_t r;
-    rng_seed(&r, 7, 0);
-    init_layer(&p, cell, I, H, &s, &r, err);
-    CHECK(&tally, p.b_ih[(size_t)cell->forget_block * H] == 2 && p.b_ih[(size_t)cell->forget_block * H + H - 1] == 2,
-          "minlstm forget bias in bias_ih");
+    const cell_type *minlstm = cell_find("minlstm");
+    real *slab = paper_layer("minlstm", &p, 0, 1, 10, true, 7);
+    const real *bf = p.b_ih + (size_t)minlstm->forget_block * H;
+    CHECK(&tally, bf[0] == 2 && bf[H - 1] == 2, "minlstm forget bias in bias_ih");
     free(slab);
-}
 
-/* coRNN: its i2h, nn.Linear(I + 2H, H): every weight (V, W, W_z) and the
- * bias U(+-1/sqrt(I + 2H)); its constants' defaults, the authors' adding
- * values. */
-static void test_cornn(void)
-{
-    const cell_type *cell = cell_find("cornn");
-    layer_params p;
-    real *slab = make(cell, &p);
-    init_spec s;
-    char err[RNB_ERRLEN];
-    init_parse(&s, "paper", err);
-    rng_t r;
-    rng_seed(&r, 8, 0);
-    CHECK(&tally, init_layer(&p, cell, I, H, &s, &r, err) == RNB_OK, "cornn paper: %s", err);
-    const size_t n = layer_param_count(cell, I, H);
-    double top = 0;
-    for (size_t k = 0; k < n; k++)
-        top = fmax(top, fabs(slab[k]));
-    const double bound = 1 / sqrt((double)(I + 2 * H));
+    const cell_type *cornn = cell_find("cornn");
+    slab = paper_layer("cornn", &p, 0, 1, 10, false, 8);
+    const size_t n = layer_param_count(cornn, I, H);
+    const double top = top_abs(slab, n), bound = 1 / sqrt((double)(I + 2 * H));
     CHECK(&tally, p.w_ch && p.w_ch == p.w_hh + H * H && !p.b_hh && n == (size_t)H * (I + 2 * H + 1) &&
                       top <= bound && top > 0.9 * bound,
           "cornn: W, W_z, one bias; |w| max %g within U(+-%g)", top, bound);
-    CHECK(&tally, cell->n_const == 3 && cell->const_default[0] == 0.06 && cell->const_default[1] == 66 &&
-                      cell->const_default[2] == 15,
+    CHECK(&tally, cornn->n_const == 3 && cornn->const_default[0] == 0.06 && cornn->const_default[1] == 66 &&
+                      cornn->const_default[2] == 15,
           "cornn: dt, gamma, eps default 0.06, 66, 15");
     free(slab);
 }
@@ -276,7 +270,6 @@ int main(void)
     test_orthogonal();
     test_identity_and_forget();
     test_indrnn();
-    test_min_cells();
-    test_cornn();
+    test_linear_inits();
     return check_done(&tally);
 }
