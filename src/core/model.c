@@ -232,6 +232,8 @@ void model_gemm_replay(model *m)
         for (int t = 0; t < L && m->cell->recurrence == REC_DENSE; t++)    /* W_hh transposed once */
             gemm(false, false, B, GH, H, 1, ws->hs + t * BH, H, ws->w_hh_t, GH, 1,
                  hp ? hp : ws->gates + t * BGH, GH);
+        for (int t = 0; t < L && m->cell->c_dense; t++)     /* c_{t-1} through weight_ch */
+            gemm(false, false, B, GH, H, 1, ws->cs + t * BH, H, ws->w_ch_t, GH, 1, ws->gates + t * BGH, GH);
     }
     const real *hs = stack_top_hs(&m->st);
     real *dh_top = m->st.l[m->K - 1].ws.dh;
@@ -250,6 +252,11 @@ void model_gemm_replay(model *m)
         gemm(true, false, GH, I, L * B, 1, ws->dxp, GH, x, I, 0, g->w_ih, I);
         if (m->cell->recurrence == REC_DENSE)
             gemm(true, false, GH, H, L * B, 1, ws->dhp, GH, ws->hs, H, 0, g->w_hh, H);
+        if (m->cell->c_dense) {
+            for (int t = L - 1; t >= 0; t--)
+                gemm(false, false, B, H, GH, 1, ws->dhp + t * BGH, GH, p->w_ch, H, 1, ws->dc, H);
+            gemm(true, false, GH, H, L * B, 1, ws->dhp, GH, ws->cs, H, 0, g->w_ch, H);
+        }
         if (k)
             gemm(false, false, L * B, I, GH, 1, ws->dxp, GH, p->w_ih, I, 0,
                  m->st.l[k - 1].ws.dh, I);
