@@ -3,7 +3,10 @@
  * weights and inputs, so that anyone can check the engine against PyTorch
  * or another implementation. The loss is L = sum(y * dy), y [T,B,H] the top
  * layer's hidden states h_1..h_T. K is read from the file: the number of
- * consecutive weight_ih_l0, weight_ih_l1, ... present. */
+ * consecutive weight_ih_l0, weight_ih_l1, ... present. A cell's constants
+ * (coRNN's dt, gamma, eps) are root attributes named by their config keys
+ * (cornn_dt, ...), its defaults where absent. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +25,17 @@ static const char *whh_form(const cell_type *c)
          : c->recurrence == REC_DIAGONAL ? ", weight_hh [G*H] (diagonal, u*h)" : "";
 }
 
+/* " cornn_dt (0.06), cornn_gamma (66), cornn_eps (15)" or "": the cell's
+ * constants, their attributes and defaults. */
+static void const_list(char *buf, size_t n, const cell_type *c)
+{
+    size_t k = 0;
+    buf[0] = 0;
+    for (int i = 0; i < c->n_const && k < n; i++)
+        k += (size_t)snprintf(buf + k, n - k, "%s %s (%g)", i ? "," : "", c->const_key[i],
+                              c->const_default[i]);
+}
+
 static void help(void)
 {
     printf("usage: rnnbench grad IN.h5 OUT.h5\n"
@@ -32,14 +46,19 @@ static void help(void)
            "IN:  root attribute cell (below); for every layer k = 0..K-1 the cell's\n"
            "     tensors (below): weight_ih_l{k} [G*H,I_k] (I_0 = I, I_k = H for k > 0),\n"
            "     weight_hh_l{k} [G*H,H] for a dense recurrence, [G*H] for a diagonal one,\n"
-           "     absent for a cell without one; bias_ih_l{k} [G*H]; bias_hh_l{k} [G*H],\n"
-           "     absent for a cell with one bias; the cell's extras (peephole_l{k} [3*H]:\n"
-           "     p_i, p_f, p_o). PyTorch's names, shapes and gate order (rnnbench list\n"
-           "     gives each cell's blocks). A tensor the cell lacks is an error, not\n"
-           "     ignored. x [T,B,I]; dy [T,B,H] (dL/dy of the top layer's outputs);\n"
-           "     optionally h0 [K,B,H] and c0 [K,B,H] (cells with a cell state),\n"
-           "     PyTorch's h_n layout, zeros if absent ([B,H] is accepted too when\n"
-           "     K = 1). float32 or float64; anything else in the file is ignored.\n"
+           "     absent for a cell without one; weight_ch_l{k} [G*H,H] for a cell whose\n"
+           "     second state c enters its gates through a weight (cornn: W_z); bias_ih_l{k}\n"
+           "     [G*H]; bias_hh_l{k} [G*H], absent for a cell with one bias; the cell's\n"
+           "     extras (peephole_l{k} [3*H]: p_i, p_f, p_o). PyTorch's names, shapes and\n"
+           "     gate order (rnnbench list gives each cell's blocks). A tensor the cell\n"
+           "     lacks is an error, not ignored. x [T,B,I]; dy [T,B,H] (dL/dy of the top\n"
+           "     layer's outputs); optionally h0 [K,B,H] and c0 [K,B,H] (cells with a\n"
+           "     cell state), PyTorch's h_n layout, zeros if absent ([B,H] is accepted\n"
+           "     too when K = 1). The cell's constants (below): optional numeric root\n"
+           "     attributes named as the training run's keys, one value for every layer,\n"
+           "     the defaults if absent; one that is not a finite number, or one the\n"
+           "     cell lacks (cornn_dt in an lstm file), is an error. Datasets float32\n"
+           "     or float64; anything else in the file is ignored.\n"
            "OUT: y [T,B,H] (the top layer's h_1..h_T), dx [T,B,I]; per layer, with the\n"
            "     layer axis first even when K = 1 (the one-layer files of earlier versions\n"
            "     had no layer axis: their dh is dh[0] here, and so on): dh [K,T,B,H] (the\n"
@@ -47,21 +66,27 @@ static void help(void)
            "     above or dy), dh_norm [K,T] (float64), dh_log10 [K,T] (log10 of it, past\n"
            "     float64's floor), dh0 [K,B,H], dc0 [K,B,H] (cells with a cell state);\n"
            "     grad/<tensor>_l{k} for exactly the cell's tensors of every layer k, shaped\n"
-           "     as in IN; root attributes cell, precision, rnnbench_version.\n"
+           "     as in IN; root attributes cell, precision, rnnbench_version, and the\n"
+           "     cell's constants as used (float64), given or default.\n"
            "Exit status 2 for bad input (nothing written), 1 if OUT cannot be written.\n"
            "\n"
            "Cells and their tensors per layer (G gate blocks of H; \"c0\": a cell state,\n"
-           "so c0 in IN and dc0 in OUT):\n");
+           "so c0 in IN and dc0 in OUT), and their constants' attributes (defaults):\n");
     int w = 0;
     for (int i = 0; i < cell_count(); i++)
         w = (int)strlen(cell_at(i)->name) > w ? (int)strlen(cell_at(i)->name) : w;
     for (int i = 0; i < cell_count(); i++) {
         const cell_type *c = cell_at(i);
-        char extra[64] = "";
+        char extra[64] = "", konst[160];
         if (c->E)
             snprintf(extra, sizeof extra, ", %s [%d*H]", c->extra_name, c->E);
-        printf("  %-*s  G=%d  weight_ih%s, bias_ih%s%s%s\n", w, c->name, c->G, whh_form(c),
-               c->one_bias ? "" : ", bias_hh", extra, c->has_c ? "; c0" : "");
+        printf("  %-*s  G=%d  weight_ih%s%s, bias_ih%s%s%s\n", w, c->name, c->G, whh_form(c),
+               c->c_dense ? ", weight_ch [G*H,H]" : "", c->one_bias ? "" : ", bias_hh", extra,
+               c->has_c ? "; c0" : "");
+        if (c->n_const) {
+            const_list(konst, sizeof konst, c);
+            printf("  %-*s       constants:%s\n", w, "", konst);
+        }
     }
 }
 
@@ -73,6 +98,7 @@ typedef struct {
     real *x;                // (T, B, I)
     real *dy;               // (T, B, H)
     real *h0, *c0;          // (K, B, H)
+    double konst[3];        /* the cell's constants (cell_type.n_const), given or default */
 } grad_input;
 
 static void free_input(grad_input *in)
@@ -131,11 +157,12 @@ typedef struct {
     const char *note;       /* rank 0: why it is absent; else a shape hint or NULL */
 } layer_tensor;
 
-enum { LAYER_TENSORS_MAX = 5 };
+enum { LAYER_TENSORS_MAX = 6 };
 
 /* The tensors of layer k (input size Ik) in the slab's order: weight_ih,
- * weight_hh ([G*H,H] dense, [G*H] diagonal, rank 0 for none), bias_ih,
- * bias_hh (rank 0 for a cell with one bias), the cell's extras. p is the
+ * weight_hh ([G*H,H] dense, [G*H] diagonal, rank 0 for none), weight_ch
+ * ([G*H,H] for a c_dense cell, rank 0 for any other), bias_ih, bias_hh
+ * (rank 0 for a cell with one bias), the cell's extras. p is the
  * layer's view of the parameters or the gradients, or NULL when only the
  * names and shapes are wanted; pre prefixes the names ("grad/" for OUT's).
  * Returns how many entries t holds. */
@@ -154,6 +181,12 @@ static int layer_tensors(layer_tensor *t, const cell_type *cell, int k, int Ik, 
     else
         t[n] = (layer_tensor){.note = "it has no recurrent weight: h_{t-1} enters through its gates only"};
     snprintf(t[n++].name, sizeof t->name, "%sweight_hh_l%d", pre, k);
+    if (cell->c_dense)
+        t[n] = (layer_tensor){.rank = 2, .dims = {GH, H}, .data = p ? p->w_ch : NULL};
+    else
+        t[n] = (layer_tensor){.note = cell->has_c ? "its cell state enters no gate through a weight"
+                                                  : "it has no second state c"};
+    snprintf(t[n++].name, sizeof t->name, "%sweight_ch_l%d", pre, k);
     t[n] = (layer_tensor){.rank = 1, .dims = {GH}, .data = p ? p->b_ih : NULL};
     snprintf(t[n++].name, sizeof t->name, "%sbias_ih_l%d", pre, k);
     if (cell->one_bias)
@@ -169,7 +202,8 @@ static int layer_tensors(layer_tensor *t, const cell_type *cell, int k, int Ik, 
 }
 
 /* A tensor the cell has must be in IN with its shape; one of PyTorch's
- * that it lacks must not be (it would be ignored without a word). */
+ * (or weight_ch) that it lacks must not be (it would be ignored without a
+ * word). */
 static int check_tensor(h5file *f, const char *path, const cell_type *cell,
                         const layer_tensor *t, char *err)
 {
@@ -218,11 +252,12 @@ typedef struct {
 static void find_gap(const char *name, void *ctx)
 {
     gap_ctx *g = ctx;
-    static const char *const prefixes[] = {"weight_ih", "weight_hh", "bias_ih", "bias_hh"};
+    static const char *const prefixes[] = {"weight_ih", "weight_hh", "weight_ch", "bias_ih", "bias_hh"};
+    enum { NP = sizeof prefixes / sizeof *prefixes };
     if (g->name[0])
         return;
-    for (int i = 0; i < 5; i++) {
-        const char *pre = i < 4 ? prefixes[i] : g->extra;
+    for (int i = 0; i <= NP; i++) {
+        const char *pre = i < NP ? prefixes[i] : g->extra;
         size_t n = pre ? strlen(pre) : 0;
         if (!pre || strncmp(name, pre, n) != 0 || strncmp(name + n, "_l", 2) != 0)
             continue;
@@ -238,6 +273,49 @@ static void find_gap(const char *name, void *ctx)
         g->layer = (int)k;
         return;
     }
+}
+
+static bool has_const(const cell_type *cell, const char *key)
+{
+    for (int i = 0; i < cell->n_const; i++)
+        if (strcmp(cell->const_key[i], key) == 0)
+            return true;
+    return false;
+}
+
+/* The cell's constants: root attributes named by cell->const_key (the
+ * training run's keys, cornn_dt ...), a finite number each, the cell's
+ * defaults where absent. An attribute of another cell's constant is an
+ * error: the file was meant for that cell. */
+static int read_constants(double *konst, h5file *f, const char *path, const cell_type *cell,
+                          char *err)
+{
+    for (int i = 0; i < cell->n_const; i++) {
+        const char *key = cell->const_key[i];
+        konst[i] = cell->const_default[i];
+        if (!h5io_has_attr(f, "/", key))
+            continue;
+        int rc = h5io_get_attr_double(f, "/", key, &konst[i], err);
+        if (rc)
+            return rc;
+        if (!isfinite(konst[i]))
+            return rnb_error(err, RNB_EINVAL, "%s: root attribute '%s' is %g, not a finite number",
+                             path, key, konst[i]);
+    }
+    for (int j = 0; j < cell_count(); j++) {
+        const cell_type *o = cell_at(j);
+        for (int i = 0; i < o->n_const; i++) {
+            if (has_const(cell, o->const_key[i]) || !h5io_has_attr(f, "/", o->const_key[i]))
+                continue;
+            char own[160] = " none";
+            if (cell->n_const)
+                const_list(own, sizeof own, cell);
+            return rnb_error(err, RNB_EINVAL, "%s: root attribute '%s' is a constant of cell %s, "
+                             "not of cell %s (its constants:%s)", path, o->const_key[i], o->name,
+                             cell->name, own);
+        }
+    }
+    return RNB_OK;
 }
 
 static int read_input(grad_input *in, h5file *f, const char *path, char *err)
@@ -256,6 +334,8 @@ static int read_input(grad_input *in, h5file *f, const char *path, char *err)
     }
     const cell_type *cell = in->cell;
     const int G = cell->G;
+    if ((rc = read_constants(in->konst, f, path, cell, err)))
+        return rc;
     const bool has_extra = cell->E > 0;     /* lstm_peephole: p_i, p_f, p_o */
 
     int r;
@@ -400,6 +480,11 @@ static int write_output(const char *path, const stack *s, const grad_output *o,
     int rc = h5io_create(&f, tmp, err);
     if (rc)
         return rc;
+    for (int i = 0; i < s->cell->n_const; i++)
+        if ((rc = h5io_set_attr_double(f, "/", s->cell->const_key[i], s->l[0].ws.konst[i], err))) {
+            h5io_close(f, NULL);
+            return rc;
+        }
     if ((rc = h5io_set_attr_str(f, "/", "cell", s->cell->name, err)) ||
         (rc = h5io_set_attr_str(f, "/", "precision", RNB_PRECISION, err)) ||
         (rc = h5io_set_attr_str(f, "/", "rnnbench_version", RNNBENCH_VERSION, err)) ||
@@ -453,6 +538,8 @@ int cmd_grad(int argc, char **argv)
         memcpy(s.l[k].ws.hs, in.h0 + k * BH, BH * sizeof(real));
         if (s.l[k].ws.cs)
             memcpy(s.l[k].ws.cs, in.c0 + k * BH, BH * sizeof(real));
+        for (int i = 0; i < in.cell->n_const; i++)      /* one value for every layer */
+            s.l[k].ws.konst[i] = in.konst[i];
     }
     stack_forward(&s, in.x);
     memcpy(s.l[in.K - 1].ws.dh, in.dy, (size_t)in.T * BH * sizeof(real));   /* dL/dy = dy */

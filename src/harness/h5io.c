@@ -488,11 +488,17 @@ static int get_attr_num(h5file *f, const char *obj, const char *name, hid_t mt, 
     hid_t a = open_attr(f, obj, name, err);
     if (a < 0)
         return RNB_EINVAL;
-    hid_t t = H5Aget_type(a);
+    hid_t t = H5Aget_type(a), space = H5Aget_space(a);
     H5T_class_t c = H5Tget_class(t);
-    herr_t rc = (c == H5T_INTEGER || c == H5T_FLOAT) ? H5Aread(a, mt, out) : -1;
+    /* one value: an array would be read past out */
+    bool one = space >= 0 && H5Sget_simple_extent_npoints(space) == 1;
+    herr_t rc = one && (c == H5T_INTEGER || c == H5T_FLOAT) ? H5Aread(a, mt, out) : -1;
+    if (space >= 0)
+        H5Sclose(space);
     H5Tclose(t);
     H5Aclose(a);
+    if (!one)
+        return rnb_error(err, RNB_EINVAL, "%s: attribute '%s' of '%s' is not one number", f->path, name, obj);
     if (rc < 0)
         return rnb_error(err, RNB_EINVAL, "%s: attribute '%s' of '%s' is not a number", f->path, name, obj);
     return RNB_OK;

@@ -18,6 +18,9 @@
  *     dh [T,B,H] is then measured per t, dh0 [B,H] whole.)
  *
  * The worst of these numbers must be <= TOL.  Non-finite values fail.
+ * Every numeric attribute of the fixture's /expected group (a cell's
+ * constants as the engine must have used them: cornn_dt, cornn_gamma,
+ * cornn_eps) must be a root attribute of OUT with exactly that value.
  * A dataset under OUT's grad/ with no expected/grad/ counterpart fails too:
  * the gradients written must be exactly the tensors the cell has (no
  * bias_hh for a one-bias cell, no weight_hh for one without recurrence).
@@ -348,6 +351,77 @@ static int unexpected_grads(hid_t out, hid_t fix)
     return n;
 }
 
+/* ----------------------------------------------------------- attributes */
+
+/* A scalar (or one-element) numeric attribute as double; -1 if it is none. */
+static int read_attr_double(hid_t loc, const char *name, double *v)
+{
+    hid_t a = H5Aopen(loc, name, H5P_DEFAULT), t, space;
+    int rc = -1;
+    if (a < 0)
+        return -1;
+    t = H5Aget_type(a);
+    space = H5Aget_space(a);
+    if (t >= 0 && space >= 0 && (H5Tget_class(t) == H5T_FLOAT || H5Tget_class(t) == H5T_INTEGER) &&
+        H5Sget_simple_extent_npoints(space) == 1 && H5Aread(a, H5T_NATIVE_DOUBLE, v) >= 0)
+        rc = 0;
+    if (space >= 0)
+        H5Sclose(space);
+    if (t >= 0)
+        H5Tclose(t);
+    H5Aclose(a);
+    return rc;
+}
+
+typedef struct {
+    hid_t out;
+    int passed, failed;
+} attr_ctx;
+
+static herr_t check_attr(hid_t loc, const char *name, const H5A_info_t *info, void *data)
+{
+    attr_ctx *c = data;
+    double want, got;
+    (void)info;
+    if (read_attr_double(loc, name, &want) < 0) {
+        printf("FAIL  %-22s %-14s in /expected, not a numeric scalar\n", name, "attribute");
+        c->failed++;
+    } else if (H5Aexists(c->out, name) <= 0) {
+        printf("FAIL  %-22s %-14s missing in output (expected %.17g)\n", name, "attribute", want);
+        c->failed++;
+    } else if (read_attr_double(c->out, name, &got) < 0) {
+        printf("FAIL  %-22s %-14s not a numeric scalar in output\n", name, "attribute");
+        c->failed++;
+    } else if (got != want) {
+        printf("FAIL  %-22s %-14s %.17g, expected %.17g\n", name, "attribute", got, want);
+        c->failed++;
+    } else {
+        printf("PASS  %-22s %-14s %.15g\n", name, "attribute", got);
+        c->passed++;
+    }
+    return 0;
+}
+
+/* The attributes of the fixture's /expected against OUT's root ones;
+ * adds to *passed and *failed; -1 if they cannot be listed. */
+static int compare_attrs(hid_t out, hid_t fix, int *passed, int *failed)
+{
+    attr_ctx c = {-1, 0, 0};
+    hid_t e = H5Gopen2(fix, "expected", H5P_DEFAULT);
+    int rc = 0;
+    if (e < 0)
+        return -1;
+    c.out = H5Oopen(out, "/", H5P_DEFAULT);
+    if (c.out < 0 || H5Aiterate2(e, H5_INDEX_NAME, H5_ITER_INC, NULL, check_attr, &c) < 0)
+        rc = -1;
+    if (c.out >= 0)
+        H5Oclose(c.out);
+    H5Gclose(e);
+    *passed += c.passed;
+    *failed += c.failed;
+    return rc;
+}
+
 static int cmp_names(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
@@ -425,6 +499,10 @@ int main(int argc, char **argv)
                 status = 2;
             } else
                 failed += extra;
+        }
+        if (status == 0 && compare_attrs(out, fix, &passed, &failed) < 0) {
+            fprintf(stderr, "compare: cannot read the attributes of /expected in '%s'\n", argv[2]);
+            status = 2;
         }
         if (status == 0) {
             printf("%d passed, %d failed\n", passed, failed);

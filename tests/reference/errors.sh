@@ -1,9 +1,11 @@
 #!/bin/bash
 # errors.sh RNNBENCH FIXTURES WORKDIR
-# Bad stacked (K > 1) inputs to `rnnbench grad`, and tensors a cell does not
+# Bad stacked (K > 1) inputs to `rnnbench grad`, tensors a cell does not
 # have (a dense weight_hh for indrnn, any weight_hh for mingru, a bias_hh for
-# a one-bias cell): exit status 2, exactly one line on stderr naming the file
-# and the dataset at fault, no output file left. Each bad file is a committed fixture (FIXTURES/case_*.h5) with one
+# a one-bias cell, a weight_ch for any cell but cornn), and bad constants (a
+# cornn_dt that is not a finite number, or given to an lstm): exit status 2,
+# exactly one line on stderr naming the file and the dataset or attribute
+# at fault, no output file left. Each bad file is a committed fixture (FIXTURES/case_*.h5) with one
 # thing changed by h5py; skipped (exit 77) where h5py is absent. The
 # one-layer errors are tests/e2e/cli_errors.sh's.
 set -u
@@ -86,11 +88,40 @@ bad minlstm_wih1 minlstm_k2_small 'del f["weight_ih_l1"]; f["weight_ih_l1"] = np
 expect 2 "minlstm_wih1.h5: dataset 'weight_ih_l1' has shape \[10,5\], expected \[15,5\]" minlstm_wih1
 bad mingru_stray_l2 mingru_k2_small 'f["bias_ih_l2"] = np.zeros(10, np.float32)'
 expect 2 "mingru_stray_l2.h5: dataset 'bias_ih_l2' is of layer 2 but 'weight_ih_l2' is missing" mingru_stray_l2
-# what is accepted: K = 1 with h0 [1,B,H] or [B,H]; unrelated names ignored
+# cornn (cornn_k2_small: K = 2, T = 7, B = 3, I = 4, H = 5, G = 1): its
+# tensors are weight_ih, weight_hh (W, on y), weight_ch (W_z, on z),
+# bias_ih; its constants the root attributes cornn_dt, cornn_gamma,
+# cornn_eps, each a finite number, and no other cell's.
+bad cornn_no_wch cornn_k2_small 'del f["weight_ch_l1"]'
+expect 2 "cornn_no_wch.h5: dataset 'weight_ch_l1' is missing" cornn_no_wch
+bad cornn_wch_shape cornn_k2_small 'del f["weight_ch_l0"]; f["weight_ch_l0"] = np.zeros((5, 4), np.float32)'
+expect 2 "cornn_wch_shape.h5: dataset 'weight_ch_l0' has shape \[5,4\], expected \[5,5\]" cornn_wch_shape
+bad cornn_bhh cornn_k2_small 'f["bias_hh_l0"] = np.zeros(5, np.float32)'
+expect 2 "cornn_bhh.h5: dataset 'bias_hh_l0' is not a tensor of cell cornn (it has one bias" cornn_bhh
+bad cornn_stray_wch2 cornn_k2_small 'f["weight_ch_l2"] = np.zeros((5, 5), np.float32)'
+expect 2 "cornn_stray_wch2.h5: dataset 'weight_ch_l2' is of layer 2 but 'weight_ih_l2' is missing" cornn_stray_wch2
+bad cornn_dt_nan cornn_k2_small 'f.attrs["cornn_dt"] = np.nan'
+expect 2 "cornn_dt_nan.h5: root attribute 'cornn_dt' is nan, not a finite number" cornn_dt_nan
+bad cornn_eps_inf cornn_k2_small 'f.attrs["cornn_eps"] = np.float32(np.inf)'
+expect 2 "cornn_eps_inf.h5: root attribute 'cornn_eps' is inf, not a finite number" cornn_eps_inf
+bad cornn_dt_str cornn_k2_small 'f.attrs["cornn_dt"] = "0.1"'
+expect 2 "cornn_dt_str.h5: attribute 'cornn_dt' of '/' is not a number" cornn_dt_str
+bad cornn_eps_array cornn_k2_small 'f.attrs["cornn_eps"] = np.arange(8.0)'
+expect 2 "cornn_eps_array.h5: attribute 'cornn_eps' of '/' is not one number" cornn_eps_array
+bad lstm_cornn_dt lstm_k2_small 'f.attrs["cornn_dt"] = 0.1'
+expect 2 "lstm_cornn_dt.h5: root attribute 'cornn_dt' is a constant of cell cornn, not of cell lstm" lstm_cornn_dt
+bad lstm_wch lstm_k2_small 'f["weight_ch_l0"] = np.zeros((20, 5), np.float32)'
+expect 2 "lstm_wch.h5: dataset 'weight_ch_l0' is not a tensor of cell lstm" lstm_wch
+bad mingru_wch mingru_k2_small 'f["weight_ch_l1"] = np.zeros((10, 5), np.float32)'
+expect 2 "mingru_wch.h5: dataset 'weight_ch_l1' is not a tensor of cell mingru (it has no second state" mingru_wch
+# what is accepted: K = 1 with h0 [1,B,H] or [B,H]; unrelated names ignored;
+# cornn's constants as integers (gamma = 66, the default, stored as an int)
 bad k1_h0_3d rnn_tanh_small 'h = f["h0"][()]; del f["h0"]; f["h0"] = h[None]'
 expect 0 "" k1_h0_3d
 bad extra_names rnn_tanh_k2_small 'f["weight_ih_l01"] = np.zeros(1); f["weight_hh_lx"] = np.zeros(1); f["notes"] = np.zeros(1)'
 expect 0 "" extra_names
+bad cornn_int_gamma cornn_k2_small 'f.attrs["cornn_gamma"] = np.int32(66)'
+expect 0 "" cornn_int_gamma
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -14,7 +14,12 @@ mingru, minlstm) are written here from their equations (IndRNNCell, MinGRUCell,
 MinLSTMCell) and checked against an independent formulation of the same
 function: indrnn as nn.RNN(nonlinearity="relu") with weight_hh = diag(u) and
 bias_hh = 0; mingru and minlstm in their paper's log-space parallel form
-(MinScan: a cumulative sum and log-sum-exp over the whole sequence).
+(MinScan: a cumulative sum and log-sum-exp over the whole sequence). cornn
+(Rusch & Mishra 2021) is CornnCell, written from its equations with the
+four tensors rnnbench reads, checked against CornnAuthors, the authors'
+form (tk-rusch/coRNN model.py: one nn.Linear(I+2H, H) over cat(x, z, y)).
+Its constants dt, gamma, eps are root attributes cornn_dt, cornn_gamma,
+cornn_eps where a case gives them (the defaults, 0.06, 66, 15, otherwise).
 
 Run with the Debian interpreter that has torch/h5py/numpy:
 
@@ -37,17 +42,31 @@ import torch
 
 DEFAULT_SEED = 20240611
 GATES = {"rnn_tanh": 1, "rnn_relu": 1, "lstm": 4, "gru": 3,
-         "indrnn": 1, "mingru": 2, "minlstm": 3}
+         "indrnn": 1, "mingru": 2, "minlstm": 3, "cornn": 1}
 PARAMS = ("weight_ih", "weight_hh", "bias_ih", "bias_hh")   # per layer, PyTorch's order
 # The tensors of one layer of each cell, in the order of the slab (and of
 # PyTorch's state dict): indrnn's weight_hh is the vector u [H] (a diagonal
 # recurrence) and it has one bias; mingru and minlstm have no recurrent
-# weight and one bias.
+# weight and one bias; cornn's weight_hh is W (on y = h), its weight_ch W_z
+# (on z = c), both [H, H], and it has one bias.
 CELL_PARAMS = {"indrnn": ("weight_ih", "weight_hh", "bias_ih"),
                "mingru": ("weight_ih", "bias_ih"),
-               "minlstm": ("weight_ih", "bias_ih")}
-# The cells written here from their equations (PyTorch has none of them).
-OWN_CELLS = tuple(CELL_PARAMS)
+               "minlstm": ("weight_ih", "bias_ih"),
+               "cornn": ("weight_ih", "weight_hh", "weight_ch", "bias_ih")}
+# The one-state cells written here from their equations (PyTorch has none
+# of them); cornn, also PyTorch's lack, is CornnCell.
+OWN_CELLS = ("indrnn", "mingru", "minlstm")
+# The cells with a second state c (c0 in IN, dc0 in OUT).
+HAS_C = ("lstm", "cornn")
+# The cells' constants: their root attributes (the training run's keys)
+# and defaults (cornn: the authors' adding-task values, adding_task.py).
+CONST_KEYS = {"cornn": ("cornn_dt", "cornn_gamma", "cornn_eps")}
+CONST_DEFAULT = {"cornn": (0.06, 66.0, 15.0)}
+
+
+def cell_konst(cell, konst):
+    """The constants a run of cell uses: konst, or the cell's defaults."""
+    return tuple(konst) if konst is not None else CONST_DEFAULT.get(cell)
 
 
 def cell_params(cell):
@@ -170,8 +189,82 @@ class MinScan(torch.nn.Module):
         return inp, torch.stack(hn)
 
 
-def make_cell(cell, I, H, dtype):
-    if cell in OWN_CELLS:
+class CornnCell(torch.nn.Module):
+    """One step of coRNN (Rusch & Mishra 2021), written from its equations,
+    with the four tensors rnnbench grad reads: V = weight_ih [H, I], W =
+    weight_hh [H, H] on y, W_z = weight_ch [H, H] on z, b = bias_ih [H]:
+      z_t = z_{t-1} + dt (tanh(V x_t + W_z z_{t-1} + W y_{t-1} + b) - gamma y_{t-1} - eps z_{t-1})
+      y_t = y_{t-1} + dt z_t
+    Called as nn.LSTMCell is: (y, z) = m(x, (y, z)); y is h, z is c."""
+
+    def __init__(self, I, H, konst):
+        super().__init__()
+        self.dt, self.gamma, self.eps = konst
+        shapes = {"weight_ih": (H, I), "weight_hh": (H, H), "weight_ch": (H, H), "bias_ih": (H,)}
+        for p in CELL_PARAMS["cornn"]:
+            self.register_parameter(p, torch.nn.Parameter(torch.zeros(shapes[p])))
+
+    def forward(self, x, state):
+        y, z = state
+        pre = (x @ self.weight_ih.t() + z @ self.weight_ch.t() + y @ self.weight_hh.t()
+               + self.bias_ih)                              # V x + W_z z + W y + b
+        z = z + self.dt * (torch.tanh(pre) - self.gamma * y - self.eps * z)
+        y = y + self.dt * z                                 # from the new z
+        return y, z
+
+
+class CornnAuthors(torch.nn.Module):
+    """K layers of coRNN over a whole sequence in the authors' form
+    (tk-rusch/coRNN, model.py's coRNNCell): one i2h = nn.Linear(I + 2H, H)
+    per layer over cat(x, z, y), so that weight_ih, weight_ch, weight_hh
+    are its weight's columns [0:I], [I:I+H], [I+H:I+2H] and bias_ih its
+    bias. An independent formulation of the unrolled CornnCell, for the
+    self-check; called as nn.LSTM is: y, (h_n, c_n) = m(x, (h0, c0))."""
+
+    def __init__(self, I, H, K, konst):
+        super().__init__()
+        self.dt, self.gamma, self.eps = konst
+        self.I, self.H = I, H
+        self.i2h = torch.nn.ModuleList(torch.nn.Linear((I if k == 0 else H) + 2 * H, H)
+                                       for k in range(K))
+
+    def load(self, W, first):
+        """Layer k of this module from layer first + k of W."""
+        with torch.no_grad():
+            for k, lin in enumerate(self.i2h):
+                v = {p: torch.from_numpy(np.asarray(W["%s_l%d" % (p, first + k)], np.float64))
+                     for p in CELL_PARAMS["cornn"]}
+                lin.weight.copy_(torch.cat([v["weight_ih"], v["weight_ch"], v["weight_hh"]], 1))
+                lin.bias.copy_(v["bias_ih"])
+
+    def grads(self, k):
+        """The gradients of layer k's i2h, split into rnnbench's tensors."""
+        g = self.i2h[k].weight.grad.numpy()
+        Ik, H = g.shape[1] - 2 * self.H, self.H
+        return {"weight_ih": g[:, :Ik], "weight_ch": g[:, Ik:Ik + H],
+                "weight_hh": g[:, Ik + H:], "bias_ih": self.i2h[k].bias.grad.numpy()}
+
+    def forward(self, inp, state):
+        h0, c0 = state
+        hn, cn = [], []
+        for k, lin in enumerate(self.i2h):
+            hy, hz = h0[k], c0[k]
+            ys = []
+            for x in inp:
+                hz = hz + self.dt * (torch.tanh(lin(torch.cat((x, hz, hy), 1)))
+                                     - self.gamma * hy - self.eps * hz)
+                hy = hy + self.dt * hz
+                ys.append(hy)
+            inp = torch.stack(ys)
+            hn.append(hy)
+            cn.append(hz)
+        return inp, (torch.stack(hn), torch.stack(cn))
+
+
+def make_cell(cell, I, H, dtype, konst=None):
+    if cell == "cornn":
+        m = CornnCell(I, H, cell_konst(cell, konst))
+    elif cell in OWN_CELLS:
         m = OwnCell(cell, I, H)
     elif cell in ("rnn_tanh", "rnn_relu"):
         m = torch.nn.RNNCell(I, H, bias=True, nonlinearity=cell[4:])
@@ -184,10 +277,13 @@ def make_cell(cell, I, H, dtype):
     return m.to(dtype)
 
 
-def make_module(cell, I, H, K=1, dtype=torch.float64):
+def make_module(cell, I, H, K=1, dtype=torch.float64, konst=None):
     """nn.RNN/LSTM/GRU(num_layers=K); for indrnn an nn.RNN with relu (load_module
-    makes its weight_hh diagonal), for mingru and minlstm a MinScan."""
-    if cell in ("mingru", "minlstm"):
+    makes its weight_hh diagonal), for mingru and minlstm a MinScan, for
+    cornn a CornnAuthors."""
+    if cell == "cornn":
+        m = CornnAuthors(I, H, K, cell_konst(cell, konst))
+    elif cell in ("mingru", "minlstm"):
         m = MinScan(cell, I, H, K)
     elif cell == "indrnn":
         m = torch.nn.RNN(I, H, num_layers=K, nonlinearity="relu", bias=True)
@@ -200,11 +296,11 @@ def make_module(cell, I, H, K=1, dtype=torch.float64):
     return m.to(dtype)
 
 
-def layer_cells(cell, W, I, H, dtype):
+def layer_cells(cell, W, I, H, dtype, konst=None):
     """One nn.*Cell per layer, holding layer k's weights."""
     cells = []
     for k in range(num_layers(W)):
-        m = make_cell(cell, I if k == 0 else H, H, dtype)
+        m = make_cell(cell, I if k == 0 else H, H, dtype, konst)
         with torch.no_grad():
             for p in cell_params(cell):
                 getattr(m, p).copy_(torch.from_numpy(np.asarray(W["%s_l%d" % (p, k)])))
@@ -212,7 +308,7 @@ def layer_cells(cell, W, I, H, dtype):
     return cells
 
 
-def forward_backward(cell, W, x, h0, c0, dy, dtype=torch.float64):
+def forward_backward(cell, W, x, h0, c0, dy, dtype=torch.float64, konst=None):
     """Unrolled forward/backward with one nn.*Cell per layer and step.
 
     W: dict with weight_ih_l{k}, weight_hh_l{k}, bias_ih_l{k}, bias_hh_l{k}
@@ -220,7 +316,8 @@ def forward_backward(cell, W, x, h0, c0, dy, dtype=torch.float64):
     (numpy; zeros if None), dy [T,B,H] on the top layer's outputs.
     Returns a dict of numpy arrays named and shaped like the OUT file: y
     [T,B,H], dh [K,T,B,H], dh_norm [K,T], dx [T,B,I], dh0 [K,B,H], dc0
-    [K,B,H] (lstm), grad/<tensor>_l{k}.
+    [K,B,H] (lstm, cornn), grad/<tensor>_l{k}. konst: the cell's constants
+    (cornn's dt, gamma, eps; None: its defaults).
     dh[k,t] is the TOTAL dL/dh_t of layer k (via layer k's h_{t+1} and via
     layer k+1's input at t, or dy_t on the top layer): retain_grad() on each
     step's h accumulates every use of it.
@@ -228,7 +325,7 @@ def forward_backward(cell, W, x, h0, c0, dy, dtype=torch.float64):
     T, B, I = x.shape
     K = num_layers(W)
     H = hidden_size(cell, W)
-    cells = layer_cells(cell, W, I, H, dtype)
+    cells = layer_cells(cell, W, I, H, dtype, konst)
     tx = torch.tensor(np.asarray(x), dtype=dtype, requires_grad=True)
     th0 = [torch.tensor(v, dtype=dtype, requires_grad=True) for v in state_layers(h0, K, B, H)]
     tc0 = [torch.tensor(v, dtype=dtype, requires_grad=True) for v in state_layers(c0, K, B, H)]
@@ -241,7 +338,7 @@ def forward_backward(cell, W, x, h0, c0, dy, dtype=torch.float64):
         row = []
         for t in range(T):
             inp = tx[t] if k == 0 else hs[k - 1][t]
-            if cell == "lstm":
+            if cell in HAS_C:
                 h, c = m(inp, (h, c))
             else:
                 h = m(inp, h)
@@ -262,7 +359,7 @@ def forward_backward(cell, W, x, h0, c0, dy, dtype=torch.float64):
     out["dh_norm"] = np.sqrt((out["dh"].astype(np.float64) ** 2).sum(axis=(2, 3)))
     out["dx"] = npy(tx.grad)
     out["dh0"] = np.stack([npy(v.grad) for v in th0])
-    if cell == "lstm":
+    if cell in HAS_C:
         out["dc0"] = np.stack([npy(v.grad) for v in tc0])
     for k, m in enumerate(cells):
         for p in cell_params(cell):
@@ -284,7 +381,7 @@ def stack_states(cell, W, x, h0, c0):
             c = torch.from_numpy(state_layers(c0, K, B, H)[k].astype(np.float64))
             row = []
             for t in range(T):
-                if cell == "lstm":
+                if cell in HAS_C:
                     h, c = m(inp[t], (h, c))
                 else:
                     h = m(inp[t], h)
@@ -295,18 +392,23 @@ def stack_states(cell, W, x, h0, c0):
 
 
 def run_module(cell, m, inp, h, c):
-    """nn.RNN/LSTM/GRU m on inp from (h, c): (y, h_n, c_n); c_n None but lstm."""
-    if cell == "lstm":
+    """nn.RNN/LSTM/GRU m on inp from (h, c): (y, h_n, c_n); c_n None but for
+    the cells with c."""
+    if cell in HAS_C:
         y, (hn, cn) = m(inp, (h, c))
         return y, hn, cn
     y, hn = m(inp, h)
     return y, hn, None
 
 
-def load_module(cell, W, first, last, I, H):
+def load_module(cell, W, first, last, I, H, konst=None):
     """nn.RNN/LSTM/GRU (make_module) of layers first..last-1 of W, renumbered
-    from 0. indrnn's u becomes nn.RNN's weight_hh = diag(u), its bias_hh 0."""
-    m = make_module(cell, I, H, last - first)
+    from 0. indrnn's u becomes nn.RNN's weight_hh = diag(u), its bias_hh 0;
+    cornn's tensors the columns of CornnAuthors' i2h."""
+    m = make_module(cell, I, H, last - first, konst=konst)
+    if cell == "cornn":
+        m.load(W, first)
+        return m
     with torch.no_grad():
         for k in range(first, last):
             for p in cell_params(cell):
@@ -319,22 +421,26 @@ def load_module(cell, W, first, last, I, H):
     return m
 
 
-def module_forward_backward(cell, W, x, h0, c0, dy):
+def module_forward_backward(cell, W, x, h0, c0, dy, konst=None):
     """Same quantities (except dh) via nn.RNN/LSTM/GRU(num_layers=K), float64;
     for the self-check."""
     T, B, I = x.shape
     K = num_layers(W)
     H = hidden_size(cell, W)
-    m = load_module(cell, W, 0, K, I, H)
+    m = load_module(cell, W, 0, K, I, H, konst)
     tx = torch.tensor(np.asarray(x, dtype=np.float64), requires_grad=True)
     th0 = torch.tensor(state_layers(h0, K, B, H).astype(np.float64), requires_grad=True)
     tc0 = torch.tensor(state_layers(c0, K, B, H).astype(np.float64), requires_grad=True)
     y, _, _ = run_module(cell, m, tx, th0, tc0)
     (y * torch.from_numpy(np.asarray(dy, np.float64))).sum().backward()
     out = {"y": y.detach().numpy(), "dx": tx.grad.numpy(), "dh0": th0.grad.numpy()}
-    if cell == "lstm":
+    if cell in HAS_C:
         out["dc0"] = tc0.grad.numpy()
     for k in range(K):
+        if cell == "cornn":
+            for p, g in m.grads(k).items():
+                out["grad/%s_l%d" % (p, k)] = g
+            continue
         for p in cell_params(cell):
             g = getattr(m, "%s_l%d" % (p, k)).grad.numpy()
             if cell == "indrnn" and p == "weight_hh":
@@ -349,10 +455,10 @@ class Prefix:
     """Every layer's state after n steps, by nn.RNN/LSTM/GRU runs over x[:n]
     (h_n, c_n: [K,B,H]); n = 0 gives h0, c0."""
 
-    def __init__(self, cell, W, x, h0, c0):
+    def __init__(self, cell, W, x, h0, c0, konst=None):
         T, B, I = x.shape
         self.cell, self.K, self.H = cell, num_layers(W), hidden_size(cell, W)
-        self.m = load_module(cell, W, 0, self.K, I, self.H)
+        self.m = load_module(cell, W, 0, self.K, I, self.H, konst)
         self.x = torch.from_numpy(np.asarray(x, np.float64))
         self.h0 = torch.from_numpy(state_layers(h0, self.K, B, self.H).astype(np.float64))
         self.c0 = torch.from_numpy(state_layers(c0, self.K, B, self.H).astype(np.float64))
@@ -369,7 +475,7 @@ class Prefix:
         return self.memo[n]
 
 
-def total_dh_by_suffix(cell, W, x, prefix, dy, l, t):
+def total_dh_by_suffix(cell, W, x, prefix, dy, l, t, konst=None):
     """Independent check of the total dL/dh_t of layer l, with nn.RNN/LSTM/GRU
     only: h_t^l as a leaf, the rest of the graph downstream of it rebuilt
     from fused modules. That is the layers above l at step t (a stack of
@@ -389,13 +495,13 @@ def total_dh_by_suffix(cell, W, x, prefix, dy, l, t):
     if l == K - 1:
         loss = loss + (leaf * tdy[t]).sum()
     else:
-        sub = load_module(cell, W, l + 1, K, H, H)
+        sub = load_module(cell, W, l + 1, K, H, H, konst)
         y, up_h, up_c = run_module(cell, sub, leaf[None], h_prev[l + 1:], c_prev[l + 1:])
         loss = loss + (y[0] * tdy[t]).sum()
         if up_c is None:
             up_c = c_now[l + 1:]
     if t < T - 1:
-        full = load_module(cell, W, 0, K, I, H)
+        full = load_module(cell, W, 0, K, I, H, konst)
         h_init = torch.cat([h_now[:l], leaf[None], up_h])
         c_init = torch.cat([c_now[:l + 1], up_c])
         y, _, _ = run_module(cell, full, torch.from_numpy(np.asarray(x[t + 1:], np.float64)),
@@ -453,6 +559,8 @@ def init_weights(rng, cell, I, H, K=1):
     """K layers, layer after layer (layer k > 0 reads H inputs)."""
     if cell in OWN_CELLS:
         return init_own_weights(rng, cell, I, H, K)
+    if cell == "cornn":
+        return init_cornn_weights(rng, I, H, K)
     G = GATES[cell]
     k = 1.0 / math.sqrt(H)  # PyTorch's default U(-1/sqrt(H), 1/sqrt(H))
     W = {}
@@ -475,6 +583,20 @@ def init_own_weights(rng, cell, I, H, K=1):
         if cell == "indrnn":
             W["weight_hh_l%d" % l] = rng.uniform(-1, 1, (G * H,))
         W["bias_ih_l%d" % l] = rng.uniform(-k, k, (G * H,))
+    return W
+
+
+def init_cornn_weights(rng, I, H, K=1):
+    """cornn: the authors' nn.Linear(I_k + 2H, H) default, every tensor
+    U(+-1/sqrt(I_k + 2H)) (rnnbench's init = paper)."""
+    W = {}
+    for l in range(K):
+        Ik = I if l == 0 else H
+        k = 1.0 / math.sqrt(Ik + 2 * H)
+        W["weight_ih_l%d" % l] = rng.uniform(-k, k, (H, Ik))
+        W["weight_hh_l%d" % l] = rng.uniform(-k, k, (H, H))
+        W["weight_ch_l%d" % l] = rng.uniform(-k, k, (H, H))
+        W["bias_ih_l%d" % l] = rng.uniform(-k, k, (H,))
     return W
 
 
@@ -534,7 +656,7 @@ def build_generic(rng, cell, T, B, I, H, K=1, with_h0=True, with_c0=True, state3
     x = rng.uniform(-1, 1, (T, B, I))
     shape = state_shape(K, B, H, state3d)
     h0 = rng.uniform(-1, 1, shape) if with_h0 else None
-    c0 = rng.uniform(-1, 1, shape) if (cell == "lstm" and with_c0) else None
+    c0 = rng.uniform(-1, 1, shape) if (cell in HAS_C and with_c0) else None
     dy = rng.uniform(-1, 1, (T, B, H))
     return W, x, h0, c0, dy
 
@@ -623,6 +745,39 @@ def build_long(rng, cell, T, B, I, H):
     dy = np.zeros((T, B, H))
     dy[-1] = rng.uniform(-1, 1, (B, H))
     return W, x, h0, None, dy, note
+
+
+# The authors' constants (dt, gamma, eps) for their tasks (tk-rusch/coRNN:
+# adding_task.py, the cell's defaults; sMNIST_task.py; psMNIST_task.py,
+# both over 784 steps).
+CORNN_ADDING = (0.06, 66.0, 15.0)
+CORNN_SMNIST = (0.042, 2.7, 4.7)
+CORNN_PSMNIST = (0.076, 0.4, 8.0)
+
+
+def build_cornn_long(rng, cell, T, B, I, H, contrast=()):
+    """cornn over T steps, dy at the last step only: the authors' init
+    (init_cornn_weights), x, h0, c0 U(-1, 1); the case's constants (its
+    konst) carry the gradient. Linearised, one step maps (dL/dy, dL/dz) by
+    a matrix of determinant 1 - dt eps, and the slow mode of the
+    overdamped oscillator (eps^2 > 4 gamma) decays at about gamma/eps per
+    unit of time, T dt units: with psMNIST's constants e^-1.9 over T = 500,
+    with the adding defaults (underdamped, eps/2 = 7.5) e^-225. The note
+    gives the same draw's min_t dh_norm under each constant set of
+    contrast too."""
+    W = init_cornn_weights(rng, I, H)
+    x = rng.uniform(-1, 1, (T, B, I))
+    h0 = rng.uniform(-1, 1, (B, H))
+    c0 = rng.uniform(-1, 1, (B, H))
+    dy = np.zeros((T, B, H))
+    dy[-1] = rng.uniform(-1, 1, (B, H))
+    note = "authors' init U(+-1/sqrt(I+2H)), x, h0, c0 U(-1, 1)"
+    for konst in contrast:
+        inp = [np.asarray(a, np.float32).astype(np.float64) for a in (x, h0, c0, dy)]
+        o = forward_backward(cell, cast(cast(W, np.float32), np.float64), *inp, konst=konst)
+        note += "; the same draw with (dt, gamma, eps) = (%g, %g, %g): min_t dh_norm = %.3g" % (
+            konst + (o["dh_norm"].min(),))
+    return W, x, h0, c0, dy, note
 
 
 def build_exploding(rng, cell, T, B, I, H, growth=1e4):
@@ -750,11 +905,37 @@ def case_table():
                   "(T=500): dy nonzero only at the last step, weight_hh scaled so "
                   "min_t dh_norm ~ 1e-33; its note gives the same draw's min at "
                   "PyTorch's init too"))
+    # coRNN (CornnCell): weight_ih, weight_hh (W, on y = h), weight_ch (W_z,
+    # on z = c), bias_ih, the authors' init; h0 and c0 given.
+    cases.append(("cornn_small", "cornn", 7, 3, 4, 5, "generic", {},
+                  "small generic cornn case: weight_ih, weight_hh, weight_ch, bias_ih "
+                  "U(+-1/sqrt(I+2H)) (the authors' nn.Linear(I+2H, H)), random x, h0, "
+                  "c0 (z_0), dy; no constant attributes: the defaults (dt, gamma, eps) "
+                  "= (0.06, 66, 15)"))
+    cases.append(("cornn_k2_small", "cornn", 7, 3, 4, 5, "generic", {"K": 2},
+                  "small cornn stack of K=2 layers: weights U(+-1/sqrt(I_k+2H)), random "
+                  "x, h0, c0 [K,B,H], dy on the top layer; the default constants"))
+    cases.append(("cornn_consts", "cornn", 16, 3, 3, 10, "generic",
+                  {"K": 2, "konst": CORNN_SMNIST},
+                  "cornn stack of K=2 layers (I=3, H=10) with the constants given as "
+                  "root attributes cornn_dt = 0.042, cornn_gamma = 2.7, cornn_eps = 4.7 "
+                  "(the authors' sMNIST values), one set for every layer; random "
+                  "weights, x, h0, c0 [K,B,H], dy at every step"))
+    cases.append(("cornn_long", "cornn", 500, 2, 3, 8, "long",
+                  {"konst": CORNN_PSMNIST, "contrast": (CORNN_ADDING, CORNN_SMNIST)},
+                  "long cornn case (T=500): dy nonzero only at the last step, the "
+                  "authors' psMNIST constants as root attributes (cornn_dt = 0.076, "
+                  "cornn_gamma = 0.4, cornn_eps = 8; they run them over 784 steps), so "
+                  "that min_t dh_norm stays above %g; its note gives the same draw's "
+                  "min under the adding defaults and the sMNIST constants" % LONG_MIN_NORM))
     return cases
 
 
 def write_case(path, name, cell, W, x, h0, c0, dy, out, description, generator,
-               in_dtype, fixed_len_attr=False):
+               in_dtype, fixed_len_attr=False, konst_attrs=None, expected_attrs=None):
+    """konst_attrs: the cell's constants given in IN, root attributes (None:
+    none, the defaults apply); expected_attrs: those the engine must report
+    it used, attributes of /expected (compare.c checks OUT's root ones)."""
     def dset(f, key, arr, dt):
         f.create_dataset(key, data=np.asarray(arr, dtype=dt), track_times=False)
 
@@ -773,8 +954,12 @@ def write_case(path, name, cell, W, x, h0, c0, dy, out, description, generator,
         if c0 is not None:
             dset(f, "c0", c0, in_dtype)
         dset(f, "dy", dy, in_dtype)
+        for k, v in (konst_attrs or {}).items():
+            f.attrs[k] = np.float64(v)
         for k, v in out.items():
             dset(f, "expected/" + k, v, np.float64)
+        for k, v in (expected_attrs or {}).items():
+            f["expected"].attrs[k] = np.float64(v)
 
 
 RELU_MARGIN = 1e-4
@@ -823,40 +1008,41 @@ def relu_min_preactivation(W, x, h0):
 
 # What the cells PyTorch lacks are checked against (make_module).
 CHECK_MODULE = {"indrnn": "nn.RNN(relu) with weight_hh = diag(u)",
-                "mingru": "the log-space MinScan", "minlstm": "the log-space MinScan"}
+                "mingru": "the log-space MinScan", "minlstm": "the log-space MinScan",
+                "cornn": "the authors' form (CornnAuthors: i2h over cat(x, z, y))"}
 
 
-def self_check(name, cell, W, x, h0, c0, dy, out):
+def self_check(name, cell, W, x, h0, c0, dy, out, konst=None):
     """Cross-check the unrolled reference against nn.RNN/LSTM/GRU(num_layers=K)
     (for the cells PyTorch lacks, make_module's independent form of them):
     y, dx, dh0, dc0 and every gradient by one fused run; every layer's total
     dh_t by the suffix construction of total_dh_by_suffix."""
-    mod = module_forward_backward(cell, W, x, h0, c0, dy)
+    mod = module_forward_backward(cell, W, x, h0, c0, dy, konst)
     worst = 0.0
     for k, v in mod.items():
         worst = max(worst, worst_err(k, v, out[k]))
     # total dh_t via suffix runs (a sample of t for long sequences)
     T = x.shape[0]
     ts = range(T) if T <= 60 else sorted(set([0, 1, 2, T // 3, T // 2, T - 2, T - 1]))
-    prefix = Prefix(cell, W, x, h0, c0)
+    prefix = Prefix(cell, W, x, h0, c0, konst)
     for l in range(num_layers(W)):
         for t in ts:
-            ref = total_dh_by_suffix(cell, W, x, prefix, dy, l, t)
+            ref = total_dh_by_suffix(cell, W, x, prefix, dy, l, t, konst)
             worst = max(worst, rel_err(ref, out["dh"][l, t]))
     if not worst < 1e-10:
-        raise RuntimeError("%s: self-check against %s failed: %g" % (name, CHECK_MODULE.get(
-            cell, "nn." + {"rnn_tanh": "RNN", "rnn_relu": "RNN", "lstm": "LSTM", "gru": "GRU"}[cell]),
-            worst))
+        against = CHECK_MODULE.get(cell) or "nn." + {
+            "rnn_tanh": "RNN", "rnn_relu": "RNN", "lstm": "LSTM", "gru": "GRU"}[cell]
+        raise RuntimeError("%s: self-check against %s failed: %g" % (name, against, worst))
     return worst
 
 
-def f32_simulation(cell, W, x, h0, c0, dy, out):
+def f32_simulation(cell, W, x, h0, c0, dy, out, konst=None):
     """Worst error of a float32 PyTorch run against the float64 reference,
     measured like compare.c; shows the float32 tolerance is attainable."""
     o32 = forward_backward(cell, cast(W, np.float32), np.asarray(x, np.float32),
                            None if h0 is None else np.asarray(h0, np.float32),
                            None if c0 is None else np.asarray(c0, np.float32),
-                           np.asarray(dy, np.float32), dtype=torch.float32)
+                           np.asarray(dy, np.float32), dtype=torch.float32, konst=konst)
     worst, where = 0.0, ""
     for k, v in out.items():
         e = worst_err(k, o32[k], v)
@@ -874,6 +1060,11 @@ MAX_ATTEMPTS = 25
 
 def make_case(seed, name, cell, T, B, I, H, kind, opts, attempt):
     rng = rng_for(seed, name, attempt)
+    # the cell's constants: konst given (and written to IN as root
+    # attributes), or None (the defaults, and no attributes)
+    opts = dict(opts)
+    given = opts.pop("konst", None)
+    konst = cell_konst(cell, given)
     note = ""
     in_dtype = np.float32
     fixed_len_attr = False
@@ -888,7 +1079,8 @@ def make_case(seed, name, cell, T, B, I, H, kind, opts, attempt):
     elif kind == "exploding":
         W, x, h0, c0, dy, note = build_exploding(rng, cell, T, B, I, H, **opts)
     elif kind == "long":
-        W, x, h0, c0, dy, note = build_long(rng, cell, T, B, I, H, **opts)
+        build = build_cornn_long if cell == "cornn" else build_long
+        W, x, h0, c0, dy, note = build(rng, cell, T, B, I, H, **opts)
     else:
         raise ValueError(kind)
     # Exactly the numbers stored in the file; the reference uses them upcast.
@@ -897,8 +1089,8 @@ def make_case(seed, name, cell, T, B, I, H, kind, opts, attempt):
     x, h0, c0, dy = inp["x"], inp["h0"], inp["c0"], inp["dy"]
     out = forward_backward(cell, cast(W, np.float64),
                            *[None if a is None else a.astype(np.float64)
-                             for a in (x, h0, c0, dy)])
-    self_check(name, cell, W, x, h0, c0, dy, out)
+                             for a in (x, h0, c0, dy)], konst=konst)
+    self_check(name, cell, W, x, h0, c0, dy, out, konst)
     n = out["dh_norm"]
     K = n.shape[0]
     if not np.all(np.isfinite(n)) or n.max() > 1e30:
@@ -932,11 +1124,13 @@ def make_case(seed, name, cell, T, B, I, H, kind, opts, attempt):
         if m < RELU_MARGIN:
             raise TuneError("%s: a %s argument is %.2g from the kink" % (
                 name, "relu" if cell == "indrnn" else "g", m))
-    sim, where = f32_simulation(cell, W, x, h0, c0, dy, out)
+    sim, where = f32_simulation(cell, W, x, h0, c0, dy, out, konst)
     if attempt:
         note += "; redrawn %d time(s)" % attempt
+    used = dict(zip(CONST_KEYS[cell], konst)) if cell in CONST_KEYS else None
     return dict(W=W, x=x, h0=h0, c0=c0, dy=dy, out=out, in_dtype=in_dtype,
-                fixed_len_attr=fixed_len_attr, sim=sim, sim_where=where, note=note)
+                fixed_len_attr=fixed_len_attr, sim=sim, sim_where=where, note=note,
+                konst_attrs=used if given is not None else None, expected_attrs=used)
 
 
 def where_min_max(n):
@@ -995,7 +1189,8 @@ def main():
             desc += " [achieved: %s; %s]" % (where_min_max(n), c["note"].split("; redrawn")[0])
         path = os.path.join(args.out, "case_%s.h5" % name)
         write_case(path, name, cell, c["W"], c["x"], c["h0"], c["c0"], c["dy"],
-                   c["out"], desc, generator, c["in_dtype"], c["fixed_len_attr"])
+                   c["out"], desc, generator, c["in_dtype"], c["fixed_len_attr"],
+                   c["konst_attrs"], c["expected_attrs"])
         print("%-20s %-8s %1d %4d %2d %2d %3d  %-11.4g  %-11.4g  %-9.2g  %s" % (
             name, cell, n.shape[0], T, B, I, H, n.min(), n.max(), c["sim"], c["note"]))
         sys.stdout.flush()
