@@ -8,6 +8,7 @@ data = "grad_through_time-task=adding.tsv"
 output = "grad_through_time-task=adding"
 formats = "png"
 title = "quickstart: gradient reaching each timestep (adding, T = 30; seed 1)"
+layer_note = ""
 cells = "rnn_tanh lstm gru"
 clips = "none norm:1"
 cell_label(c) = c eq "rnn_tanh" ? "rnn_tanh" : c eq "lstm" ? "lstm" : c eq "gru" ? "gru" : c
@@ -51,9 +52,9 @@ key_place(n, inside) = key_below(n) ? \
     "set bmargin; set key " . inside
 
 # A cell keeps its colour in every figure (Okabe and Ito's colour-blind-safe
-# palette first); cells not listed are grey.
-cell_names  = "rnn_tanh rnn_relu lstm gru lstm_peephole lstm_cifg lstm_nfg gru_cho mgu"
-cell_colors = "#D55E00 #E69F00 #0072B2 #009E73 #56B4E9 #CC79A7 #000000 #117733 #882255"
+# palette first, then Paul Tol's); cells not listed are grey.
+cell_names  = "rnn_tanh rnn_relu lstm gru lstm_peephole lstm_cifg lstm_nfg gru_cho mgu indrnn mingru minlstm cornn"
+cell_colors = "#D55E00 #E69F00 #0072B2 #009E73 #56B4E9 #CC79A7 #000000 #117733 #882255 #44AA99 #AA4499 #332288 #DDCC77"
 cell_index(c) = sum [i = 1:words(cell_names)] (word(cell_names, i) eq c ? i : 0)
 cell_color(c) = cell_index(c) ? word(cell_colors, cell_index(c)) : "#777777"
 
@@ -76,10 +77,12 @@ finite(v) = (v == v && v > -1e300 && v < 1e300) ? v : NaN
 # ---- plots/grad_through_time.gp ----
 # grad_through_time.gp - the vanishing picture: ||dL/dh_t|| against the
 # timestep t, one line per cell, at the first logged training step (dashed)
-# and the last (solid); one panel per clip mode.
-# From rnnbench: data (columns run cell clip seed phase step t dh_norm
+# and the last (solid); one panel per clip mode; one layer of each run (the
+# top unless rnnbench plot --layer says otherwise).
+# From rnnbench: data (columns run cell clip seed layer phase step t dh_norm
 # dh_log10), output, formats, title, cells, clips, cell_label(c),
-# clip_note(k), L (timesteps), ymin, ymax, ytic (decades: the axis is
+# clip_note(k), layer_note (", layer 0 (bottom)", "" for one-layer runs),
+# L (timesteps), ymin, ymax, ytic (decades: the axis is
 # log10 ||dL/dh_t||, drawn from dh_log10, so that a gradient past float64's
 # floor is drawn to its end; labelled as powers of ten).
 
@@ -97,7 +100,7 @@ do for [fmt in formats] {
     eval key_place(words(cells), "bottom right")
     do for [k = 1:words(clips)] {
         clip = word(clips, k)
-        set title "clipping: " . clip . clip_note(clip) noenhanced
+        set title "clipping: " . clip . clip_note(clip) . layer_note noenhanced
         plot for [c in cells] data using "t":(finite(pick("dh_log10", c, clip) * (strcol("phase") eq "last" ? 1 : NaN))) \
                  with lines lw 2 lc rgb cell_color(c) dt 1 title cell_label(c), \
              for [c in cells] data using "t":(finite(pick("dh_log10", c, clip) * (strcol("phase") eq "first" ? 1 : NaN))) \
