@@ -162,7 +162,8 @@ enum { LAYER_TENSORS_MAX = 6 };
 /* The tensors of layer k (input size Ik) in the slab's order: weight_ih,
  * weight_hh ([G*H,H] dense, [G*H] diagonal, rank 0 for none), weight_ch
  * ([G*H,H] for a c_dense cell, rank 0 for any other), bias_ih, bias_hh
- * (rank 0 for a cell with one bias), the cell's extras. p is the
+ * (rank 0 for a cell with one bias), the cell's extras (peephole_l{k},
+ * rank 0 for the cells without). p is the
  * layer's view of the parameters or the gradients, or NULL when only the
  * names and shapes are wanted; pre prefixes the names ("grad/" for OUT's).
  * Returns how many entries t holds. */
@@ -197,6 +198,9 @@ static int layer_tensors(layer_tensor *t, const cell_type *cell, int k, int Ik, 
     if (cell->E) {
         t[n] = (layer_tensor){.rank = 1, .dims = {(long)cell->E * H}, .data = p ? p->extra : NULL};
         snprintf(t[n++].name, sizeof t->name, "%s%s_l%d", pre, cell->extra_name, k);
+    } else {    /* the registry's one extra tensor, which this cell lacks */
+        t[n] = (layer_tensor){.note = "it has no peepholes"};
+        snprintf(t[n++].name, sizeof t->name, "%speephole_l%d", pre, k);
     }
     return n;
 }

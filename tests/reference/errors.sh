@@ -110,6 +110,8 @@ bad cornn_eps_array cornn_k2_small 'f.attrs["cornn_eps"] = np.arange(8.0)'
 expect 2 "cornn_eps_array.h5: attribute 'cornn_eps' of '/' is not one number" cornn_eps_array
 bad lstm_cornn_dt lstm_k2_small 'f.attrs["cornn_dt"] = 0.1'
 expect 2 "lstm_cornn_dt.h5: root attribute 'cornn_dt' is a constant of cell cornn, not of cell lstm" lstm_cornn_dt
+bad lstm_peephole lstm_k2_small 'f["peephole_l0"] = np.zeros(15, np.float32)'
+expect 2 "lstm_peephole.h5: dataset 'peephole_l0' is not a tensor of cell lstm (it has no peepholes)" lstm_peephole
 bad lstm_wch lstm_k2_small 'f["weight_ch_l0"] = np.zeros((20, 5), np.float32)'
 expect 2 "lstm_wch.h5: dataset 'weight_ch_l0' is not a tensor of cell lstm" lstm_wch
 bad mingru_wch mingru_k2_small 'f["weight_ch_l1"] = np.zeros((10, 5), np.float32)'
