@@ -150,19 +150,9 @@ static void edge_tile(const kernel_path *kp, int kc, const real *a, ptrdiff_t a_
         memcpy(C + (size_t)r * ldc, t + r * nr, sizeof(real) * nc);
 }
 
-void gemm(bool ta, bool tb, int M, int N, int K, real alpha, const real *A,
-          int lda, const real *B, int ldb, real beta, real *C, int ldc)
+static void gemm_tiles(const kernel_path *kp, bool ta, bool tb, int M, int N, int K, const real *A,
+                       int lda, const real *B, int ldb, real beta, real *C, int ldc)
 {
-    assert(alpha == 1 && (beta == 0 || beta == 1));
-    (void)alpha;
-    if (M <= 0 || N <= 0)
-        return;
-    if (K <= 0) {
-        for (int i = 0; i < M && beta == 0; i++)
-            memset(C + (size_t)i * ldc, 0, sizeof(real) * N);
-        return;
-    }
-    const kernel_path *kp = active;
     const int MR = kp->mr, NR = kp->nr;
     const ptrdiff_t a_row = ta ? 1 : lda, a_k = ta ? lda : 1;
     _Alignas(64) real panel[KC * TILE_NR_MAX];
@@ -198,6 +188,46 @@ void gemm(bool ta, bool tb, int M, int N, int K, real alpha, const real *A,
             }
         }
     }
+}
+
+/* A product a few columns wide and many rows long runs as its transpose,
+ * C^T = op(B)^T op(A)^T: a tile is NR columns wide and pays for them all
+ * (N = 2, the adding task's input, would waste 15 of every 16 lanes of
+ * the weight gradient dW_ih), while rows are broadcasts. Each element is
+ * the same chain over k, in the same k blocks (fma's two factors commute
+ * exactly): the same bits. */
+enum { SWAP_MAX = 1 << 14 };    /* C's elements, held transposed on the stack */
+
+static bool swaps(const kernel_path *kp, int M, int N)
+{
+    return 4 * N <= kp->nr && M >= kp->nr && (size_t)M * N <= SWAP_MAX;
+}
+
+void gemm(bool ta, bool tb, int M, int N, int K, real alpha, const real *A,
+          int lda, const real *B, int ldb, real beta, real *C, int ldc)
+{
+    assert(alpha == 1 && (beta == 0 || beta == 1));
+    (void)alpha;
+    if (M <= 0 || N <= 0)
+        return;
+    if (K <= 0) {
+        for (int i = 0; i < M && beta == 0; i++)
+            memset(C + (size_t)i * ldc, 0, sizeof(real) * N);
+        return;
+    }
+    const kernel_path *kp = active;
+    if (!swaps(kp, M, N)) {
+        gemm_tiles(kp, ta, tb, M, N, K, A, lda, B, ldb, beta, C, ldc);
+        return;
+    }
+    _Alignas(64) real ct[SWAP_MAX];     /* C^T, (N, M) */
+    for (int i = 0; i < M && beta != 0; i++)
+        for (int j = 0; j < N; j++)
+            ct[(size_t)j * M + i] = C[(size_t)i * ldc + j];
+    gemm_tiles(kp, !tb, !ta, N, M, K, B, ldb, A, lda, beta, ct, M);
+    for (int i = 0; i < M; i++)
+        for (int j = 0; j < N; j++)
+            C[(size_t)i * ldc + j] = ct[(size_t)j * M + i];
 }
 
 /* ---- sums ------------------------------------------------------------------ */
