@@ -963,14 +963,15 @@ def write_case(path, name, cell, W, x, h0, c0, dy, out, description, generator,
 
 
 RELU_MARGIN = 1e-4
+KINKED = ("rnn_relu", "indrnn", "mingru", "minlstm")    # cells with a kink at 0
 
 
 def kink_min_preactivation(cell, W, x, h0):
-    """min |v| over every layer, t, b, j of the arguments the cells PyTorch
-    lacks pass through a kink at 0: relu's (indrnn: W_ih x + b_ih + u*h) or
-    g's (mingru, minlstm: the h~ block W_h x + b_h; g' jumps from 1/4 to 1)
-    (float64). As for rnn_relu, a value near 0 means a float32 engine may
-    take the other side."""
+    """min |v| over every layer, t, b, j of the arguments that pass through a
+    kink at 0: relu's (rnn_relu: W_ih x + b_ih + W_hh h + b_hh; indrnn:
+    W_ih x + b_ih + u*h) or g's (mingru, minlstm: the h~ block W_h x + b_h;
+    g' jumps from 1/4 to 1) (float64). A value near 0 means a float32
+    engine may take the other side."""
     hs = stack_states(cell, W, x, h0, None)
     K, T, B, H = hs.shape
     W = cast(W, np.float64)
@@ -978,30 +979,14 @@ def kink_min_preactivation(cell, W, x, h0):
     worst = math.inf
     for k in range(K):
         inp = np.asarray(x, np.float64) if k == 0 else hs[k - 1]
+        hprev = np.concatenate([h0s[k][None], hs[k][:-1]])
         a = np.einsum("tbi,ji->tbj", inp, W["weight_ih_l%d" % k]) + W["bias_ih_l%d" % k]
-        if cell == "indrnn":
-            hprev = np.concatenate([h0s[k][None], hs[k][:-1]])
+        if cell == "rnn_relu":
+            a = a + np.einsum("tbi,ji->tbj", hprev, W["weight_hh_l%d" % k]) + W["bias_hh_l%d" % k]
+        elif cell == "indrnn":
             a = a + W["weight_hh_l%d" % k] * hprev
         else:
             a = a[..., :H]
-        worst = min(worst, np.abs(a).min())
-    return worst
-
-
-def relu_min_preactivation(W, x, h0):
-    """min |pre-activation| over all layers, t, b, j of an rnn_relu run
-    (float64). A value near 0 means a float32 engine may take the other side
-    of the kink."""
-    hs = stack_states("rnn_relu", W, x, h0, None)
-    K, T, B, H = hs.shape
-    W = cast(W, np.float64)
-    h0s = state_layers(h0, K, B, H).astype(np.float64)
-    worst = math.inf
-    for k in range(K):
-        inp = np.asarray(x, np.float64) if k == 0 else hs[k - 1]
-        hprev = np.concatenate([h0s[k][None], hs[k][:-1]])
-        a = (np.einsum("tbi,ji->tbj", inp, W["weight_ih_l%d" % k]) + W["bias_ih_l%d" % k]
-             + np.einsum("tbi,ji->tbj", hprev, W["weight_hh_l%d" % k]) + W["bias_hh_l%d" % k])
         worst = min(worst, np.abs(a).min())
     return worst
 
@@ -1115,15 +1100,11 @@ def make_case(seed, name, cell, T, B, I, H, kind, opts, attempt):
         if not n.min() > LONG_MIN_NORM:
             raise TuneError("%s: min dh_norm %g, not above %g" % (name, n.min(), LONG_MIN_NORM))
         note += "; min_t dh_norm = %.3g" % n.min()
-    if cell == "rnn_relu":
-        m = relu_min_preactivation(W, x, h0)
-        if m < RELU_MARGIN:
-            raise TuneError("%s: a relu pre-activation is %.2g from the kink" % (name, m))
-    if cell in OWN_CELLS:
+    if cell in KINKED:
         m = kink_min_preactivation(cell, W, x, h0)
         if m < RELU_MARGIN:
             raise TuneError("%s: a %s argument is %.2g from the kink" % (
-                name, "relu" if cell == "indrnn" else "g", m))
+                name, "g" if cell in ("mingru", "minlstm") else "relu", m))
     sim, where = f32_simulation(cell, W, x, h0, c0, dy, out, konst)
     if attempt:
         note += "; redrawn %d time(s)" % attempt
