@@ -21,7 +21,8 @@
  * the cell's recurrence asks of IN. */
 static const char *whh_form(const cell_type *c)
 {
-    return c->recurrence == REC_DENSE ? ", weight_hh [G*H,H]"
+    return c->reparam_form ? ", weight_hh [H,H] (A; the step uses h expm(triu(A,1) - triu(A,1)^T))"
+         : c->recurrence == REC_DENSE ? ", weight_hh [G*H,H]"
          : c->recurrence == REC_DIAGONAL ? ", weight_hh [G*H] (diagonal, u*h)" : "";
 }
 
@@ -80,9 +81,9 @@ static void help(void)
         char extra[64] = "", konst[160];
         if (c->E)
             snprintf(extra, sizeof extra, ", %s [%d*H]", c->extra_name, c->E);
-        printf("  %-*s  G=%d  weight_ih%s%s, bias_ih%s%s%s\n", w, c->name, c->G, whh_form(c),
-               c->c_dense ? ", weight_ch [G*H,H]" : "", c->one_bias ? "" : ", bias_hh", extra,
-               c->has_c ? "; c0" : "");
+        printf("  %-*s  G=%d  weight_ih%s%s%s%s%s%s\n", w, c->name, c->G, whh_form(c),
+               c->c_dense ? ", weight_ch [G*H,H]" : "", c->no_bias ? "" : ", bias_ih",
+               c->one_bias || c->no_bias ? "" : ", bias_hh", extra, c->has_c ? "; c0" : "");
         if (c->n_const) {
             const_list(konst, sizeof konst, c);
             printf("  %-*s       constants:%s\n", w, "", konst);
@@ -188,9 +189,14 @@ static int layer_tensors(layer_tensor *t, const cell_type *cell, int k, int Ik, 
         t[n] = (layer_tensor){.note = cell->has_c ? "its cell state enters no gate through a weight"
                                                   : "it has no second state c"};
     snprintf(t[n++].name, sizeof t->name, "%sweight_ch_l%d", pre, k);
-    t[n] = (layer_tensor){.rank = 1, .dims = {GH}, .data = p ? p->b_ih : NULL};
+    if (cell->no_bias)
+        t[n] = (layer_tensor){.note = "it has no bias in its pre-activation"};
+    else
+        t[n] = (layer_tensor){.rank = 1, .dims = {GH}, .data = p ? p->b_ih : NULL};
     snprintf(t[n++].name, sizeof t->name, "%sbias_ih_l%d", pre, k);
-    if (cell->one_bias)
+    if (cell->no_bias)
+        t[n] = (layer_tensor){.note = "it has no bias in its pre-activation"};
+    else if (cell->one_bias)
         t[n] = (layer_tensor){.note = "it has one bias, bias_ih"};
     else
         t[n] = (layer_tensor){.rank = 1, .dims = {GH}, .data = p ? p->b_hh : NULL};

@@ -13,7 +13,7 @@
  * [G*H], gate blocks stacked in the order the cell's summary gives; a
  * cell's own extra parameters (peepholes) after them, [E*H]. A cell with a
  * diagonal recurrence has weight_hh [G*H], one without none; a cell with
- * one bias has no bias_hh. */
+ * one bias has no bias_hh, one with no_bias neither bias. */
 #ifndef RNB_CELL_H
 #define RNB_CELL_H
 
@@ -76,6 +76,7 @@ typedef struct cell_type {
     const char *extra_name; /* the extras' tensor name (E > 0), e.g. "peephole" */
     recurrence_kind recurrence;
     bool one_bias;          /* bias_ih only, no bias_hh (IndRNN, minGRU) */
+    bool no_bias;           /* neither bias (expRNN: modrelu's b is an extra) */
     /* The second state c enters the pre-activations through a dense
      * weight too (coRNN's W_z z): weight_ch [G*H, H] after weight_hh; the
      * layer multiplies it, as W_hh, and adds its term of dL/dc_{t-1}. */
@@ -107,6 +108,15 @@ typedef struct cell_type {
     int out_block;          /* gate block of the output gate (cells with c), or -1 */
     void (*forward)(const cell_step *s);
     void (*backward)(const cell_step *s, cell_grad *g);
+    /* Optional: a reparametrised dense recurrence (expRNN's exp of a skew
+     * matrix). weight_hh in the slab is the optimiser's parameter;
+     * reparam_form makes from it the weight the layer multiplies, before
+     * every forward pass; reparam_adjoint adds into the parameter's
+     * gradient what dL/d(formed weight) gives. Scratch: reparam_work(H)
+     * reals and H ints. */
+    size_t (*reparam_work)(int H);
+    void (*reparam_form)(real *w, const real *param, int H, real *work, int *iwork);
+    void (*reparam_adjoint)(real *dparam, const real *dw, const real *param, int H, real *work, int *iwork);
     /* Optional. init = paper: the cell's own paper's initialisation of the
      * layer's parameters (spec says where the layer is). */
     void (*init_paper)(struct layer_params *p, int I, int H, const struct init_spec *spec, rng_t *r);

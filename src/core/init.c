@@ -15,6 +15,8 @@ int init_parse(init_spec *s, const char *text, char *err)
         {"identity", INIT_IDENTITY},
         {"chrono", INIT_CHRONO},
         {"paper", INIT_PAPER},
+        {"henaff", INIT_HENAFF},
+        {"cayley", INIT_CAYLEY},
     };
     memset(s, 0, sizeof *s);    /* no forget bias unless set apart */
     const char *colon = strchr(text, ':');
@@ -28,14 +30,15 @@ int init_parse(init_spec *s, const char *text, char *err)
             return RNB_OK;
         char *end;
         s->gain = strtod(colon + 1, &end);
-        if (s->kind == INIT_UNIFORM || s->kind == INIT_PAPER || end == colon + 1 || *end || !isfinite(s->gain) ||
+        if (s->kind == INIT_UNIFORM || s->kind >= INIT_PAPER || end == colon + 1 || *end || !isfinite(s->gain) ||
             (s->kind == INIT_CHRONO && !(s->gain > 2)))
-            return rnb_error(err, RNB_EINVAL, "bad init '%s' (uniform, paper, orthogonal[:GAIN], identity[:SCALE], "
-                             "chrono[:TMAX], TMAX > 2)", text);
+            return rnb_error(err, RNB_EINVAL, "bad init '%s' (uniform, paper, henaff, cayley, orthogonal[:GAIN], "
+                             "identity[:SCALE], chrono[:TMAX], TMAX > 2)", text);
         return RNB_OK;
     }
     return rnb_error(err, RNB_EINVAL,
-                     "unknown init '%s' (uniform, paper, orthogonal[:GAIN], identity[:SCALE], chrono[:TMAX])", text);
+                     "unknown init '%s' (uniform, paper, henaff, cayley, orthogonal[:GAIN], identity[:SCALE], "
+                     "chrono[:TMAX])", text);
 }
 
 void init_linear(layer_params *p, int I, int GH, rng_t *r)
@@ -155,7 +158,12 @@ int init_layer(layer_params *p, const cell_type *cell, int I, int H,
         return rnb_error(err, RNB_EINVAL, "init %s: cell '%s' has no dense weight_hh",
                          s->kind == INIT_ORTHOGONAL ? "orthogonal" : "identity", cell->name);
 
-    if (s->kind == INIT_PAPER && cell->init_paper) {
+    const bool skew_init = s->kind == INIT_HENAFF || s->kind == INIT_CAYLEY;
+    if (skew_init != (cell->reparam_form != NULL) && s->kind != INIT_PAPER)
+        return rnb_error(err, RNB_EINVAL, cell->reparam_form
+                         ? "init: cell '%s' is reparametrised through exp: init paper, henaff or cayley"
+                         : "init henaff/cayley: cell '%s' has no skew-reparametrised recurrence", cell->name);
+    if ((s->kind == INIT_PAPER || skew_init) && cell->init_paper) {
         cell->init_paper(p, I, H, s, r);
         return forget_bias(p, cell, H, s);
     }

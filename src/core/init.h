@@ -10,6 +10,10 @@
  *   paper              the cell's own paper's and code's initialisation
  *                      (cell_type.init_paper; `rnnbench list` says
  *                      which); uniform for the cells PyTorch defines
+ *   henaff, cayley     for a cell whose recurrence is exp of a skew
+ *                      matrix (exprnn): the skew initialisations of its
+ *                      authors' code (henaff is exprnn's paper init);
+ *                      the only inits such a cell takes, with paper
  *   chrono[:tmax]      as uniform, then the chrono init of Tallec &
  *                      Ollivier 2018 for cells with input and forget gates:
  *                      forget bias b_f ~ log U[1, tmax - 1], input bias
@@ -27,7 +31,8 @@
 #include "layer.h"
 #include "rng.h"
 
-typedef enum { INIT_UNIFORM, INIT_ORTHOGONAL, INIT_IDENTITY, INIT_CHRONO, INIT_PAPER } init_kind;
+typedef enum { INIT_UNIFORM, INIT_ORTHOGONAL, INIT_IDENTITY, INIT_CHRONO, INIT_PAPER, INIT_HENAFF,
+               INIT_CAYLEY } init_kind;
 
 typedef struct init_spec {
     init_kind kind;

@@ -18,9 +18,14 @@ static size_t w_hh_count(const cell_type *cell, int H)
     return cell->recurrence == REC_DENSE ? GH * H : cell->recurrence == REC_DIAGONAL ? GH : 0;
 }
 
+static size_t b_ih_count(const cell_type *cell, int H)
+{
+    return cell->no_bias ? 0 : (size_t)cell->G * H;
+}
+
 static size_t b_hh_count(const cell_type *cell, int H)
 {
-    return cell->one_bias ? 0 : (size_t)cell->G * H;
+    return cell->one_bias || cell->no_bias ? 0 : (size_t)cell->G * H;
 }
 
 static size_t w_ch_count(const cell_type *cell, int H)
@@ -31,29 +36,31 @@ static size_t w_ch_count(const cell_type *cell, int H)
 size_t layer_param_count(const cell_type *cell, int I, int H)
 {
     size_t GH = (size_t)cell->G * H;
-    return GH * I + w_hh_count(cell, H) + w_ch_count(cell, H) + GH + b_hh_count(cell, H) +
-           (size_t)cell->E * H;
+    return GH * I + w_hh_count(cell, H) + w_ch_count(cell, H) + b_ih_count(cell, H) +
+           b_hh_count(cell, H) + (size_t)cell->E * H;
 }
 
 void layer_params_view(layer_params *p, real *slab, const cell_type *cell,
                        int I, int H)
 {
     size_t GH = (size_t)cell->G * H, nw = w_hh_count(cell, H), nc = w_ch_count(cell, H);
-    size_t nb = b_hh_count(cell, H);
+    size_t ni = b_ih_count(cell, H), nb = b_hh_count(cell, H);
+    real *bias = slab + GH * I + nw + nc;
     p->w_ih = slab;
     p->w_hh = nw ? p->w_ih + GH * I : NULL;
     p->w_ch = nc ? p->w_ih + GH * I + nw : NULL;
-    p->b_ih = p->w_ih + GH * I + nw + nc;
-    p->b_hh = nb ? p->b_ih + GH : NULL;
-    p->extra = cell->E ? p->b_ih + GH + nb : NULL;
+    p->b_ih = ni ? bias : NULL;
+    p->b_hh = nb ? bias + ni : NULL;
+    p->extra = cell->E ? bias + ni + nb : NULL;
 }
 
 /* The workspace is carved from one slab; this table of sizes is the single
  * place that says what it holds, used both to allocate and to report. */
 typedef struct {
-    size_t hs, cs, gates, aux, hp, w_hh_t, w_ch_t, dh, dxp, dhp, dh0, dc, dhm, carry, gtmp;  /* reals */
+    size_t hs, cs, gates, aux, hp, w_hh_t, w_ch_t, w_rep, rep_work, dh, dxp, dhp, dh0, dc, dhm, carry,
+        gtmp;                                                    /* reals */
     size_t norms;                                                /* doubles */
-    size_t exps;                                                 /* ints */
+    size_t exps, rep_iwork;                                      /* ints */
 } ws_sizes;
 
 static ws_sizes sizes_of(const layer_dims *d)
@@ -68,6 +75,8 @@ static ws_sizes sizes_of(const layer_dims *d)
         .hp = c->split_recurrent ? B * GH : 0,
         .w_hh_t = c->recurrence == REC_DENSE ? GH * H : 0,
         .w_ch_t = c->c_dense ? GH * H : 0,
+        .w_rep = c->reparam_form ? GH * H : 0,      /* and dw_rep */
+        .rep_work = c->reparam_form ? c->reparam_work(d->H) : 0,
         .dh = T * B * H,
         .dxp = T * B * GH,
         .dhp = c->split_recurrent ? T * B * GH : 0,
@@ -78,6 +87,7 @@ static ws_sizes sizes_of(const layer_dims *d)
         .gtmp = layer_param_count(c, d->I, d->H) + (size_t)c->E * H,
         .norms = 4 * T,
         .exps = T,
+        .rep_iwork = c->reparam_form ? H : 0,
     };
     return s;
 }
@@ -88,9 +98,10 @@ static size_t round64(size_t bytes) { return (bytes + 63) & ~(size_t)63; }
 size_t layer_ws_bytes(const layer_dims *d)
 {
     ws_sizes s = sizes_of(d);
-    size_t reals[] = {s.hs, s.cs, s.gates, s.aux, s.hp, s.w_hh_t, s.w_ch_t, s.dh, s.dxp, s.dhp,
-                      s.dh0, s.dc, s.dhm, s.carry, s.gtmp};
-    size_t total = round64(s.norms * sizeof(double)) + round64(s.exps * sizeof(int));
+    size_t reals[] = {s.hs, s.cs, s.gates, s.aux, s.hp, s.w_hh_t, s.w_ch_t, s.w_rep, s.w_rep,
+                      s.rep_work, s.dh, s.dxp, s.dhp, s.dh0, s.dc, s.dhm, s.carry, s.gtmp};
+    size_t total = round64(s.norms * sizeof(double)) + round64(s.exps * sizeof(int)) +
+                   round64(s.rep_iwork * sizeof(int));
     for (size_t i = 0; i < sizeof reals / sizeof reals[0]; i++)
         total += round64(reals[i] * sizeof(real));
     return total;
@@ -119,6 +130,9 @@ int layer_ws_alloc(layer_ws *ws, const layer_dims *d)
     TAKE(hp, s.hp, real);
     TAKE(w_hh_t, s.w_hh_t, real);
     TAKE(w_ch_t, s.w_ch_t, real);
+    TAKE(w_rep, s.w_rep, real);
+    TAKE(dw_rep, s.w_rep, real);
+    TAKE(rep_work, s.rep_work, real);
     TAKE(dh, s.dh, real);
     TAKE(dxp, s.dxp, real);
     TAKE(dhp, s.dhp, real);
@@ -129,6 +143,7 @@ int layer_ws_alloc(layer_ws *ws, const layer_dims *d)
     TAKE(gtmp, s.gtmp, real);
     TAKE(dh_norm, s.norms, double);
     TAKE(dexp, s.exps, int);
+    TAKE(rep_iwork, s.rep_iwork, int);
 #undef TAKE
     for (int i = 0; i < d->cell->n_const; i++)
         ws->konst[i] = d->cell->const_default[i];
@@ -148,9 +163,13 @@ void layer_ws_free(layer_ws *ws)
     memset(ws, 0, sizeof *ws);
 }
 
-/* rows copies of bias (n) into out (rows, n). */
+/* rows copies of bias (n) into out (rows, n); zeros for no bias. */
 static void broadcast_rows(real *out, const real *bias, size_t rows, int n)
 {
+    if (!bias) {
+        memset(out, 0, rows * n * sizeof(real));
+        return;
+    }
     for (size_t r = 0; r < rows; r++)
         memcpy(out + r * n, bias, n * sizeof(real));
 }
@@ -203,6 +222,21 @@ static void transpose(real *out, const real *in, int rows, int cols)
             out[(size_t)c * rows + r] = in[(size_t)r * cols + c];
 }
 
+const real *layer_form_weight(layer_ws *ws, const layer_params *p)
+{
+    const cell_type *cell = ws->d.cell;
+    if (!cell->reparam_form)
+        return p->w_hh;
+    cell->reparam_form(ws->w_rep, p->w_hh, ws->d.H, ws->rep_work, ws->rep_iwork);
+    return ws->w_rep;
+}
+
+/* The dense weight the last layer_forward multiplied. */
+static const real *formed_weight(const layer_ws *ws, const layer_params *p)
+{
+    return ws->d.cell->reparam_form ? ws->w_rep : p->w_hh;
+}
+
 void layer_forward(layer_ws *ws, const layer_params *p, const real *x)
 {
     const layer_dims *d = &ws->d;
@@ -224,7 +258,7 @@ void layer_forward(layer_ws *ws, const layer_params *p, const real *x)
      * is a plain (B, H) x (H, G*H) product whose B operand the kernel reads
      * in place. */
     if (cell->recurrence == REC_DENSE)
-        transpose(ws->w_hh_t, p->w_hh, GH, H);
+        transpose(ws->w_hh_t, layer_form_weight(ws, p), GH, H);
     if (cell->c_dense)
         transpose(ws->w_ch_t, p->w_ch, GH, H);
 
@@ -419,10 +453,32 @@ static int join_direct(layer_ws *ws, real *dh_prev, int ed, const real *carry, s
     return e2;
 }
 
+/* y += x, n reals. */
+static void add_to(real *y, const real *x, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        y[i] += x[i];
+}
+
+/* g += t, tensor by tensor, all but the extras (g's weight_hh may live
+ * apart from the slab: a reparametrised cell's dL/d(formed weight)). */
+static void add_dense_params(layer_params *g, const layer_params *t, const cell_type *cell, int I, int H)
+{
+    const size_t GH = (size_t)cell->G * H;
+    add_to(g->w_ih, t->w_ih, GH * I);
+    if (g->w_hh)
+        add_to(g->w_hh, t->w_hh, w_hh_count(cell, H));
+    if (g->w_ch)
+        add_to(g->w_ch, t->w_ch, w_ch_count(cell, H));
+    if (g->b_ih)
+        add_to(g->b_ih, t->b_ih, b_ih_count(cell, H));
+    if (g->b_hh)
+        add_to(g->b_hh, t->b_hh, b_hh_count(cell, H));
+}
+
 /* g += the weight and bias gradients of timesteps t0..t1-1, which share
  * the scale 2^e: in place when e = 0, else summed apart and scaled back. */
-static void weight_grads(layer_ws *ws, const layer_params *p, layer_params *g, const real *x,
-                         int t0, int t1, int e)
+static void weight_grads(layer_ws *ws, layer_params *g, const real *x, int t0, int t1, int e)
 {
     const layer_dims *d = &ws->d;
     const cell_type *cell = d->cell;
@@ -436,7 +492,6 @@ static void weight_grads(layer_ws *ws, const layer_params *p, layer_params *g, c
         memset(ws->gtmp, 0, n_dense * sizeof(real));
         out = &tmp;
     }
-    (void)p;
     const real *dxp = ws->dxp + r0 * GH, *dhp = ws->dhp + r0 * GH;
     gemm(true, false, GH, I, rows, 1, dxp, GH, x + r0 * I, I, 1, out->w_ih, I);
     if (cell->recurrence == REC_DENSE)
@@ -448,13 +503,13 @@ static void weight_grads(layer_ws *ws, const layer_params *p, layer_params *g, c
     if (cell->G_mod)    /* the last blocks saw m * h_{t-1}, kept in aux */
         gemm(true, false, GmH, H, rows, 1, dhp + G1H, GH, ws->aux + r0 * H, H, 1,
              out->w_hh + (size_t)G1H * H, H);
-    add_colsum(out->b_ih, dxp, rows, GH);
+    if (out->b_ih)
+        add_colsum(out->b_ih, dxp, rows, GH);
     if (out->b_hh)
         add_colsum(out->b_hh, dhp, rows, GH);
-    if (e) {                /* the blocks before the extras are contiguous in the slab */
+    if (e) {
         scale_pow2(ws->gtmp, n_dense, -e);
-        for (size_t i = 0; i < n_dense; i++)
-            g->w_ih[i] += ws->gtmp[i];
+        add_dense_params(g, &tmp, cell, I, H);
     }
 }
 
@@ -467,6 +522,7 @@ void layer_backward(layer_ws *ws, const layer_params *p, layer_params *g,
     const int G1H = (cell->G - cell->G_mod) * H, GmH = cell->G_mod * H;
     const size_t BH = (size_t)B * H, BGH = (size_t)B * GH;
     real *dextra_t = cell->E ? ws->gtmp + layer_param_count(cell, I, H) : NULL;
+    const real *w_hh = formed_weight(ws, p);
 
     memset(ws->dc, 0, BH * sizeof(real));
     int e = dexp_in ? dexp_in[T - 1] : 0;
@@ -519,12 +575,12 @@ void layer_backward(layer_ws *ws, const layer_params *p, layer_params *g,
                 g->extra[k] += dextra_t[k];
         }
         if (cell->G_mod) {      /* dL/d(m h_{t-1}) = dL/d(last blocks) W_hh[last] */
-            gemm(false, false, B, H, GmH, 1, gr.dhp + G1H, GH, p->w_hh + (size_t)G1H * H, H, 0, ws->dhm, H);
+            gemm(false, false, B, H, GmH, 1, gr.dhp + G1H, GH, w_hh + (size_t)G1H * H, H, 0, ws->dhm, H);
             cell->backward_mod(&s, &gr, ws->dhm);
         }
         /* dL/dh_{t-1} += dL/d(W_hh h_{t-1}) W_hh, over the blocks that see h_{t-1} */
         if (cell->recurrence == REC_DENSE)
-            gemm(false, false, B, H, G1H, 1, gr.dhp, GH, p->w_hh, H, 1, ws->carry, H);
+            gemm(false, false, B, H, G1H, 1, gr.dhp, GH, w_hh, H, 1, ws->carry, H);
         else if (cell->recurrence == REC_DIAGONAL)
             diagonal_backward(ws->carry, gr.dhp, p->w_hh, B, cell->G, H);
         if (cell->c_dense)      /* dL/dc_{t-1} += dL/d(c_{t-1} W_ch^T) W_ch, at the carry's scale */
@@ -537,12 +593,20 @@ void layer_backward(layer_ws *ws, const layer_params *p, layer_params *g,
     scale_pow2(ws->dh0, BH, -e);
     scale_pow2(ws->dc, BH, -e);
 
-    /* Weight gradients: one product over all steps of one scale. */
+    /* Weight gradients: one product over all steps of one scale; for a
+     * reparametrised cell dL/d(formed weight) first, then its adjoint. */
+    layer_params gw = *g;
+    if (cell->reparam_form) {
+        gw.w_hh = ws->dw_rep;
+        memset(ws->dw_rep, 0, (size_t)GH * H * sizeof(real));
+    }
     for (int t0 = 0, t1; t0 < T; t0 = t1) {
         for (t1 = t0 + 1; t1 < T && ws->dexp[t1] == ws->dexp[t0]; t1++)
             ;
-        weight_grads(ws, p, g, x, t0, t1, ws->dexp[t0]);
+        weight_grads(ws, &gw, x, t0, t1, ws->dexp[t0]);
     }
+    if (cell->reparam_form)
+        cell->reparam_adjoint(g->w_hh, ws->dw_rep, p->w_hh, H, ws->rep_work, ws->rep_iwork);
     if (dx)     /* row t at 2^dexp[t], as dxp's */
         gemm(false, false, T * B, I, GH, 1, ws->dxp, GH, p->w_ih, I, 0, dx, I);
 }

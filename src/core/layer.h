@@ -16,7 +16,7 @@ typedef struct {
 
 /* Named views into a parameter (or gradient) slab, PyTorch's layout;
  * w_hh [G*H] for a diagonal recurrence, NULL for none; b_hh NULL for a
- * cell with one bias. */
+ * cell with one bias, b_ih too for one without. */
 typedef struct layer_params {
     real *w_ih;             // (G*H, I)
     real *w_hh;             // (G*H, H)
@@ -41,6 +41,10 @@ typedef struct {
     real *hp;               // (B, G*H) recurrent projection; split cells
     real *w_hh_t;           // (H, G*H) weight_hh transposed, for the per-step GEMM
     real *w_ch_t;           // (H, G*H) weight_ch transposed; c_dense cells only
+    real *w_rep;            // (G*H, H) the formed weight_hh; reparametrised cells only
+    real *dw_rep;           // (G*H, H) dL/d(formed weight_hh)
+    real *rep_work;         // (cell->reparam_work(H)) their scratch
+    int *rep_iwork;         // (H)
     real *dh;               // (T, B, H) in: the direct dL/dh_t (readout);
                             //           out: the total dL/dh_t
     real *dxp;              // (T, B, G*H)
@@ -78,12 +82,17 @@ size_t layer_ws_bytes(const layer_dims *d);
 int layer_ws_alloc(layer_ws *ws, const layer_dims *d);   /* RNB_OK/ENOMEM */
 void layer_ws_free(layer_ws *ws);
 
+/* The dense weight_hh the layer multiplies: p->w_hh, or for a
+ * reparametrised cell the weight formed from it, into ws->w_rep. */
+const real *layer_form_weight(layer_ws *ws, const layer_params *p);
+
 /* h_1..h_T (and c) from x (T, B, I) and the h_0 (c_0) already in ws. */
 void layer_forward(layer_ws *ws, const layer_params *p, const real *x);
 
 /* Backpropagation through time from the direct dL/dh_t in ws->dh (the
  * readout's, or the layer above's dL/dx), row t stored at 2^dexp_in[t]
- * (NULL: unscaled), and dL/dc_T = 0. Adds the parameter gradients into g,
+ * (NULL: unscaled), and dL/dc_T = 0, with the weight the last
+ * layer_forward formed (reparametrised cells). Adds the parameter gradients into g,
  * writes ws->dh0, ws->dc (unscaled), the norms, and, when dx is not NULL,
  * dL/dx (T, B, I) with row t at 2^ws->dexp[t]: the layer below's direct
  * term, passed down at its scale so that it never underflows. */

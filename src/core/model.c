@@ -81,11 +81,12 @@ void model_free(model *m)
 }
 
 /* The tensors of one layer: weight_ih, weight_hh (unless the cell has no
- * recurrence), weight_ch (c_dense cells), bias_ih, bias_hh (unless it has
- * one bias), its extras. */
+ * recurrence), weight_ch (c_dense cells), bias_ih (unless it has no
+ * bias), bias_hh (unless it has one or none), its extras. */
 static int layer_tensor_count(const cell_type *cell)
 {
-    return 2 + (cell->recurrence != REC_NONE) + cell->c_dense + !cell->one_bias + (cell->E > 0);
+    return 1 + (cell->recurrence != REC_NONE) + cell->c_dense + !cell->no_bias +
+           !(cell->one_bias || cell->no_bias) + (cell->E > 0);
 }
 
 int model_tensor_count(const cell_type *cell, int K)
@@ -102,7 +103,8 @@ void model_tensors(model_tensor *t, const cell_type *cell, const task_type *task
     size_t off = 0;
     for (int k = 0; k < K; k++) {
         const size_t I = stack_layer_in(k, task->in_dim, H);
-        const size_t count[] = {GH * I, n_hh, cell->c_dense ? GH * H : 0, GH, cell->one_bias ? 0 : GH};
+        const size_t count[] = {GH * I, n_hh, cell->c_dense ? GH * H : 0, cell->no_bias ? 0 : GH,
+                                cell->one_bias || cell->no_bias ? 0 : GH};
         for (int j = 0; j < 5; j++) {
             if (!count[j])
                 continue;       /* the cell has no such tensor */

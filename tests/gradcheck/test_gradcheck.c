@@ -154,7 +154,7 @@ static int layer_tensors(tensor *t, const cell_type *cell, const layer_params *g
         {"weight_ih", g->w_ih, GH * in},
         {"weight_hh", g->w_hh, n_hh},       /* a vector for a diagonal recurrence, none for none */
         {"weight_ch", g->w_ch, g->w_ch ? GH * H : 0},   /* cornn's W_z */
-        {"bias_ih", g->b_ih, GH},
+        {"bias_ih", g->b_ih, g->b_ih ? GH : 0},    /* none for exprnn */
         {"bias_hh", g->b_hh, g->b_hh ? GH : 0},
         {cell->E ? cell->extra_name : "", g->extra, (size_t)cell->E * H},
     };
