@@ -198,8 +198,11 @@ int config_resolve(run_spec *r, const config *c, char *err)
         return rnb_error(err, RNB_EINVAL, "optimizer: %s", sub);
     o->lr = c->lr, o->momentum = c->momentum, o->nesterov = c->nesterov;
     o->alpha = c->alpha, o->beta1 = c->beta1, o->beta2 = c->beta2, o->eps = c->eps;
+    o->lr_orth = isnan(c->lr_orth) ? c->lr : c->lr_orth;
     if (!(o->lr > 0))
         return rnb_error(err, RNB_EINVAL, "lr: %g is not positive", o->lr);
+    if (!(o->lr_orth > 0))
+        return rnb_error(err, RNB_EINVAL, "lr_orth: %g is not positive", o->lr_orth);
     if (o->momentum < 0 || o->momentum >= 1)
         return rnb_error(err, RNB_EINVAL, "momentum: %g is outside [0, 1)", o->momentum);
     if (o->alpha < 0 || o->alpha >= 1)
@@ -225,6 +228,12 @@ int config_resolve(run_spec *r, const config *c, char *err)
         if (!isfinite(r->konst[k]))
             return rnb_error(err, RNB_EINVAL, "%s: %s is not a finite number", r->cell->const_key[k], v);
     }
+    const bool skew_init = r->init.kind == INIT_HENAFF || r->init.kind == INIT_CAYLEY;
+    if (r->cell->reparam_form && !skew_init && r->init.kind != INIT_PAPER)
+        return rnb_error(err, RNB_EINVAL, "init: cell '%s' is reparametrised through exp: paper, henaff or cayley",
+                         r->cell->name);
+    if (skew_init && !r->cell->reparam_form)
+        return rnb_error(err, RNB_EINVAL, "init: %s is for exprnn, not '%s'", c->init, r->cell->name);
     r->init.set_forget_bias = !isnan(c->forget_bias);
     r->init.forget_bias = c->forget_bias;
     if (r->init.kind == INIT_CHRONO && r->init.gain == 0)

@@ -27,7 +27,7 @@
     X(cell,        STR,  "lstm",    model, "cell type: rnn_tanh, rnn_relu, lstm, gru, indrnn, mingru, minlstm, ... (rnnbench list)") \
     X(hidden,      INT,  "128",     model, "hidden units H (of every layer)")   \
     X(num_layers,  INT,  "1",       model, "recurrent layers, stacked as PyTorch's num_layers: layer k > 0 reads layer k-1's h_t") \
-    X(init,        STR,  "uniform", model, "initial weights: uniform, paper (the cell's own paper's), orthogonal[:GAIN], identity[:SCALE], chrono[:TMAX]") \
+    X(init,        STR,  "uniform", model, "initial weights: uniform, paper (the cell's own paper's), orthogonal[:GAIN], identity[:SCALE], chrono[:TMAX]; exprnn: paper, henaff or cayley") \
     X(forget_bias, OPTREAL, "none", model, "forget-gate bias (lstm); none keeps the init's") \
     X(cornn_dt,    OPTREAL, "none", model, "cornn: the time step dt; none: the authors' adding default, 0.06") \
     X(cornn_gamma, OPTREAL, "none", model, "cornn: gamma, the oscillators' stiffness; none: 66 (adding)") \
@@ -36,6 +36,7 @@
     X(steps,       INT,  "1000",    train, "training steps")                    \
     X(optimizer,   STR,  "adam",    train, "sgd, momentum, rmsprop or adam (PyTorch's definitions)") \
     X(lr,          REAL, "1e-3",    train, "learning rate")                     \
+    X(lr_orth,     OPTREAL, "none", train, "exprnn: learning rate of the orthogonal parameters A (the authors' lr_orth); none: lr; other cells have none") \
     X(momentum,    REAL, "0.9",     train, "momentum: mu")                      \
     X(nesterov,    BOOL, "false",   train, "momentum: Nesterov's form")         \
     X(alpha,       REAL, "0.99",    train, "rmsprop: smoothing constant")       \

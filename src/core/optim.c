@@ -53,20 +53,19 @@ void optim_free(optim_state *o)
     memset(o, 0, sizeof *o);
 }
 
-void optim_update(optim_state *o, real *p, const real *g)
+/* The update of elements [k0, k1) at learning rate lr_d. */
+static void update_span(optim_state *o, real *p, const real *g, size_t k0, size_t k1, double lr_d)
 {
     const optim_spec *s = &o->s;
-    const size_t n = o->n;
-    const real lr = (real)s->lr;
-    o->step++;
+    const real lr = (real)lr_d;
     switch (s->kind) {
     case OPT_SGD:
-        for (size_t k = 0; k < n; k++)
+        for (size_t k = k0; k < k1; k++)
             p[k] -= lr * g[k];
         break;
     case OPT_MOMENTUM: {
         const real mu = (real)s->momentum;
-        for (size_t k = 0; k < n; k++) {
+        for (size_t k = k0; k < k1; k++) {
             o->m[k] = mu * o->m[k] + g[k];
             p[k] -= lr * (s->nesterov ? g[k] + mu * o->m[k] : o->m[k]);
         }
@@ -74,7 +73,7 @@ void optim_update(optim_state *o, real *p, const real *g)
     }
     case OPT_RMSPROP: {
         const real a = (real)s->alpha, eps = (real)s->eps;
-        for (size_t k = 0; k < n; k++) {
+        for (size_t k = k0; k < k1; k++) {
             o->m[k] = a * o->m[k] + (1 - a) * g[k] * g[k];
             p[k] -= lr * g[k] / (sqrt(o->m[k]) + eps);
         }
@@ -84,8 +83,8 @@ void optim_update(optim_state *o, real *p, const real *g)
         const real b1 = (real)s->beta1, b2 = (real)s->beta2, eps = (real)s->eps;
         const double bc1 = 1 - power(s->beta1, o->step);
         const double bc2 = 1 - power(s->beta2, o->step);
-        const real step = (real)(s->lr / bc1), rbc2 = (real)(1 / sqrt(bc2));
-        for (size_t k = 0; k < n; k++) {
+        const real step = (real)(lr_d / bc1), rbc2 = (real)(1 / sqrt(bc2));
+        for (size_t k = k0; k < k1; k++) {
             o->m[k] = b1 * o->m[k] + (1 - b1) * g[k];
             o->v[k] = b2 * o->v[k] + (1 - b2) * g[k] * g[k];
             p[k] -= step * o->m[k] / (sqrt(o->v[k]) * rbc2 + eps);
@@ -93,4 +92,26 @@ void optim_update(optim_state *o, real *p, const real *g)
         break;
     }
     }
+}
+
+int optim_orth_span(optim_state *o, size_t off, size_t n)
+{
+    const int k = o->n_orth;
+    if (k == 64 || off + n > o->n || (k && off < o->orth_off[k - 1] + o->orth_n[k - 1]))
+        return RNB_EINVAL;
+    o->orth_off[k] = off, o->orth_n[k] = n;
+    o->n_orth++;
+    return RNB_OK;
+}
+
+void optim_update(optim_state *o, real *p, const real *g)
+{
+    o->step++;
+    size_t at = 0;
+    for (int k = 0; k < o->n_orth; k++) {
+        update_span(o, p, g, at, o->orth_off[k], o->s.lr);
+        update_span(o, p, g, o->orth_off[k], o->orth_off[k] + o->orth_n[k], o->s.lr_orth);
+        at = o->orth_off[k] + o->orth_n[k];
+    }
+    update_span(o, p, g, at, o->n, o->s.lr);
 }

@@ -4,7 +4,10 @@
  *   momentum  v = mu v + g;  p -= lr v   (nesterov: p -= lr (g + mu v))
  *   rmsprop   s = a s + (1-a) g^2;  p -= lr g / (sqrt(s) + eps)
  *   adam      m = b1 m + (1-b1) g;  s = b2 s + (1-b2) g^2;
- *             p -= lr/(1-b1^k) m / (sqrt(s)/sqrt(1-b2^k) + eps)   (step k) */
+ *             p -= lr/(1-b1^k) m / (sqrt(s)/sqrt(1-b2^k) + eps)   (step k)
+ * The spans given to optim_orth_span (exprnn's A) take lr_orth for lr:
+ * the authors' second optimiser of the same kind, whose state is kept
+ * apart element by element as here. */
 #ifndef RNB_OPTIM_H
 #define RNB_OPTIM_H
 
@@ -18,6 +21,7 @@ typedef enum { OPT_SGD, OPT_MOMENTUM, OPT_RMSPROP, OPT_ADAM } optim_kind;
 typedef struct {
     optim_kind kind;
     double lr;
+    double lr_orth;         /* lr of the orthogonal spans */
     double momentum;        /* mu, momentum */
     bool nesterov;          /* momentum */
     double alpha;           /* rmsprop's smoothing constant */
@@ -29,6 +33,8 @@ typedef struct {
     optim_spec s;
     size_t n;
     long step;              /* updates done */
+    int n_orth;             /* spans taking lr_orth, ascending, apart */
+    size_t orth_off[64], orth_n[64];
     real *m;                // (n) velocity or first moment
     real *v;                // (n) second moment
 } optim_state;
@@ -38,6 +44,8 @@ const char *optim_kind_name(optim_kind k);
 
 int optim_init(optim_state *o, const optim_spec *s, size_t n);  /* zeroed state */
 void optim_free(optim_state *o);
+/* params [off, off + n) take lr_orth; RNB_EINVAL past 64 spans or out of order. */
+int optim_orth_span(optim_state *o, size_t off, size_t n);
 void optim_update(optim_state *o, real *p, const real *g);
 
 #endif

@@ -36,6 +36,8 @@ int trainer_create(trainer *tr, const run_spec *s, char *err)
         return rnb_error(err, RNB_ENOMEM, "out of memory for a run of %zu bytes", trainer_bytes(s));
     }
     model_tensors(tr->tensors, s->cell, s->task, s->K, s->H);
+    for (int k = 0; k < s->K && s->cell->reparam_form; k++)   /* exprnn's A: lr_orth */
+        optim_orth_span(&tr->opt, (size_t)(tr->m.st.l[k].p.w_hh - tr->m.params), (size_t)s->H * s->H);
     /* Weights from one stream, batches from another: the same seed gives
      * the same initial weights whatever the task. */
     rng_t init_rng;

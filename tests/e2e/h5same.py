@@ -22,7 +22,8 @@ OLDER_SKIP_ATTRS = {"schema_version", "rnnbench_version"}
 OLDER_NEW_ITEMS = ("grad_norm_tensor",)
 LAYERED = {"dh_norm", "dc_norm", "dh_log10", "dc_log10", "w_hh_radius", "w_hh_sigma"}
 NEW_KEYS = {"num_layers": lambda v: v == 1,      # keys added since 0.2.0, at their defaults
-            "cornn_dt": np.isnan, "cornn_gamma": np.isnan, "cornn_eps": np.isnan}
+            "cornn_dt": np.isnan, "cornn_gamma": np.isnan, "cornn_eps": np.isnan,
+            "lr_orth": np.isnan}
 
 
 def items(f):

@@ -5,6 +5,7 @@
  * (RNB_DOUBLE). Also: optim_kind_parse takes the four names and refuses
  * others with a message. */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../check.h"
@@ -96,6 +97,39 @@ static void test_config(int c)
     optim_free(&o);
 }
 
+/* lr_orth on the span [1, 3): the same bits as two optimizers of the
+ * kind, one over {0, 3, 4} at lr and one over {1, 2} at lr_orth (the
+ * authors' expRNN runs two). */
+static void test_orth_span(int c)
+{
+    optim_spec s = configs[c].spec, so = s;
+    s.lr_orth = so.lr = s.lr / 7;
+    optim_state o, rest, orth;
+    if (optim_init(&o, &s, N) || optim_init(&rest, &configs[c].spec, 3) || optim_init(&orth, &so, 2))
+        abort();
+    CHECK(&tally, optim_orth_span(&o, 1, 2) == RNB_OK, "%s: span [1, 3) taken", configs[c].name);
+    CHECK(&tally, optim_orth_span(&o, 0, 1) == RNB_EINVAL, "%s: a span out of order refused", configs[c].name);
+    real p[N], g[N], pr[3], gr[3], po[2], go[2];
+    for (int k = 0; k < N; k++)
+        p[k] = (real)p0[k];
+    pr[0] = p[0], pr[1] = p[3], pr[2] = p[4], po[0] = p[1], po[1] = p[2];
+    for (int t = 0; t < STEPS; t++) {
+        for (int k = 0; k < N; k++)
+            g[k] = (real)grad(t, k);
+        gr[0] = g[0], gr[1] = g[3], gr[2] = g[4], go[0] = g[1], go[1] = g[2];
+        optim_update(&o, p, g);
+        optim_update(&rest, pr, gr);
+        optim_update(&orth, po, go);
+    }
+    const real want_p[N] = {pr[0], po[0], po[1], pr[1], pr[2]};
+    int wrong = 0;
+    for (int k = 0; k < N; k++)
+        wrong += p[k] != want_p[k];
+    CHECK(&tally, wrong == 0, "%s with lr_orth = lr/7 on [1, 3): %d of %d differ from two optimizers",
+          configs[c].name, wrong, N);
+    optim_free(&o), optim_free(&rest), optim_free(&orth);
+}
+
 static void test_parse(void)
 {
     static const struct {
@@ -126,7 +160,7 @@ static void test_parse(void)
 int main(void)
 {
     for (int c = 0; c < NCONFIG; c++)
-        test_config(c);
+        test_config(c), test_orth_span(c);
     test_parse();
     return check_done(&tally);
 }
