@@ -233,7 +233,8 @@ int config_resolve(run_spec *r, const config *c, char *err)
         return rnb_error(err, RNB_EINVAL, "init: cell '%s' is reparametrised through exp: paper, henaff or cayley",
                          r->cell->name);
     if (skew_init && !r->cell->reparam_form)
-        return rnb_error(err, RNB_EINVAL, "init: %s is for exprnn, not '%s'", c->init, r->cell->name);
+        return rnb_error(err, RNB_EINVAL, "cell: '%s' takes no init %s (henaff and cayley are exprnn's)",
+                         r->cell->name, c->init);
     r->init.set_forget_bias = !isnan(c->forget_bias);
     r->init.forget_bias = c->forget_bias;
     if (r->init.kind == INIT_CHRONO && r->init.gain == 0)

@@ -75,7 +75,8 @@ int record_alloc(run_record *r, const run_spec *s)
     r->loss = calloc((4 + (size_t)r->n_tensors) * n, sizeof(double));
     r->log_step = calloc(m, sizeof(long));
     const size_t norms = m * KL * (r->has_c ? 2 : 1);    /* dh (dc) norms; as much again in log10 */
-    r->dh_norm = calloc(2 * norms + 2 * m + 2 * m * KG, sizeof(double));
+    const size_t orth = s->cell->reparam_form ? m * r->K : 0;
+    r->dh_norm = calloc(2 * norms + 2 * m + 2 * m * KG + orth, sizeof(double));
     if (!r->loss || !r->log_step || !r->dh_norm) {
         record_free(r);
         return RNB_ENOMEM;
@@ -91,6 +92,7 @@ int record_alloc(run_record *r, const run_spec *s)
     r->eval_metric = r->eval_loss + m;
     r->w_hh_radius = r->eval_metric + m;
     r->w_hh_sigma = r->w_hh_radius + m * KG;
+    r->w_hh_orth_error = orth ? r->w_hh_sigma + m * KG : NULL;
     r->solve_step = -1;
     return RNB_OK;
 }
@@ -149,15 +151,34 @@ static void diagonal_blocks(const real *u, int G, int H, double *radius, double 
     }
 }
 
+/* max |W^T W - I| of w (H, H), in double: how far a weight orthogonal in
+ * exact arithmetic (exprnn's exp of a skew matrix) is from it in floats. */
+static double orth_error(const real *w, int H)
+{
+    double worst = 0;
+    for (int i = 0; i < H; i++)
+        for (int j = i; j < H; j++) {
+            double dot = 0;
+            for (int k = 0; k < H; k++)
+                dot += (double)w[(size_t)k * H + i] * w[(size_t)k * H + j];
+            worst = fmax(worst, fabs(dot - (i == j)));
+        }
+    return worst;
+}
+
 /* The spectrum of every layer's W_hh blocks into row r->n_logged (cells
- * without a recurrent weight have none). */
-static void log_spectrum(run_record *r, spectral_ws *sw, const trainer *tr)
+ * without a recurrent weight have none): of the weight the layer
+ * multiplies, formed from the parameters for a reparametrised cell. */
+static void log_spectrum(run_record *r, spectral_ws *sw, trainer *tr)
 {
     const size_t KG = (size_t)r->K * r->G;
     const recurrence_kind rec = tr->spec.cell->recurrence;
     for (int k = 0; k < r->K && rec != REC_NONE; k++) {
         size_t off = (size_t)r->n_logged * KG + (size_t)k * r->G;
-        const real *w = tr->m.st.l[k].p.w_hh;
+        stack_layer *l = &tr->m.st.l[k];
+        const real *w = rec == REC_DENSE ? layer_form_weight(&l->ws, &l->p) : l->p.w_hh;
+        if (r->w_hh_orth_error)
+            r->w_hh_orth_error[(size_t)r->n_logged * r->K + k] = orth_error(w, tr->spec.H);
         if (rec == REC_DENSE)
             spectral_blocks(sw, w, r->G, r->w_hh_radius + off, r->w_hh_sigma + off);
         else

@@ -39,6 +39,7 @@ typedef struct {
     int G;                  /* gate blocks of weight_hh */
     double *w_hh_radius;    // (n_log_cap, K, G) spectral radius of each block of each layer
     double *w_hh_sigma;     // (n_log_cap, K, G) its largest singular value
+    double *w_hh_orth_error; // (n_log_cap, K) max |W^T W - I| of the formed weight; exprnn only, else NULL
     /* outcome */
     run_status status;
     long diverged_step;     /* 0 unless diverged */

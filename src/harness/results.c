@@ -189,7 +189,9 @@ static int write_run(h5file *f, const char *grp, const grid_run *g, const run_re
         (rc = h5io_write_series_double(f, DS("eval_metric"), 1, d_log, rec->eval_metric, err)) ||
         (s->cell->recurrence != REC_NONE &&     /* no recurrent weight, no spectrum */
          ((rc = h5io_write_series_double(f, DS("w_hh_radius"), 3, d_blocks, rec->w_hh_radius, err)) ||
-          (rc = h5io_write_series_double(f, DS("w_hh_sigma"), 3, d_blocks, rec->w_hh_sigma, err)))))
+          (rc = h5io_write_series_double(f, DS("w_hh_sigma"), 3, d_blocks, rec->w_hh_sigma, err)))) ||
+        (rec->w_hh_orth_error &&
+         (rc = h5io_write_series_double(f, DS("w_hh_orth_error"), 2, d_blocks, rec->w_hh_orth_error, err))))
         return rc;
 #undef DS
     if ((rc = write_params(f, grp, g, err)) ||

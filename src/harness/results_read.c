@@ -19,7 +19,7 @@
 typedef enum { BY_STEPS, BY_LOGGED, BY_LAYERS, BY_SEQ, BY_GATES, BY_TENSORS, N_EXTENTS } extent;
 
 /* Which runs have the dataset. */
-typedef enum { ALWAYS, CELL_STATE, SPECTRUM, LOG10, LOG10_C, TENSORS } presence;
+typedef enum { ALWAYS, CELL_STATE, SPECTRUM, LOG10, LOG10_C, TENSORS, ORTH } presence;
 
 typedef struct {
     const char *name;
@@ -51,6 +51,7 @@ static const ds_spec schema[] = {
     {"w_hh_radius", H5IO_FLOAT, 3, {BY_LOGGED, BY_LAYERS, BY_GATES}, SPECTRUM},
     {"w_hh_sigma", H5IO_FLOAT, 3, {BY_LOGGED, BY_LAYERS, BY_GATES}, SPECTRUM},
     {"grad_norm_tensor", H5IO_FLOAT, 2, {BY_STEPS, BY_TENSORS}, TENSORS},
+    {"w_hh_orth_error", H5IO_FLOAT, 2, {BY_LOGGED, BY_LAYERS}, ORTH},
 };
 
 static const ds_spec *find_spec(const char *name)
@@ -78,6 +79,8 @@ static bool required(const ds_spec *s, long version, const results_run *r)
         return true;
     if (s->need == SPECTRUM && r->cell->recurrence == REC_NONE)
         return false;   /* no recurrent weight, no spectrum */
+    if (s->need == ORTH)
+        return r->cell->reparam_form != NULL;   /* exprnn came with it */
     return version >= 3 && (s->need == LOG10 || s->need == SPECTRUM || s->need == TENSORS);
 }
 
@@ -90,6 +93,7 @@ static bool run_has(const results_run *r, const ds_spec *s)
     case LOG10: return r->has_log10;
     case LOG10_C: return r->has_dc && r->has_log10;
     case TENSORS: return r->has_tensors;
+    case ORTH: return r->cell->reparam_form != NULL;
     }
     return false;
 }

@@ -60,6 +60,7 @@ typedef struct {
 /* A dataset as doubles, rows x layers x cols, row-major. A series
  * (loss, log_step, ...) is [rows][1][1]; dh_norm, dc_norm, dh_log10,
  * dc_log10 are [n_logged][K][L]; w_hh_radius, w_hh_sigma [n_logged][K][G];
+ * w_hh_orth_error (exprnn) [n_logged][K][1];
  * grad_norm_tensor [steps_done][1][n_tensors]. */
 typedef struct {
     double *v;
@@ -79,7 +80,7 @@ int results_file_open(results_file *rf, const char *path, char *err);
 
 /* Dataset name of run r (loss, metric, grad_norm, grad_norm_clipped,
  * log_step, dh_norm, dc_norm, dh_log10, dc_log10, eval_loss, eval_metric,
- * w_hh_radius, w_hh_sigma, grad_norm_tensor) into d, malloc'd; free it
+ * w_hh_radius, w_hh_sigma, grad_norm_tensor, w_hh_orth_error) into d, malloc'd; free it
  * with results_data_free. RNB_EINVAL for a name outside the schema or a
  * dataset the run lacks. */
 int results_file_read(const results_file *rf, const results_run *r, const char *name,

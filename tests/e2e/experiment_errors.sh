@@ -77,6 +77,17 @@ hidden = 8
 
 forget_bias = 1
 INI
+case_ exprnn_init 4 "run cell=exprnn: init: cell 'exprnn' is reparametrised through exp" <<'INI'
+[model]
+cell = lstm, exprnn
+hidden = 8
+init = uniform
+INI
+case_ skew_init 2 "run cell=lstm: cell: 'lstm' takes no init henaff" <<'INI'
+[model]
+cell = lstm, exprnn
+init = henaff
+INI
 case_ duplicate 3 "key 'hidden' is given twice" <<'INI'
 [model]
 hidden = 8

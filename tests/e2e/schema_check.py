@@ -19,10 +19,13 @@ OUTCOME = ["clip_mode", "clip_threshold", "status", "steps_done", "diverged_step
 SERIES = ["loss", "metric", "grad_norm", "grad_norm_clipped"]
 LOGGED = ["log_step", "eval_loss", "eval_metric"]
 G_OF = {"rnn_tanh": 1, "rnn_relu": 1, "lstm": 4, "gru": 3, "lstm_peephole": 4, "lstm_cifg": 3,
-        "lstm_nfg": 3, "gru_cho": 3, "mgu": 2, "indrnn": 1, "mingru": 2, "minlstm": 3, "cornn": 1}
-EXTRAS = {"lstm_peephole": ["peephole"]}     # a cell's extra tensors, after bias_hh of each layer
+        "lstm_nfg": 3, "gru_cho": 3, "mgu": 2, "indrnn": 1, "mingru": 2, "minlstm": 3, "cornn": 1,
+        "exprnn": 1}
+EXTRAS = {"lstm_peephole": ["peephole"], "exprnn": ["b"]}     # a cell's extra tensors, after bias_hh of each layer
 NO_WEIGHT_HH = {"mingru", "minlstm"}         # no recurrent weight: no weight_hh, no spectrum
 ONE_BIAS = {"indrnn", "mingru", "minlstm", "cornn"}   # bias_ih only
+NO_BIAS = {"exprnn"}                         # neither bias (modrelu's b is an extra)
+ORTH = {"exprnn"}                            # a formed orthogonal weight_hh: w_hh_orth_error
 C_DENSE = {"cornn"}                          # weight_ch after weight_hh: the second state's weight
 HAS_C = {"cornn"}                            # besides the lstm family: a second state, dc_norm
 
@@ -34,7 +37,8 @@ def tensor_names(cell, K):
         kinds = ["weight_ih", "weight_hh", "weight_ch", "bias_ih", "bias_hh"]
         kinds = [t for t in kinds if not (t == "weight_hh" and cell in NO_WEIGHT_HH)
                  and not (t == "weight_ch" and cell not in C_DENSE)
-                 and not (t == "bias_hh" and cell in ONE_BIAS)]
+                 and not (t == "bias_hh" and cell in ONE_BIAS)
+                 and not (t.startswith("bias") and cell in NO_BIAS)]
         names += [f"{t}_l{k}" for t in kinds + EXTRAS.get(cell, [])]
     return names + ["readout.weight", "readout.bias"]
 
@@ -107,6 +111,12 @@ for name, g in runs.items():
         fin = np.isfinite(rad) & np.isfinite(sig)
         check(np.all(rad[fin] > 0) and np.all(rad[fin] <= sig[fin] * (1 + 1e-5)),  # both estimates within 1e-5
               f"{name}: 0 < spectral radius <= largest singular value")
+    check(("w_hh_orth_error" in g) == (g.attrs["cell"] in ORTH), f"{name}: w_hh_orth_error iff exprnn")
+    if "w_hh_orth_error" in g:
+        e = g["w_hh_orth_error"][()]
+        check(e.shape == (m, K), f"{name}/w_hh_orth_error shape {e.shape}, want {(m, K)}")
+        check(np.all(e[np.isfinite(e)] < 1e-4), f"{name}: formed weight_hh orthogonal to float precision "
+              f"(worst {np.nanmax(e) if e.size else 0:.3g})")
     check(("dc_norm" in g) == (g.attrs["cell"].startswith("lstm") or g.attrs["cell"] in HAS_C),
           f"{name}: dc_norm iff a cell with c")
     if "dc_norm" in g:
