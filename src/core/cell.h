@@ -113,10 +113,10 @@ typedef struct cell_type {
      * reparam_form makes from it the weight the layer multiplies, before
      * every forward pass; reparam_adjoint adds into the parameter's
      * gradient what dL/d(formed weight) gives. Scratch: reparam_work(H)
-     * reals and H ints. */
+     * doubles and H ints. */
     size_t (*reparam_work)(int H);
-    void (*reparam_form)(real *w, const real *param, int H, real *work, int *iwork);
-    void (*reparam_adjoint)(real *dparam, const real *dw, const real *param, int H, real *work, int *iwork);
+    void (*reparam_form)(real *w, const real *param, int H, double *work, int *iwork);
+    void (*reparam_adjoint)(real *dparam, const real *dw, const real *param, int H, double *work, int *iwork);
     /* Optional. init = paper: the cell's own paper's initialisation of the
      * layer's parameters (spec says where the layer is). */
     void (*init_paper)(struct layer_params *p, int I, int H, const struct init_spec *spec, rng_t *r);

@@ -69,22 +69,29 @@ static void skew_of(real *S, const real *A, int H, real sign)
     }
 }
 
-static size_t exprnn_work(int H) { return expm_work_reals(H) + 3 * (size_t)H * H; }
+/* Scratch: the exponential's doubles, then three H x H reals (each in a
+ * double's room, so the views stay aligned). */
+static size_t exprnn_work(int H) { return expm_work_doubles(H) + 3 * (size_t)H * H; }
+
+static real *reals_at(double *work, int H, int i)
+{
+    return (real *)(work + expm_work_doubles(H) + (size_t)i * H * H);
+}
 
 /* W_hh = exp(X), X = -S. */
-static void exprnn_form(real *w, const real *A, int H, real *work, int *iwork)
+static void exprnn_form(real *w, const real *A, int H, double *work, int *iwork)
 {
-    expm_work wk = {work + (size_t)H * H, iwork};
-    skew_of(work, A, H, -1);
-    expm(w, work, H, &wk);
+    expm_work wk = {work, iwork};
+    real *X = reals_at(work, H, 0);
+    skew_of(X, A, H, -1);
+    expm(w, X, H, &wk);
 }
 
 /* dL/dX = L(X^T, dL/dW_hh), X^T = S; X_ij = -A_ij and X_ji = A_ij (i < j). */
-static void exprnn_adjoint(real *dA, const real *dw, const real *A, int H, real *work, int *iwork)
+static void exprnn_adjoint(real *dA, const real *dw, const real *A, int H, double *work, int *iwork)
 {
-    const size_t HH = (size_t)H * H;
-    real *S = work, *E = work + HH, *dX = work + 2 * HH;
-    expm_work wk = {work + 3 * HH, iwork};
+    expm_work wk = {work, iwork};
+    real *S = reals_at(work, H, 0), *E = reals_at(work, H, 1), *dX = reals_at(work, H, 2);
     skew_of(S, A, H, 1);
     expm_frechet(E, dX, S, dw, H, &wk);
     for (int i = 0; i < H; i++)

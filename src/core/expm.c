@@ -4,7 +4,6 @@
 #include <string.h>
 
 #include "activation.h"
-#include "kernels.h"
 
 /* b_0 .. b_13 of the [13/13] Pade approximant to exp, and theta_13, the
  * largest ||X||_1 at which it is exact to double's unit roundoff (Higham
@@ -18,28 +17,39 @@ static const double THETA13 = 5.371920351148152;
 
 enum { N_WORK = 17 };   /* n x n matrices the Frechet pass holds at once */
 
-size_t expm_work_reals(int n) { return (size_t)N_WORK * n * n; }
+size_t expm_work_doubles(int n) { return (size_t)N_WORK * n * n; }
 
-/* C := A B (beta 0) or C + A B (beta 1), n x n. */
-static void mul(real *C, const real *A, const real *B, int n, real beta)
+/* C := A B (beta 0) or C + A B (beta 1), n x n, C apart from A and B.
+ * Each C[i][j] a chain over k in order, a multiply then an add (no
+ * contraction): vectorised across j only, the same bits on every path. */
+GATE_LOOP static void mul(double *restrict C, const double *restrict A, const double *restrict B, int n,
+                          int beta)
 {
-    gemm(false, false, n, n, n, 1, A, n, B, n, beta, C, n);
+    for (int i = 0; i < n; i++) {
+        double *c = C + (size_t)i * n;
+        if (!beta)
+            memset(c, 0, (size_t)n * sizeof *c);
+        for (int k = 0; k < n; k++) {
+            const double a = A[(size_t)i * n + k], *b = B + (size_t)k * n;
+            for (int j = 0; j < n; j++)
+                c[j] += a * b[j];
+        }
+    }
 }
 
 /* out := c0 X0 + c1 X1 + c2 X2 (in that order) + d I. */
-GATE_LOOP static void combine(real *out, double c0, const real *X0, double c1, const real *X1,
-                              double c2, const real *X2, double d, int n)
+GATE_LOOP static void combine(double *out, double c0, const double *X0, double c1, const double *X1,
+                              double c2, const double *X2, double d, int n)
 {
-    const real a = (real)c0, b = (real)c1, c = (real)c2;
     const size_t nn = (size_t)n * n;
     for (size_t k = 0; k < nn; k++)
-        out[k] = a * X0[k] + b * X1[k] + c * X2[k];
+        out[k] = c0 * X0[k] + c1 * X1[k] + c2 * X2[k];
     for (int i = 0; i < n; i++)
-        out[(size_t)i * n + i] += (real)d;
+        out[(size_t)i * n + i] += d;
 }
 
 /* out := x + s y, n x n (s = 1 or -1). */
-GATE_LOOP static void add(real *out, const real *x, real s, const real *y, int n)
+GATE_LOOP static void add(double *out, const double *x, double s, const double *y, int n)
 {
     const size_t nn = (size_t)n * n;
     for (size_t k = 0; k < nn; k++)
@@ -47,16 +57,16 @@ GATE_LOOP static void add(real *out, const real *x, real s, const real *y, int n
 }
 
 /* r -= l v, one row of n. */
-GATE_LOOP static void row_axpy(real *r, real l, const real *v, int n)
+GATE_LOOP static void row_axpy(double *r, double l, const double *v, int n)
 {
     for (int j = 0; j < n; j++)
         r[j] -= l * v[j];
 }
 
-static void swap_rows(real *M, int a, int b, int n)
+static void swap_rows(double *M, int a, int b, int n)
 {
     for (int j = 0; j < n; j++) {
-        real t = M[(size_t)a * n + j];
+        double t = M[(size_t)a * n + j];
         M[(size_t)a * n + j] = M[(size_t)b * n + j];
         M[(size_t)b * n + j] = t;
     }
@@ -65,21 +75,21 @@ static void swap_rows(real *M, int a, int b, int n)
 /* Q := its LU factors, partial pivoting (row k swapped with piv[k] >= k
  * first, the pivot the first largest |Q[i][k]|), right-looking, in one
  * fixed order: every update a row axpy. */
-static void lu_factor(real *Q, int *piv, int n)
+static void lu_factor(double *Q, int *piv, int n)
 {
     for (int k = 0; k < n; k++) {
         int p = k;
-        real best = (real)fabs(Q[(size_t)k * n + k]);
+        double best = fabs(Q[(size_t)k * n + k]);
         for (int i = k + 1; i < n; i++)
-            if ((real)fabs(Q[(size_t)i * n + k]) > best)
-                best = (real)fabs(Q[(size_t)i * n + k]), p = i;
+            if (fabs(Q[(size_t)i * n + k]) > best)
+                best = fabs(Q[(size_t)i * n + k]), p = i;
         piv[k] = p;
         if (p != k)
             swap_rows(Q, k, p, n);
-        const real *rk = Q + (size_t)k * n;
+        const double *rk = Q + (size_t)k * n;
         for (int i = k + 1; i < n; i++) {
-            real *ri = Q + (size_t)i * n;
-            const real l = ri[k] / rk[k];
+            double *ri = Q + (size_t)i * n;
+            const double l = ri[k] / rk[k];
             ri[k] = l;
             row_axpy(ri + k + 1, l, rk + k + 1, n - k - 1);
         }
@@ -87,7 +97,7 @@ static void lu_factor(real *Q, int *piv, int n)
 }
 
 /* M := Q^-1 M, M n x n, from lu_factor's Q and piv. */
-static void lu_solve(const real *Q, const int *piv, real *M, int n)
+static void lu_solve(const double *Q, const int *piv, double *M, int n)
 {
     for (int k = 0; k < n; k++)
         if (piv[k] != k)
@@ -96,10 +106,10 @@ static void lu_solve(const real *Q, const int *piv, real *M, int n)
         for (int i = k + 1; i < n; i++)
             row_axpy(M + (size_t)i * n, Q[(size_t)i * n + k], M + (size_t)k * n, n);
     for (int i = n - 1; i >= 0; i--) {
-        real *ri = M + (size_t)i * n;
+        double *ri = M + (size_t)i * n;
         for (int j = i + 1; j < n; j++)
             row_axpy(ri, Q[(size_t)i * n + j], M + (size_t)j * n, n);
-        const real d = Q[(size_t)i * n + i];
+        const double d = Q[(size_t)i * n + i];
         for (int j = 0; j < n; j++)
             ri[j] /= d;
     }
@@ -127,11 +137,11 @@ static void pade13(real *E, real *L, const real *X, const real *D, int n, expm_w
 {
     const double *b = PADE13;
     const size_t nn = (size_t)n * n;
-    real *w = wk->w;
-    real *A = w, *A2 = w + nn, *A4 = w + 2 * nn, *A6 = w + 3 * nn, *W1 = w + 4 * nn,
-         *Z1 = w + 5 * nn, *W = w + 6 * nn, *U = w + 7 * nn, *V = w + 8 * nn;
+    double *w = wk->w;
+    double *A = w, *A2 = w + nn, *A4 = w + 2 * nn, *A6 = w + 3 * nn, *W1 = w + 4 * nn,
+           *Z1 = w + 5 * nn, *W = w + 6 * nn, *U = w + 7 * nn, *V = w + 8 * nn;
     const int s = scaling_of(X, n);
-    const real f = ldexp(1.0, -s);      /* exact: a power of two */
+    const double f = ldexp(1.0, -s);    /* exact: a power of two */
     for (size_t k = 0; k < nn; k++)
         A[k] = X[k] * f;
     mul(A2, A, A, n, 0);
@@ -145,9 +155,9 @@ static void pade13(real *E, real *L, const real *X, const real *D, int n, expm_w
     combine(V, b[6], A6, b[4], A4, b[2], A2, b[0], n);      /* Z2 */
     mul(V, A6, Z1, n, 1);                                   /* V = A6 Z1 + Z2 */
 
-    real *Lu = NULL, *Lv = NULL;
+    double *Lu = NULL, *Lv = NULL;
     if (D) {                    /* the derivative's terms, before U and V are spent */
-        real *Es = w + 9 * nn, *M2 = w + 10 * nn, *M4 = w + 11 * nn, *M6 = w + 12 * nn,
+        double *Es = w + 9 * nn, *M2 = w + 10 * nn, *M4 = w + 11 * nn, *M6 = w + 12 * nn,
              *Lw = w + 13 * nn, *T = w + 14 * nn;
         Lu = w + 15 * nn, Lv = w + 16 * nn;
         for (size_t k = 0; k < nn; k++)
@@ -171,34 +181,35 @@ static void pade13(real *E, real *L, const real *X, const real *D, int n, expm_w
     }
 
     /* R = (V - U)^-1 (V + U); the buffers A2.. are free again */
-    real *Q = A2, *R = A4;
+    double *Q = A2, *R = A4;
     add(Q, V, -1, U, n);
     add(R, V, 1, U, n);
     lu_factor(Q, wk->piv, n);
     lu_solve(Q, wk->piv, R, n);
-    real *Ld = NULL;
+    double *Ld = NULL;
     if (D) {                    /* L = (V - U)^-1 (Lu + Lv + (Lu - Lv) R) */
         Ld = A6;
-        real *diff = W1;
+        double *diff = W1;
         add(Ld, Lu, 1, Lv, n);
         add(diff, Lu, -1, Lv, n);
         mul(Ld, diff, R, n, 1);
         lu_solve(Q, wk->piv, Ld, n);
     }
     /* undo the scaling: exp(X) = exp(X 2^-s)^(2^s); L(X) squares with it */
-    real *R2 = Z1, *L2 = W;
+    double *R2 = Z1, *L2 = W;
     for (int k = 0; k < s; k++) {
         if (D) {
             mul(L2, R, Ld, n, 0);
             mul(L2, Ld, R, n, 1);                           /* L = R L + L R */
-            real *t = Ld; Ld = L2; L2 = t;
+            double *t = Ld; Ld = L2; L2 = t;
         }
         mul(R2, R, R, n, 0);
-        real *t = R; R = R2; R2 = t;
+        double *t = R; R = R2; R2 = t;
     }
-    memcpy(E, R, nn * sizeof(real));
-    if (D)
-        memcpy(L, Ld, nn * sizeof(real));
+    for (size_t k = 0; k < nn; k++)     /* each rounded once, from double */
+        E[k] = (real)R[k];
+    for (size_t k = 0; D && k < nn; k++)
+        L[k] = (real)Ld[k];
 }
 
 void expm(real *E, const real *X, int n, expm_work *wk)

@@ -57,9 +57,9 @@ void layer_params_view(layer_params *p, real *slab, const cell_type *cell,
 /* The workspace is carved from one slab; this table of sizes is the single
  * place that says what it holds, used both to allocate and to report. */
 typedef struct {
-    size_t hs, cs, gates, aux, hp, w_hh_t, w_ch_t, w_rep, rep_work, dh, dxp, dhp, dh0, dc, dhm, carry,
+    size_t hs, cs, gates, aux, hp, w_hh_t, w_ch_t, w_rep, dh, dxp, dhp, dh0, dc, dhm, carry,
         gtmp;                                                    /* reals */
-    size_t norms;                                                /* doubles */
+    size_t norms, rep_work;                                      /* doubles */
     size_t exps, rep_iwork;                                      /* ints */
 } ws_sizes;
 
@@ -99,9 +99,9 @@ size_t layer_ws_bytes(const layer_dims *d)
 {
     ws_sizes s = sizes_of(d);
     size_t reals[] = {s.hs, s.cs, s.gates, s.aux, s.hp, s.w_hh_t, s.w_ch_t, s.w_rep, s.w_rep,
-                      s.rep_work, s.dh, s.dxp, s.dhp, s.dh0, s.dc, s.dhm, s.carry, s.gtmp};
-    size_t total = round64(s.norms * sizeof(double)) + round64(s.exps * sizeof(int)) +
-                   round64(s.rep_iwork * sizeof(int));
+                      s.dh, s.dxp, s.dhp, s.dh0, s.dc, s.dhm, s.carry, s.gtmp};
+    size_t total = round64(s.norms * sizeof(double)) + round64(s.rep_work * sizeof(double)) +
+                   round64(s.exps * sizeof(int)) + round64(s.rep_iwork * sizeof(int));
     for (size_t i = 0; i < sizeof reals / sizeof reals[0]; i++)
         total += round64(reals[i] * sizeof(real));
     return total;
@@ -132,7 +132,6 @@ int layer_ws_alloc(layer_ws *ws, const layer_dims *d)
     TAKE(w_ch_t, s.w_ch_t, real);
     TAKE(w_rep, s.w_rep, real);
     TAKE(dw_rep, s.w_rep, real);
-    TAKE(rep_work, s.rep_work, real);
     TAKE(dh, s.dh, real);
     TAKE(dxp, s.dxp, real);
     TAKE(dhp, s.dhp, real);
@@ -142,6 +141,7 @@ int layer_ws_alloc(layer_ws *ws, const layer_dims *d)
     TAKE(carry, s.carry, real);
     TAKE(gtmp, s.gtmp, real);
     TAKE(dh_norm, s.norms, double);
+    TAKE(rep_work, s.rep_work, double);
     TAKE(dexp, s.exps, int);
     TAKE(rep_iwork, s.rep_iwork, int);
 #undef TAKE

@@ -43,7 +43,7 @@ typedef struct {
     real *w_ch_t;           // (H, G*H) weight_ch transposed; c_dense cells only
     real *w_rep;            // (G*H, H) the formed weight_hh; reparametrised cells only
     real *dw_rep;           // (G*H, H) dL/d(formed weight_hh)
-    real *rep_work;         // (cell->reparam_work(H)) their scratch
+    double *rep_work;       // (cell->reparam_work(H)) their scratch
     int *rep_iwork;         // (H)
     real *dh;               // (T, B, H) in: the direct dL/dh_t (readout);
                             //           out: the total dL/dh_t

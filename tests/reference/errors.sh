@@ -88,6 +88,12 @@ bad minlstm_wih1 minlstm_k2_small 'del f["weight_ih_l1"]; f["weight_ih_l1"] = np
 expect 2 "minlstm_wih1.h5: dataset 'weight_ih_l1' has shape \[10,5\], expected \[15,5\]" minlstm_wih1
 bad mingru_stray_l2 mingru_k2_small 'f["bias_ih_l2"] = np.zeros(10, np.float32)'
 expect 2 "mingru_stray_l2.h5: dataset 'bias_ih_l2' is of layer 2 but 'weight_ih_l2' is missing" mingru_stray_l2
+# exprnn (exprnn_k2_small: K = 2, T = 7, B = 3, I = 4, H = 5): weight_ih,
+# weight_hh (A, [H,H]), b (modrelu's); no bias_ih, no bias_hh.
+bad exprnn_bih exprnn_k2_small 'f["bias_ih_l0"] = np.zeros(5, np.float32)'
+expect 2 "exprnn_bih.h5: dataset 'bias_ih_l0' is not a tensor of cell exprnn (it has no bias in its pre-activation" exprnn_bih
+bad exprnn_no_b exprnn_k2_small 'del f["b_l1"]'
+expect 2 "exprnn_no_b.h5: dataset 'b_l1' is missing" exprnn_no_b
 # cornn (cornn_k2_small: K = 2, T = 7, B = 3, I = 4, H = 5, G = 1): its
 # tensors are weight_ih, weight_hh (W, on y), weight_ch (W_z, on z),
 # bias_ih; its constants the root attributes cornn_dt, cornn_gamma,

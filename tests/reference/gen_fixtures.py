@@ -20,6 +20,11 @@ four tensors rnnbench reads, checked against CornnAuthors, the authors'
 form (tk-rusch/coRNN model.py: one nn.Linear(I+2H, H) over cat(x, z, y)).
 Its constants dt, gamma, eps are root attributes cornn_dt, cornn_gamma,
 cornn_eps where a case gives them (the defaults, 0.06, 66, 15, otherwise).
+exprnn (Lezcano-Casado & Martinez-Rubio 2019) is ExprnnCell, its B by
+torch.linalg.matrix_exp so that PyTorch's own autograd of the exponential
+checks the engine's Frechet adjoint, checked against ExprnnAuthors, the
+authors' form (Lezcano/expRNN: B formed once per pass, its backward their
+block-matrix differential(expm, A^T, G)).
 
 Run with the Debian interpreter that has torch/h5py/numpy:
 
@@ -42,17 +47,19 @@ import torch
 
 DEFAULT_SEED = 20240611
 GATES = {"rnn_tanh": 1, "rnn_relu": 1, "lstm": 4, "gru": 3,
-         "indrnn": 1, "mingru": 2, "minlstm": 3, "cornn": 1}
+         "indrnn": 1, "mingru": 2, "minlstm": 3, "cornn": 1, "exprnn": 1}
 PARAMS = ("weight_ih", "weight_hh", "bias_ih", "bias_hh")   # per layer, PyTorch's order
 # The tensors of one layer of each cell, in the order of the slab (and of
 # PyTorch's state dict): indrnn's weight_hh is the vector u [H] (a diagonal
 # recurrence) and it has one bias; mingru and minlstm have no recurrent
 # weight and one bias; cornn's weight_hh is W (on y = h), its weight_ch W_z
-# (on z = c), both [H, H], and it has one bias.
+# (on z = c), both [H, H], and it has one bias; exprnn's weight_hh is A
+# [H, H] (B = expm(triu(A,1) - triu(A,1)^T)), no bias, modrelu's b [H].
 CELL_PARAMS = {"indrnn": ("weight_ih", "weight_hh", "bias_ih"),
                "mingru": ("weight_ih", "bias_ih"),
                "minlstm": ("weight_ih", "bias_ih"),
-               "cornn": ("weight_ih", "weight_hh", "weight_ch", "bias_ih")}
+               "cornn": ("weight_ih", "weight_hh", "weight_ch", "bias_ih"),
+               "exprnn": ("weight_ih", "weight_hh", "b")}
 # The one-state cells written here from their equations (PyTorch has none
 # of them); cornn, also PyTorch's lack, is CornnCell.
 OWN_CELLS = ("indrnn", "mingru", "minlstm")
@@ -100,8 +107,8 @@ def layer_keys(cell, K):
 
 
 def hidden_size(cell, W):
-    """H, from bias_ih_l0 [G*H] (every cell has it)."""
-    return W["bias_ih_l0"].shape[0] // GATES[cell]
+    """H, from weight_ih_l0 [G*H, I] (every cell has it)."""
+    return W["weight_ih_l0"].shape[0] // GATES[cell]
 
 
 def state_layers(s, K, B, H):
@@ -261,8 +268,105 @@ class CornnAuthors(torch.nn.Module):
         return inp, (torch.stack(hn), torch.stack(cn))
 
 
+def skew(A):
+    """triu(A,1) - triu(A,1)^T: the skew matrix expRNN's A stands for."""
+    U = torch.triu(A, diagonal=1)
+    return U - U.t()
+
+
+def modrelu(z, b):
+    """The authors' modrelu: sign(z) relu(|z| + b)."""
+    return torch.sign(z) * torch.relu(torch.abs(z) + b)
+
+
+class ExprnnCell(torch.nn.Module):
+    """One step of expRNN, with the tensors rnnbench grad reads: W =
+    weight_ih [H, I], A = weight_hh [H, H], b [H]:
+      h_t = modrelu(W x_t + h_{t-1} B),  B = matrix_exp(triu(A,1) - triu(A,1)^T)
+    B by torch.linalg.matrix_exp at every step, differentiated by PyTorch;
+    in float64 and rounded once in a float32 run, as the engine forms it
+    (expm.h: PyTorch's float32 matrix_exp is a few ulp off, which T steps
+    of B turn into a relative 1e-4 at T = 500)."""
+
+    def __init__(self, I, H):
+        super().__init__()
+        shapes = {"weight_ih": (H, I), "weight_hh": (H, H), "b": (H,)}
+        for p in CELL_PARAMS["exprnn"]:
+            self.register_parameter(p, torch.nn.Parameter(torch.zeros(shapes[p])))
+
+    def forward(self, x, h):
+        A = self.weight_hh
+        B = torch.linalg.matrix_exp(skew(A.double())).to(A.dtype)
+        return modrelu(x @ self.weight_ih.t() + h @ B, self.b)
+
+
+class AuthorsExpm(torch.autograd.Function):
+    """exp(S) with the backward of the authors' code (Lezcano/expRNN,
+    trivializations.py): differential(expm, S^T, G), the Frechet derivative
+    read off the exponential of the block matrix [[S^T, G], [0, S^T]]."""
+
+    @staticmethod
+    def forward(ctx, S):
+        ctx.save_for_backward(S)
+        return torch.linalg.matrix_exp(S)
+
+    @staticmethod
+    def backward(ctx, G):
+        (S,) = ctx.saved_tensors
+        n = S.shape[0]
+        M = torch.zeros(2 * n, 2 * n, dtype=S.dtype)
+        M[:n, :n] = S.t()
+        M[n:, n:] = S.t()
+        M[:n, n:] = G
+        return torch.linalg.matrix_exp(M)[:n, n:]
+
+
+class ExprnnAuthors(torch.nn.Module):
+    """K layers of expRNN over a whole sequence in the authors' form
+    (Lezcano/expRNN, orthogonal.py's OrthogonalRNN, static mode): an
+    input_kernel nn.Linear(I, H, bias=False), recurrent_kernel's A and B
+    formed once per pass (AuthorsExpm), hidden.matmul(B), modrelu. An
+    independent formulation of the unrolled ExprnnCell, for the self-check;
+    called as nn.GRU is: (y, h_n) = m(x, h0)."""
+
+    def __init__(self, I, H, K):
+        super().__init__()
+        self.inp = torch.nn.ModuleList(torch.nn.Linear(I if k == 0 else H, H, bias=False)
+                                       for k in range(K))
+        self.A = torch.nn.ParameterList(torch.nn.Parameter(torch.zeros(H, H)) for _ in range(K))
+        self.b = torch.nn.ParameterList(torch.nn.Parameter(torch.zeros(H)) for _ in range(K))
+
+    def load(self, W, first):
+        with torch.no_grad():
+            for k in range(len(self.A)):
+                v = {p: torch.from_numpy(np.asarray(W["%s_l%d" % (p, first + k)], np.float64))
+                     for p in CELL_PARAMS["exprnn"]}
+                self.inp[k].weight.copy_(v["weight_ih"])
+                self.A[k].copy_(v["weight_hh"])
+                self.b[k].copy_(v["b"])
+
+    def grads(self, k):
+        return {"weight_ih": self.inp[k].weight.grad.numpy(), "weight_hh": self.A[k].grad.numpy(),
+                "b": self.b[k].grad.numpy()}
+
+    def forward(self, inp, h0):
+        hn = []
+        for k in range(len(self.A)):
+            B = AuthorsExpm.apply(skew(self.A[k]))
+            h, ys = h0[k], []
+            for x in inp:
+                out = self.inp[k](x) + h.matmul(B)
+                h = torch.sign(out) * torch.relu(torch.abs(out) + self.b[k])
+                ys.append(h)
+            inp = torch.stack(ys)
+            hn.append(h)
+        return inp, torch.stack(hn)
+
+
 def make_cell(cell, I, H, dtype, konst=None):
-    if cell == "cornn":
+    if cell == "exprnn":
+        m = ExprnnCell(I, H)
+    elif cell == "cornn":
         m = CornnCell(I, H, cell_konst(cell, konst))
     elif cell in OWN_CELLS:
         m = OwnCell(cell, I, H)
@@ -283,6 +387,8 @@ def make_module(cell, I, H, K=1, dtype=torch.float64, konst=None):
     cornn a CornnAuthors."""
     if cell == "cornn":
         m = CornnAuthors(I, H, K, cell_konst(cell, konst))
+    elif cell == "exprnn":
+        m = ExprnnAuthors(I, H, K)
     elif cell in ("mingru", "minlstm"):
         m = MinScan(cell, I, H, K)
     elif cell == "indrnn":
@@ -406,7 +512,7 @@ def load_module(cell, W, first, last, I, H, konst=None):
     from 0. indrnn's u becomes nn.RNN's weight_hh = diag(u), its bias_hh 0;
     cornn's tensors the columns of CornnAuthors' i2h."""
     m = make_module(cell, I, H, last - first, konst=konst)
-    if cell == "cornn":
+    if cell in ("cornn", "exprnn"):
         m.load(W, first)
         return m
     with torch.no_grad():
@@ -437,7 +543,7 @@ def module_forward_backward(cell, W, x, h0, c0, dy, konst=None):
     if cell in HAS_C:
         out["dc0"] = tc0.grad.numpy()
     for k in range(K):
-        if cell == "cornn":
+        if cell in ("cornn", "exprnn"):
             for p, g in m.grads(k).items():
                 out["grad/%s_l%d" % (p, k)] = g
             continue
@@ -561,6 +667,8 @@ def init_weights(rng, cell, I, H, K=1):
         return init_own_weights(rng, cell, I, H, K)
     if cell == "cornn":
         return init_cornn_weights(rng, I, H, K)
+    if cell == "exprnn":
+        return init_exprnn_weights(rng, I, H, K)
     G = GATES[cell]
     k = 1.0 / math.sqrt(H)  # PyTorch's default U(-1/sqrt(H), 1/sqrt(H))
     W = {}
@@ -597,6 +705,29 @@ def init_cornn_weights(rng, I, H, K=1):
         W["weight_hh_l%d" % l] = rng.uniform(-k, k, (H, H))
         W["weight_ch_l%d" % l] = rng.uniform(-k, k, (H, H))
         W["bias_ih_l%d" % l] = rng.uniform(-k, k, (H,))
+    return W
+
+
+def init_exprnn_weights(rng, I, H, K=1, paper=False):
+    """exprnn: weight_ih N(0, 2/I_k) (the authors' kaiming_normal_); A
+    U(-1, 1) in every entry, its lower triangle too (which must get a zero
+    gradient), b U(-0.5, 0.5) so that modrelu's relu cuts some units.
+    paper: A the authors' henaff_init_ (2x2 skew blocks, s ~ U(-pi, pi);
+    rnnbench's init = paper) and b U(-0.01, 0.01) as theirs."""
+    W = {}
+    for l in range(K):
+        Ik = I if l == 0 else H
+        W["weight_ih_l%d" % l] = rng.normal(0, math.sqrt(2.0 / Ik), (H, Ik))
+        if paper:
+            A = np.zeros((H, H))
+            s = rng.uniform(-math.pi, math.pi, H // 2)
+            for j in range(H // 2):
+                A[2 * j, 2 * j + 1], A[2 * j + 1, 2 * j] = s[j], -s[j]
+            W["weight_hh_l%d" % l] = A
+            W["b_l%d" % l] = rng.uniform(-0.01, 0.01, (H,))
+        else:
+            W["weight_hh_l%d" % l] = rng.uniform(-1, 1, (H, H))
+            W["b_l%d" % l] = rng.uniform(-0.5, 0.5, (H,))
     return W
 
 
@@ -723,6 +854,13 @@ def build_long(rng, cell, T, B, I, H):
     its pre-activation keeps one side of g's kink, 8000 values that would
     otherwise come within 1e-4 of it in most draws, while both of g's
     branches are used."""
+    if cell == "exprnn":
+        W = init_exprnn_weights(rng, I, H, paper=True)
+        x = rng.uniform(-1, 1, (T, B, I))
+        dy = np.zeros((T, B, H))
+        dy[-1] = rng.uniform(-1, 1, (B, H))
+        return (W, x, rng.uniform(-1, 1, (B, H)), None, dy,
+                "the authors' init: henaff A, weight_ih N(0, 2/I), b U(+-0.01); x, h0 U(-1, 1)")
     W = init_weights(rng, cell, I, H)
     b = W["bias_ih_l0"]
     if cell != "indrnn":
@@ -928,6 +1066,21 @@ def case_table():
                   "cornn_gamma = 0.4, cornn_eps = 8; they run them over 784 steps), so "
                   "that min_t dh_norm stays above %g; its note gives the same draw's "
                   "min under the adding defaults and the sMNIST constants" % LONG_MIN_NORM))
+    # expRNN (ExprnnCell): weight_ih, weight_hh (A), b; B by matrix_exp.
+    cases.append(("exprnn_small", "exprnn", 7, 3, 4, 5, "generic", {},
+                  "small generic exprnn case: weight_ih N(0, 2/I), A U(-1, 1) in every "
+                  "entry (its lower triangle must get a zero gradient), b U(+-0.5), "
+                  "random x, h0, dy"))
+    cases.append(("exprnn_k2_small", "exprnn", 7, 3, 4, 5, "generic", {"K": 2},
+                  "small exprnn stack of K=2 layers: as exprnn_small per layer, h0 "
+                  "[K,B,H], dy on the top layer"))
+    cases.append(("exprnn_medium", "exprnn", 20, 3, 3, 16, "generic", {},
+                  "medium exprnn case (I=3, H=16): A U(-1, 1), so ||S||_1 > 5.37 and "
+                  "the exponential is scaled and squared; dy at every step"))
+    cases.append(("exprnn_long", "exprnn", 500, 2, 3, 8, "long", {},
+                  "long exprnn case (T=500): dy nonzero only at the last step, the "
+                  "authors' init (henaff A, b U(+-0.01)), so that min_t dh_norm stays "
+                  "above %g (lstm_vanishing_t500 is the lstm of the same size)" % LONG_MIN_NORM))
     return cases
 
 
@@ -963,14 +1116,15 @@ def write_case(path, name, cell, W, x, h0, c0, dy, out, description, generator,
 
 
 RELU_MARGIN = 1e-4
-KINKED = ("rnn_relu", "indrnn", "mingru", "minlstm")    # cells with a kink at 0
+KINKED = ("rnn_relu", "indrnn", "mingru", "minlstm", "exprnn")    # cells with a kink at 0
 
 
 def kink_min_preactivation(cell, W, x, h0):
     """min |v| over every layer, t, b, j of the arguments that pass through a
     kink at 0: relu's (rnn_relu: W_ih x + b_ih + W_hh h + b_hh; indrnn:
     W_ih x + b_ih + u*h) or g's (mingru, minlstm: the h~ block W_h x + b_h;
-    g' jumps from 1/4 to 1) (float64). A value near 0 means a float32
+    g' jumps from 1/4 to 1), or modrelu's two (exprnn: z = W x + h B, at
+    z = 0 and at |z| + b = 0) (float64). A value near 0 means a float32
     engine may take the other side."""
     hs = stack_states(cell, W, x, h0, None)
     K, T, B, H = hs.shape
@@ -980,11 +1134,15 @@ def kink_min_preactivation(cell, W, x, h0):
     for k in range(K):
         inp = np.asarray(x, np.float64) if k == 0 else hs[k - 1]
         hprev = np.concatenate([h0s[k][None], hs[k][:-1]])
-        a = np.einsum("tbi,ji->tbj", inp, W["weight_ih_l%d" % k]) + W["bias_ih_l%d" % k]
+        a = np.einsum("tbi,ji->tbj", inp, W["weight_ih_l%d" % k]) + W.get("bias_ih_l%d" % k, 0)
         if cell == "rnn_relu":
             a = a + np.einsum("tbi,ji->tbj", hprev, W["weight_hh_l%d" % k]) + W["bias_hh_l%d" % k]
         elif cell == "indrnn":
             a = a + W["weight_hh_l%d" % k] * hprev
+        elif cell == "exprnn":
+            Bm = torch.linalg.matrix_exp(skew(torch.from_numpy(W["weight_hh_l%d" % k]))).numpy()
+            a = a + hprev @ Bm
+            a = np.minimum(np.abs(a), np.abs(np.abs(a) + W["b_l%d" % k]))
         else:
             a = a[..., :H]
         worst = min(worst, np.abs(a).min())
@@ -994,7 +1152,8 @@ def kink_min_preactivation(cell, W, x, h0):
 # What the cells PyTorch lacks are checked against (make_module).
 CHECK_MODULE = {"indrnn": "nn.RNN(relu) with weight_hh = diag(u)",
                 "mingru": "the log-space MinScan", "minlstm": "the log-space MinScan",
-                "cornn": "the authors' form (CornnAuthors: i2h over cat(x, z, y))"}
+                "cornn": "the authors' form (CornnAuthors: i2h over cat(x, z, y))",
+                "exprnn": "the authors' form (ExprnnAuthors: B once per pass, their differential)"}
 
 
 def self_check(name, cell, W, x, h0, c0, dy, out, konst=None):
@@ -1104,7 +1263,7 @@ def make_case(seed, name, cell, T, B, I, H, kind, opts, attempt):
         m = kink_min_preactivation(cell, W, x, h0)
         if m < RELU_MARGIN:
             raise TuneError("%s: a %s argument is %.2g from the kink" % (
-                name, "g" if cell in ("mingru", "minlstm") else "relu", m))
+                name, "g" if cell in ("mingru", "minlstm") else "modrelu" if cell == "exprnn" else "relu", m))
     sim, where = f32_simulation(cell, W, x, h0, c0, dy, out, konst)
     if attempt:
         note += "; redrawn %d time(s)" % attempt

@@ -263,6 +263,75 @@ static void test_linear_inits(void)
     free(slab);
 }
 
+/* expRNN (the authors' initialization.py): A holds 2x2 skew blocks
+ * [[0, s], [-s, 0]] on the diagonal, s ~ U(-pi, pi) (henaff, = paper) or
+ * s = -sqrt((1 - cos u)/(1 + cos u)) = -tan(u/2), u ~ U(0, pi/2) (cayley:
+ * s in [-1, 0]); the formed W_hh = exp(-S) is then the rotations
+ * [[cos s, -sin s], [sin s, cos s]]: orthogonal, and checks expm against
+ * the closed form. W_ih ~ N(0, 2/I), b ~ U(+-0.01); other inits refused. */
+static void test_exprnn(void)
+{
+    const cell_type *cell = cell_find("exprnn");
+    const char *kinds[] = {"paper", "henaff", "cayley"};
+    double *work = malloc(cell->reparam_work(H) * sizeof(double));
+    int *iwork = malloc(H * sizeof(int));
+    real *w = malloc((size_t)H * H * sizeof(real));
+    for (int c = 0; c < 3; c++) {
+        layer_params p;
+        real *slab = make(cell, &p);
+        init_spec s;
+        char err[RNB_ERRLEN];
+        init_parse(&s, kinds[c], err);
+        rng_t r;
+        rng_seed(&r, 11 + c, 0);
+        CHECK(&tally, init_layer(&p, cell, I, H, &s, &r, err) == RNB_OK, "exprnn %s: %s", kinds[c], err);
+        int off_block = 0;
+        double smin = 1e9, smax = -1e9, worst = 0;
+        for (int i = 0; i < H; i++)
+            for (int j = 0; j < H; j++) {
+                const bool in_block = i / 2 == j / 2 && i != j && i / 2 < H / 2;
+                off_block += !in_block && p.w_hh[(size_t)i * H + j] != 0;
+            }
+        cell->reparam_form(w, p.w_hh, H, work, iwork);
+        for (int k = 0; k < H / 2; k++) {
+            const double sk = p.w_hh[(size_t)(2 * k) * H + 2 * k + 1];
+            off_block += p.w_hh[(size_t)(2 * k + 1) * H + 2 * k] != -sk;
+            smin = fmin(smin, sk), smax = fmax(smax, sk);
+            const double want[4] = {cos(sk), -sin(sk), sin(sk), cos(sk)};
+            const real got[4] = {w[(size_t)(2 * k) * H + 2 * k], w[(size_t)(2 * k) * H + 2 * k + 1],
+                                 w[(size_t)(2 * k + 1) * H + 2 * k], w[(size_t)(2 * k + 1) * H + 2 * k + 1]};
+            for (int e = 0; e < 4; e++)
+                worst = fmax(worst, fabs(got[e] - want[e]));
+        }
+        worst = fmax(worst, fabs(w[(size_t)H * H - 1] - 1));     /* H odd: the last unit's 1 */
+        const bool cayley = c == 2;
+        CHECK(&tally, off_block == 0, "exprnn %s: A is 2x2 skew blocks (%d entries off)", kinds[c], off_block);
+        CHECK(&tally, cayley ? smin >= -1 && smax <= 0 && smin < -0.7 : smin >= -3.14159265358979 && smax <= 3.14159265358979 && smax - smin > 4,
+              "exprnn %s: s in [%g, %g]", kinds[c], smin, smax);
+        CHECK(&tally, worst < 1e-6, "exprnn %s: exp(-S) is the blocks' rotations to %.3g", kinds[c], worst);
+        double sq = 0;
+        for (int k = 0; k < H * I; k++)
+            sq += (double)p.w_ih[k] * p.w_ih[k];
+        const double sd = sqrt(sq / (H * I)), want_sd = sqrt(2.0 / I), b = top_abs(p.extra, H);
+        CHECK(&tally, !p.b_ih && !p.b_hh && fabs(sd / want_sd - 1) < 0.15 && b <= 0.01 && b > 0.005,
+              "exprnn %s: no bias; W_ih sd %g (%g); |b| max %g (0.01)", kinds[c], sd, want_sd, b);
+        init_parse(&s, "uniform", err);
+        CHECK(&tally, init_layer(&p, cell, I, H, &s, &r, err) == RNB_EINVAL && strstr(err, "reparametrised"),
+              "uniform on exprnn refused: '%s'", err);
+        free(slab);
+    }
+    layer_params p;
+    real *slab = make(cell_find("lstm"), &p);
+    init_spec s;
+    char err[RNB_ERRLEN];
+    rng_t r;
+    rng_seed(&r, 14, 0);
+    init_parse(&s, "henaff", err);
+    CHECK(&tally, init_layer(&p, cell_find("lstm"), I, H, &s, &r, err) == RNB_EINVAL,
+          "henaff on lstm refused: '%s'", err);
+    free(slab), free(work), free(iwork), free(w);
+}
+
 int main(void)
 {
     test_uniform();
@@ -271,5 +340,6 @@ int main(void)
     test_identity_and_forget();
     test_indrnn();
     test_linear_inits();
+    test_exprnn();
     return check_done(&tally);
 }
