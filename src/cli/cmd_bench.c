@@ -167,6 +167,10 @@ int cmd_bench(int argc, char **argv)
                s->cell->name, s->task->name, s->T, s->B, s->H, r.steps_per_s, gf, 100 * gf / peak,
                r.steps_per_s_nonorm, cost, r.gemm_steps_per_s, gg, 100 * gf / gg,
                r.agg_steps_per_s, scaling, s->K);
+        if (r.reparam_s > 0)
+            printf("# %s %dx%d T=%d: forming W_hh and its adjoint %.1f ms of a %.1f ms step (%.1f%%)\n",
+                   s->cell->name, s->B, s->H, s->T, 1e3 * r.reparam_s, 1e3 / r.steps_per_s,
+                   100 * r.reparam_s * r.steps_per_s);
         fflush(stdout);
         if (csv)
             fprintf(csv, "%s,%s,%d,%d,%d,%.6g,%.6g,%.6g,%.6g,%.4g,%.6g,%.6g,%.4g,%d,%.6g,%.4g,%.6g,%.4g,%d\n",

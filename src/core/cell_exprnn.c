@@ -43,18 +43,23 @@ static void exprnn_forward(const cell_step *s) { modrelu_rows(s->B, s->H, s->gat
 
 /* Where |z| + b > 0: dh/dz = 1, dh/db = sign(z); elsewhere 0, and 0 at
  * z = 0 (sign's and abs's derivative there, as PyTorch takes them). */
-static void exprnn_backward(const cell_step *s, cell_grad *g)
+GATE_LOOP static void modrelu_back_rows(int B, int H, const real *restrict z, const real *restrict bias,
+                                        const real *restrict dh, real *restrict dz, real *restrict db)
 {
-    const int B = s->B, H = s->H;
     for (int r = 0; r < B; r++)
         for (int j = 0; j < H; j++) {
             const size_t k = (size_t)r * H + j;
-            const real v = s->gates[k], m = (v < 0 ? -v : v) + s->extra[j];
+            const real v = z[k], m = (v < 0 ? -v : v) + bias[j];
             const real sg = v > 0 ? 1 : v < 0 ? -1 : 0;
-            const real d = m > 0 ? g->dh[k] * (sg != 0) : 0;
-            g->dxp[k] = d;
-            g->dextra[j] += d * sg;
+            const real d = m > 0 ? dh[k] * sg * sg : 0;
+            dz[k] = d;
+            db[j] += d * sg;
         }
+}
+
+static void exprnn_backward(const cell_step *s, cell_grad *g)
+{
+    modrelu_back_rows(s->B, s->H, s->gates, s->extra, g->dh, g->dxp, g->dextra);
 }
 
 /* S := sign (triu(A,1) - triu(A,1)^T). */

@@ -39,6 +39,32 @@ static double rate(const run_spec *s, mode md, double seconds, uint64_t seed)
     return r;
 }
 
+/* Seconds one step spends forming each layer's W_hh from its parameter
+ * and in the adjoint (exprnn's exp and its Frechet derivative): what
+ * layer_forward and layer_backward call once a step each. */
+static double reparam_seconds(const run_spec *s, double seconds)
+{
+    trainer tr;
+    char err[RNB_ERRLEN];
+    if (trainer_create(&tr, s, err))
+        return 0;
+    const cell_type *c = s->cell;
+    long n = 0;
+    double t0 = clock_seconds(), t;
+    do {
+        for (int k = 0; k < tr.m.K; k++) {
+            layer_ws *ws = &tr.m.st.l[k].ws;
+            const layer_params *p = &tr.m.st.l[k].p;
+            c->reparam_form(ws->w_rep, p->w_hh, s->H, ws->rep_work, ws->rep_iwork);
+            c->reparam_adjoint(tr.m.st.l[k].g.w_hh, ws->w_rep, p->w_hh, s->H, ws->rep_work, ws->rep_iwork);
+        }
+        n++;
+        t = clock_seconds() - t0;
+    } while (n < 3 || t < seconds);
+    trainer_free(&tr);
+    return t / n;
+}
+
 double bench_fma_peak(double seconds)
 {
     long n = 1 << 16;
@@ -74,6 +100,7 @@ int bench_run(bench_result *r, const run_spec *s, double seconds, int threads, c
 #pragma omp parallel num_threads(threads) reduction(+ : total)
     total += rate(s, FULL, seconds, s->seed + omp_get_thread_num());
     r->agg_steps_per_s = total;
+    r->reparam_s = s->cell->reparam_form ? reparam_seconds(s, seconds) : 0;
     if (r->steps_per_s <= 0)
         return rnb_error(err, RNB_ENOMEM, "out of memory for the benchmark");
     return RNB_OK;

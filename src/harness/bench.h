@@ -15,6 +15,8 @@ typedef struct {
     double gemm_steps_per_s;    /* the step's GEMMs alone, 1 thread */
     int threads;                /* P */
     double agg_steps_per_s;     /* P runs on P threads, together */
+    double reparam_s;           /* a reparametrised cell's forming of W_hh and its
+                                 * adjoint, every layer, seconds a step; else 0 */
 } bench_result;
 
 /* Each measurement runs for at least seconds (and 3 steps), after 2
