@@ -9,6 +9,11 @@ adding, one recurrent layer and a linear readout), trained in PyTorch
   hooks  a loop over nn.RNNCell / LSTMCell / GRUCell with retain_grad() on
          every h_t, and ||dL/dh_t|| taken from h_t.grad after backward: the
          way PyTorch gives the per-timestep norms rnnbench records.
+For the cells PyTorch lacks (indrnn, mingru, minlstm, cornn, exprnn)
+there is no fused path: both columns are a loop over a module written
+here from the cell's equations (as tests/reference/gen_fixtures.py's),
+"fused" without retain_grad and "hooks" with it; exprnn forms B =
+matrix_exp(skew A) once per step, as its authors' code does.
 One batch is drawn once and reused (data generation is not timed on either
 side that matters). Prints CSV: cell,task,seq_len,batch,hidden,fused,hooks
 (steps per second).
@@ -54,7 +59,76 @@ def loss_of(task, out, y):
     return nn.functional.mse_loss(out[-1, :, 0], y)
 
 
+class OwnCell(nn.Module):
+    """One step of a cell PyTorch lacks, from its equations (rnnbench list)."""
+
+    def __init__(self, cell, I, H):
+        super().__init__()
+        G = {"indrnn": 1, "mingru": 2, "minlstm": 3, "cornn": 1, "exprnn": 1}[cell]
+        self.cell, self.H = cell, H
+        self.lin = nn.Linear(I + (2 * H if cell == "cornn" else 0), G * H, bias=cell != "exprnn")
+        if cell == "indrnn":
+            self.u = nn.Parameter(torch.rand(H))
+        if cell == "exprnn":
+            self.A = nn.Parameter(torch.zeros(H, H))
+            self.b = nn.Parameter(torch.zeros(H))
+
+    def B(self):
+        U = torch.triu(self.A, diagonal=1)
+        return torch.linalg.matrix_exp(U - U.t())
+
+    def forward(self, x, state, B=None):
+        H = self.H
+        if self.cell == "cornn":            # Rusch & Mishra: z first, then y
+            y, z = state
+            z = z + 0.06 * (torch.tanh(self.lin(torch.cat((x, z, y), 1))) - 66 * y - 15 * z)
+            return y + 0.06 * z, z
+        a = self.lin(x)
+        if self.cell == "indrnn":
+            return torch.relu(a + self.u * state)
+        if self.cell == "exprnn":
+            z = a + state @ B
+            return torch.sign(z) * torch.relu(torch.abs(z) + self.b)
+        g = torch.where(a[:, :H] >= 0, a[:, :H] + 0.5, torch.sigmoid(a[:, :H]))
+        if self.cell == "mingru":
+            z = torch.sigmoid(a[:, H:])
+            return (1 - z) * state + z * g
+        f, i = torch.sigmoid(a[:, H:2 * H]), torch.sigmoid(a[:, 2 * H:])
+        return f / (f + i) * state + i / (f + i) * g
+
+
+OWN = ("indrnn", "mingru", "minlstm", "cornn", "exprnn")
+
+
+def own_step(cell, task, H, hooks):
+    I, O = (10, 9) if task == "copy" else (2, 1)
+    c = OwnCell(cell, I, H)
+    head = nn.Linear(H, O)
+    opt = torch.optim.Adam(list(c.parameters()) + list(head.parameters()), lr=1e-3)
+
+    def step(x, y):
+        opt.zero_grad()
+        B = x.shape[1]
+        state = (torch.zeros(B, H), torch.zeros(B, H)) if cell == "cornn" else torch.zeros(B, H)
+        Bm = c.B() if cell == "exprnn" else None
+        hs = []
+        for t in range(x.shape[0]):
+            state = c(x[t], state, Bm)
+            h = state[0] if cell == "cornn" else state
+            if hooks:
+                h.retain_grad()
+            hs.append(h)
+        loss = loss_of(task, head(torch.stack(hs)), y)
+        loss.backward()
+        if hooks:
+            torch.stack([h.grad.norm() for h in hs])
+        opt.step()
+    return step
+
+
 def fused_step(cell, task, H):
+    if cell in OWN:
+        return own_step(cell, task, H, False)
     I, O = (10, 9) if task == "copy" else (2, 1)
     rnn = {"rnn_tanh": lambda: nn.RNN(I, H), "lstm": lambda: nn.LSTM(I, H),
            "gru": lambda: nn.GRU(I, H)}[cell]()
@@ -71,6 +145,8 @@ def fused_step(cell, task, H):
 
 
 def hooks_step(cell, task, H):
+    if cell in OWN:
+        return own_step(cell, task, H, True)
     I, O = (10, 9) if task == "copy" else (2, 1)
     c = {"rnn_tanh": lambda: nn.RNNCell(I, H), "lstm": lambda: nn.LSTMCell(I, H),
          "gru": lambda: nn.GRUCell(I, H)}[cell]()

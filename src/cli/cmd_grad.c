@@ -65,7 +65,8 @@ static void help(void)
            "     had no layer axis: their dh is dh[0] here, and so on): dh [K,T,B,H] (the\n"
            "     total dL/dh_t of each layer, through its h_{t+1} and through the layer\n"
            "     above or dy), dh_norm [K,T] (float64), dh_log10 [K,T] (log10 of it, past\n"
-           "     float64's floor), dh0 [K,B,H], dc0 [K,B,H] (cells with a cell state);\n"
+           "     float64's floor), dh0 [K,B,H], dc0 [K,B,H] and dc_norm [K,T] (cells with a\n"
+           "     cell state: ||dL/dc_t||, the total);\n"
            "     grad/<tensor>_l{k} for exactly the cell's tensors of every layer k, shaped\n"
            "     as in IN; root attributes cell, precision, rnnbench_version, and the\n"
            "     cell's constants as used (float64), given or default.\n"
@@ -158,7 +159,7 @@ typedef struct {
     const char *note;       /* rank 0: why it is absent; else a shape hint or NULL */
 } layer_tensor;
 
-enum { LAYER_TENSORS_MAX = 6 };
+enum { LAYER_TENSORS_MAX = 10 };
 
 /* The tensors of layer k (input size Ik) in the slab's order: weight_ih,
  * weight_hh ([G*H,H] dense, [G*H] diagonal, rank 0 for none), weight_ch
@@ -201,10 +202,24 @@ static int layer_tensors(layer_tensor *t, const cell_type *cell, int k, int Ik, 
     else
         t[n] = (layer_tensor){.rank = 1, .dims = {GH}, .data = p ? p->b_hh : NULL};
     snprintf(t[n++].name, sizeof t->name, "%sbias_hh_l%d", pre, k);
-    if (cell->E) {
+    if (cell->n_parts) {        /* the extras as named parts of equal length (lru's) */
+        const long len = (long)(cell_extra_count(cell, H) / cell->n_parts);
+        for (int i = 0; i < cell->n_parts; i++) {
+            t[n] = (layer_tensor){.rank = 1, .dims = {len}, .data = p ? p->extra + i * len : NULL};
+            snprintf(t[n++].name, sizeof t->name, "%s%s_l%d", pre, cell->part_name[i], k);
+        }
+    } else if (cell->E) {
         t[n] = (layer_tensor){.rank = 1, .dims = {(long)cell->E * H}, .data = p ? p->extra : NULL};
         snprintf(t[n++].name, sizeof t->name, "%s%s_l%d", pre, cell->extra_name, k);
-    } else {    /* the registry's one extra tensor, which this cell lacks */
+    }
+    if (cell->out_map) {        /* the output map's C = [C_re | C_im] and D */
+        t[n] = (layer_tensor){.rank = 2, .dims = {H, H}, .data = p ? p->w_y : NULL,
+                              .note = "its output map's [C_re | C_im], [H, H/2] each"};
+        snprintf(t[n++].name, sizeof t->name, "%sC_l%d", pre, k);
+        t[n] = (layer_tensor){.rank = 1, .dims = {H}, .data = p ? p->d_y : NULL};
+        snprintf(t[n++].name, sizeof t->name, "%sD_l%d", pre, k);
+    }
+    if (!cell->E && !cell->n_parts) {   /* the registry's one extra tensor, which this cell lacks */
         t[n] = (layer_tensor){.note = "it has no peepholes"};
         snprintf(t[n++].name, sizeof t->name, "%speephole_l%d", pre, k);
     }
@@ -360,6 +375,11 @@ static int read_input(grad_input *in, h5file *f, const char *path, char *err)
         return rnb_error(err, RNB_EINVAL, "%s: dataset 'weight_ih_l0' must be [%d*H,I] for cell %s",
                          path, G, cell->name);
     const long T = xd[0], B = xd[1], I = xd[2], H = wd[0] / G, GH = wd[0];
+    if (cell->E_half && H % 2)
+        return rnb_error(err, RNB_EINVAL, "%s: cell %s takes H/2 complex units: H = %ld is odd", path, cell->name, H);
+    if (cell->out_map && I != H)
+        return rnb_error(err, RNB_EINVAL, "%s: dataset 'x' is [T,B,%ld]: cell %s's output D*u needs I = H = %ld "
+                         "(the model's encoder makes it so; grad takes the stack after it)", path, I, cell->name, H);
     if ((double)T * B * (GH > I ? GH : I) > 2147483647.0)
         return rnb_error(err, RNB_EINVAL, "%s: T=%ld B=%ld I=%ld H=%ld is too large", path, T, B, I, H);
 
@@ -432,11 +452,12 @@ typedef struct {
     double *dh_log10;       // (K, T)
     real *dh0;              // (K, B, H)
     real *dc0;              // (K, B, H) cells with c only
+    double *dc_norm;        // (K, T) ||dL/dc_t||, the total; cells with c only
 } grad_output;
 
 static void free_output(grad_output *o)
 {
-    free(o->dh), free(o->dh_norm), free(o->dh_log10), free(o->dh0), free(o->dc0);
+    free(o->dh), free(o->dh_norm), free(o->dh_log10), free(o->dh0), free(o->dc0), free(o->dc_norm);
 }
 
 /* After stack_backward: each layer's unscaled results into o. */
@@ -448,17 +469,21 @@ static int gather_output(grad_output *o, stack *s)
     o->dh_log10 = malloc(K * T * sizeof(double));
     o->dh0 = malloc(K * BH * sizeof(real));
     o->dc0 = s->cell->has_c ? malloc(K * BH * sizeof(real)) : NULL;
-    if (!o->dh || !o->dh_norm || !o->dh_log10 || !o->dh0 || (s->cell->has_c && !o->dc0))
+    o->dc_norm = s->cell->has_c ? malloc(K * T * sizeof(double)) : NULL;
+    if (!o->dh || !o->dh_norm || !o->dh_log10 || !o->dh0 || (s->cell->has_c && (!o->dc0 || !o->dc_norm)))
         return RNB_ENOMEM;
     for (size_t k = 0; k < K; k++) {
         layer_ws *ws = &s->l[k].ws;
         layer_unscale_dh(ws);
         memcpy(o->dh + k * T * BH, ws->dh, T * BH * sizeof(real));
-        memcpy(o->dh_norm + k * T, ws->dh_norm, T * sizeof(double));
-        memcpy(o->dh_log10 + k * T, ws->dh_log10, T * sizeof(double));
+        /* dh_norm of the dh written, an output map's too (layer.h) */
+        memcpy(o->dh_norm + k * T, s->cell->out_map ? ws->dc_norm : ws->dh_norm, T * sizeof(double));
+        memcpy(o->dh_log10 + k * T, s->cell->out_map ? ws->dc_log10 : ws->dh_log10, T * sizeof(double));
         memcpy(o->dh0 + k * BH, ws->dh0, BH * sizeof(real));
-        if (o->dc0)
+        if (o->dc0) {
             memcpy(o->dc0 + k * BH, ws->dc, BH * sizeof(real));
+            memcpy(o->dc_norm + k * T, s->cell->out_map ? ws->dh_norm : ws->dc_norm, T * sizeof(double));
+        }
     }
     return RNB_OK;
 }
@@ -505,6 +530,7 @@ static int write_output(const char *path, const stack *s, const grad_output *o,
         (rc = h5io_write_real(f, "dx", 3, s_x, dx, err)) ||
         (rc = h5io_write_real(f, "dh0", 3, s_state, o->dh0, err)) ||
         (o->dc0 && (rc = h5io_write_real(f, "dc0", 3, s_state, o->dc0, err))) ||
+        (o->dc_norm && (rc = h5io_write_double(f, "dc_norm", 2, s_kt, o->dc_norm, err))) ||
         (rc = write_layer_grads(f, s, err))) {
         h5io_close(f, NULL);
         return rc;

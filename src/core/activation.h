@@ -55,6 +55,31 @@ static inline real act_tanh(real x)
 }
 #endif
 
+/* GELU in its tanh form (flax's nn.gelu default, the LRU's authors'; torch's
+ * gelu(approximate="tanh")): gelu(z) = z/2 (1 + tanh(k (z + a z^3))),
+ * k = sqrt(2/pi), a = 0.044715; and its derivative. */
+static inline real act_gelu_tanh(real z, real *tanh_out)
+{
+    const real k = (real)0.7978845608028654, a = (real)0.044715;
+    const real t = act_tanh(k * (z + a * z * z * z));
+    *tanh_out = t;
+    return (real)0.5 * z * (1 + t);
+}
+
+static inline real act_gelu(real z)
+{
+    real t;
+    return act_gelu_tanh(z, &t);
+}
+
+static inline real act_gelu_prime(real z)
+{
+    const real k = (real)0.7978845608028654, a = (real)0.044715;
+    real t;
+    act_gelu_tanh(z, &t);
+    return (real)0.5 * (1 + t) + (real)0.5 * z * (1 - t * t) * k * (1 + 3 * a * z * z);
+}
+
 /* g of minGRU and minLSTM's log-space form (Feng et al. 2024): v + 1/2
  * for v >= 0, sigmoid(v) below (positive, continuous, g' = 1 above 0);
  * and g' from g's argument. */

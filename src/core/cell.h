@@ -73,7 +73,12 @@ typedef struct cell_type {
     int G;                  /* gate blocks */
     int A;                  /* aux blocks cached per step */
     int E;                  /* extra parameter blocks of H after bias_hh */
+    int E_half;             /* and half-blocks of H/2 (H even): cell_extra_count() */
     const char *extra_name; /* the extras' tensor name (E > 0), e.g. "peephole" */
+    /* Or the extras as n_parts tensors of equal length, named so (lru's
+     * nu_log, theta_log, gamma_log). */
+    int n_parts;
+    const char *part_name[3];
     recurrence_kind recurrence;
     bool one_bias;          /* bias_ih only, no bias_hh (IndRNN, minGRU) */
     bool no_bias;           /* neither bias (expRNN: modrelu's b is an extra) */
@@ -87,6 +92,20 @@ typedef struct cell_type {
     const char *const_key[3];
     double const_default[3];
     bool has_c;             /* carries a cell state c */
+    /* The layer's output is a map of the state, as an SSM's (LRU):
+     *   h_t = gelu(c_t C'^T + D * u_t),  C' = [C_re | -C_im] from C = [C_re | C_im]
+     * with C (weight_y [H, H]) and D (d_y [H]) the layer's, u_t its input
+     * (so I = H), gelu the tanh form; the cell's step updates c alone and
+     * h_{t-1} enters nothing. The layer forms h_t after the step and, in
+     * the backward pass, adds (dL/dh_t gelu') C' to dL/dc_t before it. */
+    bool out_map;
+    /* The model puts a linear encoder (I -> H) before the first layer, as
+     * the LRU's authors' StackedEncoderModel: every layer's input is H. */
+    bool square_input;
+    /* Optional: the spectral radius of a recurrence the cell keeps in its
+     * extras (lru: max |lambda|), recorded as w_hh_radius and w_hh_sigma
+     * (a diagonal map's radius and 2-norm are one). */
+    double (*radius)(const struct layer_params *p, int H);
     /* The recurrent pre-activation enters other than by a plain sum with
      * the input one (GRU reset-after: r * (W_hn h + b_hn)), so the model
      * keeps it apart and the two gradients differ. */
@@ -125,6 +144,12 @@ typedef struct cell_type {
      * every update (IndRNN's bound on |u|), given the sequence length. */
     void (*constrain)(struct layer_params *p, int H, int L);
 } cell_type;
+
+/* The number of extra parameters: E*H + E_half*(H/2). */
+static inline size_t cell_extra_count(const struct cell_type *c, int H)
+{
+    return (size_t)c->E * H + (size_t)c->E_half * (H / 2);
+}
 
 /* h = relu(pre), G = 1: rnn_relu's step, shared by indrnn (cell_rnn.c). */
 void cell_relu_forward(const cell_step *s);

@@ -6,7 +6,7 @@
 
 extern const cell_type cell_rnn_tanh, cell_rnn_relu, cell_lstm, cell_gru, cell_lstm_peephole,
     cell_lstm_cifg, cell_lstm_nfg, cell_gru_cho, cell_mgu, cell_indrnn, cell_mingru, cell_minlstm, cell_cornn,
-    cell_exprnn;
+    cell_exprnn, cell_lru;
 
 static const cell_type *const cells[] = {
     &cell_rnn_tanh,
@@ -23,6 +23,7 @@ static const cell_type *const cells[] = {
     &cell_minlstm,
     &cell_cornn,
     &cell_exprnn,
+    &cell_lru,
 };
 
 int cell_count(void) { return (int)(sizeof cells / sizeof cells[0]); }

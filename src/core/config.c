@@ -235,6 +235,14 @@ int config_resolve(run_spec *r, const config *c, char *err)
     if (skew_init && !r->cell->reparam_form)
         return rnb_error(err, RNB_EINVAL, "cell: '%s' takes no init %s (henaff and cayley are exprnn's)",
                          r->cell->name, c->init);
+    r->init.r_min = c->lru_r_min, r->init.r_max = c->lru_r_max, r->init.max_phase = c->lru_max_phase;
+    if (!(c->lru_r_min >= 0 && c->lru_r_min <= c->lru_r_max && c->lru_r_max <= 1))
+        return rnb_error(err, RNB_EINVAL, "lru_r_min: %g and lru_r_max %g are not 0 <= r_min <= r_max <= 1",
+                         c->lru_r_min, c->lru_r_max);
+    if (!(c->lru_max_phase > 0 && isfinite(c->lru_max_phase)))
+        return rnb_error(err, RNB_EINVAL, "lru_max_phase: %g is not positive", c->lru_max_phase);
+    if (r->cell->E_half && r->H % 2)
+        return rnb_error(err, RNB_EINVAL, "hidden: cell '%s' takes H/2 complex units: %d is odd", r->cell->name, r->H);
     r->init.set_forget_bias = !isnan(c->forget_bias);
     r->init.forget_bias = c->forget_bias;
     if (r->init.kind == INIT_CHRONO && r->init.gain == 0)

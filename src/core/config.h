@@ -32,6 +32,9 @@
     X(cornn_dt,    OPTREAL, "none", model, "cornn: the time step dt; none: the authors' adding default, 0.06") \
     X(cornn_gamma, OPTREAL, "none", model, "cornn: gamma, the oscillators' stiffness; none: 66 (adding)") \
     X(cornn_eps,   OPTREAL, "none", model, "cornn: epsilon, their damping; none: 15 (adding)") \
+    X(lru_r_min,   REAL, "0",       model, "lru: the ring's smallest |lambda| at init (the authors' r_min)") \
+    X(lru_r_max,   REAL, "1",       model, "lru: its largest (r_max)")         \
+    X(lru_max_phase, REAL, "6.28",  model, "lru: the largest phase of lambda at init (max_phase)") \
     X(batch,       INT,  "20",      train, "sequences per training step")       \
     X(steps,       INT,  "1000",    train, "training steps")                    \
     X(optimizer,   STR,  "adam",    train, "sgd, momentum, rmsprop or adam (PyTorch's definitions)") \

@@ -42,6 +42,7 @@ typedef struct init_spec {
     /* where the layer is, for inits that depend on it (init_paper) */
     int layer, layers;      /* this layer (0 the bottom) of how many */
     int seq_len;            /* L, the sequence length the run sees */
+    double r_min, r_max, max_phase;     /* lru's ring (keys lru_r_min, ...) */
 } init_spec;
 
 /* "uniform", "orthogonal", "orthogonal:1.5", "identity", "identity:0.9",

@@ -33,11 +33,17 @@ static size_t w_ch_count(const cell_type *cell, int H)
     return cell->c_dense ? (size_t)cell->G * H * H : 0;
 }
 
+/* weight_y (C) and d_y (D) of an output map. */
+static size_t out_map_count(const cell_type *cell, int H)
+{
+    return cell->out_map ? (size_t)H * H + H : 0;
+}
+
 size_t layer_param_count(const cell_type *cell, int I, int H)
 {
     size_t GH = (size_t)cell->G * H;
     return GH * I + w_hh_count(cell, H) + w_ch_count(cell, H) + b_ih_count(cell, H) +
-           b_hh_count(cell, H) + (size_t)cell->E * H;
+           b_hh_count(cell, H) + cell_extra_count(cell, H) + out_map_count(cell, H);
 }
 
 void layer_params_view(layer_params *p, real *slab, const cell_type *cell,
@@ -51,14 +57,17 @@ void layer_params_view(layer_params *p, real *slab, const cell_type *cell,
     p->w_ch = nc ? p->w_ih + GH * I + nw : NULL;
     p->b_ih = ni ? bias : NULL;
     p->b_hh = nb ? bias + ni : NULL;
-    p->extra = cell->E ? bias + ni + nb : NULL;
+    const size_t ne = cell_extra_count(cell, H);
+    p->extra = ne ? bias + ni + nb : NULL;
+    p->w_y = cell->out_map ? bias + ni + nb + ne : NULL;
+    p->d_y = cell->out_map ? p->w_y + (size_t)H * H : NULL;
 }
 
 /* The workspace is carved from one slab; this table of sizes is the single
  * place that says what it holds, used both to allocate and to report. */
 typedef struct {
-    size_t hs, cs, gates, aux, hp, w_hh_t, w_ch_t, w_rep, dh, dxp, dhp, dh0, dc, dhm, carry,
-        gtmp;                                                    /* reals */
+    size_t hs, cs, gates, aux, hp, w_hh_t, w_ch_t, w_rep, y_pre, w_yeff, dh, dxp, dhp, dh0, dc, dhm,
+        carry, gtmp;                                             /* reals */
     size_t norms, rep_work;                                      /* doubles */
     size_t exps, rep_iwork;                                      /* ints */
 } ws_sizes;
@@ -77,6 +86,8 @@ static ws_sizes sizes_of(const layer_dims *d)
         .w_ch_t = c->c_dense ? GH * H : 0,
         .w_rep = c->reparam_form ? GH * H : 0,      /* and dw_rep */
         .rep_work = c->reparam_form ? c->reparam_work(d->H) : 0,
+        .y_pre = c->out_map ? T * B * H : 0,
+        .w_yeff = c->out_map ? H * H : 0,           /* and dw_yeff */
         .dh = T * B * H,
         .dxp = T * B * GH,
         .dhp = c->split_recurrent ? T * B * GH : 0,
@@ -84,7 +95,7 @@ static ws_sizes sizes_of(const layer_dims *d)
         .dc = B * H,
         .dhm = c->G_mod ? B * H : 0,
         .carry = B * H,
-        .gtmp = layer_param_count(c, d->I, d->H) + (size_t)c->E * H,
+        .gtmp = layer_param_count(c, d->I, d->H) + cell_extra_count(c, d->H),
         .norms = 4 * T,
         .exps = T,
         .rep_iwork = c->reparam_form ? H : 0,
@@ -99,7 +110,7 @@ size_t layer_ws_bytes(const layer_dims *d)
 {
     ws_sizes s = sizes_of(d);
     size_t reals[] = {s.hs, s.cs, s.gates, s.aux, s.hp, s.w_hh_t, s.w_ch_t, s.w_rep, s.w_rep,
-                      s.dh, s.dxp, s.dhp, s.dh0, s.dc, s.dhm, s.carry, s.gtmp};
+                      s.y_pre, s.w_yeff, s.w_yeff, s.dh, s.dxp, s.dhp, s.dh0, s.dc, s.dhm, s.carry, s.gtmp};
     size_t total = round64(s.norms * sizeof(double)) + round64(s.rep_work * sizeof(double)) +
                    round64(s.exps * sizeof(int)) + round64(s.rep_iwork * sizeof(int));
     for (size_t i = 0; i < sizeof reals / sizeof reals[0]; i++)
@@ -132,6 +143,9 @@ int layer_ws_alloc(layer_ws *ws, const layer_dims *d)
     TAKE(w_ch_t, s.w_ch_t, real);
     TAKE(w_rep, s.w_rep, real);
     TAKE(dw_rep, s.w_rep, real);
+    TAKE(y_pre, s.y_pre, real);
+    TAKE(w_yeff, s.w_yeff, real);
+    TAKE(dw_yeff, s.w_yeff, real);
     TAKE(dh, s.dh, real);
     TAKE(dxp, s.dxp, real);
     TAKE(dhp, s.dhp, real);
@@ -222,6 +236,54 @@ static void transpose(real *out, const real *in, int rows, int cols)
             out[(size_t)c * rows + r] = in[(size_t)r * cols + c];
 }
 
+/* ---- an output map (out_map cells: the LRU) -----------------------------
+ * h_t = gelu(c_t C'^T + D * u_t): one GEMM a step on the new state, then
+ * elementwise; in the backward pass its term of dL/dc_t is one GEMM a
+ * step, and dL/dC', dL/dD are summed with the weight gradients. */
+
+/* C' = [C_re | -C_im] from C = [C_re | C_im] (H, H): Re(C x) = c C'^T for
+ * the state c = [Re x | Im x]. */
+static void form_out_weight(real *ceff, const real *C, int H)
+{
+    for (int o = 0; o < H; o++)
+        for (int j = 0; j < H; j++)
+            ceff[(size_t)o * H + j] = j < H / 2 ? C[(size_t)o * H + j] : -C[(size_t)o * H + j];
+}
+
+/* pre += D * u, h = gelu(pre), rows of H. */
+GATE_LOOP static void out_map_act(real *restrict pre, const real *restrict d, const real *restrict u,
+                                  real *restrict h, int rows, int H)
+{
+    for (int r = 0; r < rows; r++)
+        for (int j = 0; j < H; j++) {
+            const size_t k = (size_t)r * H + j;
+            pre[k] += d[j] * u[k];
+            h[k] = act_gelu(pre[k]);
+        }
+}
+
+/* pre := dL/dpre = dh gelu'(pre), in place. */
+GATE_LOOP static void out_map_back(real *restrict pre, const real *restrict dh, size_t n)
+{
+    for (size_t k = 0; k < n; k++)
+        pre[k] = dh[k] * act_gelu_prime(pre[k]);
+}
+
+/* dd[j] += sum over rows (in order) of dpre[r, j] u[r, j]; and dx += dpre * D. */
+GATE_LOOP static void out_map_dd(real *restrict dd, const real *restrict dpre, const real *restrict u, int rows, int H)
+{
+    for (int r = 0; r < rows; r++)
+        for (int j = 0; j < H; j++)
+            dd[j] += dpre[(size_t)r * H + j] * u[(size_t)r * H + j];
+}
+
+GATE_LOOP static void out_map_dx(real *restrict dx, const real *restrict dpre, const real *restrict d, int rows, int H)
+{
+    for (int r = 0; r < rows; r++)
+        for (int j = 0; j < H; j++)
+            dx[(size_t)r * H + j] += dpre[(size_t)r * H + j] * d[j];
+}
+
 const real *layer_form_weight(layer_ws *ws, const layer_params *p)
 {
     const cell_type *cell = ws->d.cell;
@@ -261,6 +323,8 @@ void layer_forward(layer_ws *ws, const layer_params *p, const real *x)
         transpose(ws->w_hh_t, layer_form_weight(ws, p), GH, H);
     if (cell->c_dense)
         transpose(ws->w_ch_t, p->w_ch, GH, H);
+    if (cell->out_map)
+        form_out_weight(ws->w_yeff, p->w_y, H);
 
     const int G1H = (cell->G - cell->G_mod) * H, GmH = cell->G_mod * H;
     for (int t = 0; t < T; t++) {
@@ -295,6 +359,11 @@ void layer_forward(layer_ws *ws, const layer_params *p, const real *x)
             gemm(false, false, B, GmH, H, 1, s.aux, H, ws->w_hh_t + G1H, GH, 1, hp + G1H, GH);
         }
         cell->forward(&s);
+        if (cell->out_map) {    /* h_t = gelu(c_t C'^T + D u_t) */
+            real *pre = ws->y_pre + t * BH;
+            gemm(false, true, B, H, H, 1, s.c, H, ws->w_yeff, H, 0, pre, H);
+            out_map_act(pre, p->d_y, x + t * BH, s.h, B, H);
+        }
     }
 }
 
@@ -474,6 +543,10 @@ static void add_dense_params(layer_params *g, const layer_params *t, const cell_
         add_to(g->b_ih, t->b_ih, b_ih_count(cell, H));
     if (g->b_hh)
         add_to(g->b_hh, t->b_hh, b_hh_count(cell, H));
+    if (g->w_y) {
+        add_to(g->w_y, t->w_y, (size_t)H * H);
+        add_to(g->d_y, t->d_y, H);
+    }
 }
 
 /* g += the weight and bias gradients of timesteps t0..t1-1, which share
@@ -485,11 +558,14 @@ static void weight_grads(layer_ws *ws, layer_params *g, const real *x, int t0, i
     const int B = d->B, I = d->I, H = d->H, GH = cell->G * H;
     const int G1H = (cell->G - cell->G_mod) * H, GmH = cell->G_mod * H;
     const int rows = (t1 - t0) * B;
-    const size_t r0 = (size_t)t0 * B, n_dense = layer_param_count(cell, I, H) - (size_t)cell->E * H;
+    const size_t r0 = (size_t)t0 * B;
+    const size_t n_dense = layer_param_count(cell, I, H) - cell_extra_count(cell, H) - out_map_count(cell, H);
     layer_params tmp, *out = g;
     if (e) {
         layer_params_view(&tmp, ws->gtmp, cell, I, H);
         memset(ws->gtmp, 0, n_dense * sizeof(real));
+        if (tmp.w_y)
+            memset(tmp.w_y, 0, out_map_count(cell, H) * sizeof(real));
         out = &tmp;
     }
     const real *dxp = ws->dxp + r0 * GH, *dhp = ws->dhp + r0 * GH;
@@ -507,9 +583,34 @@ static void weight_grads(layer_ws *ws, layer_params *g, const real *x, int t0, i
         add_colsum(out->b_ih, dxp, rows, GH);
     if (out->b_hh)
         add_colsum(out->b_hh, dhp, rows, GH);
+    if (cell->out_map) {    /* dL/dC' from c_t (cs row t+1), dL/dD from u_t */
+        const real *dpre = ws->y_pre + r0 * H;
+        gemm(true, false, H, H, rows, 1, dpre, H, ws->cs + r0 * H + (size_t)B * H, H, 1, out->w_y, H);
+        out_map_dd(out->d_y, dpre, x + r0 * I, rows, H);
+    }
     if (e) {
         scale_pow2(ws->gtmp, n_dense, -e);
+        if (tmp.w_y)
+            scale_pow2(tmp.w_y, out_map_count(cell, H), -e);
         add_dense_params(g, &tmp, cell, I, H);
+    }
+}
+
+/* Clamps row (n, stored at 2^e) to the step clip, and stores its norm as
+ * ||dL/dh_t||: in dh_norm, or for an output map in dc_norm (below). */
+static void clip_and_norm(layer_ws *ws, real *row, size_t n, int e, int t)
+{
+    double *norm = ws->d.cell->out_map ? ws->dc_norm : ws->dh_norm;
+    double *lg = ws->d.cell->out_map ? ws->dc_log10 : ws->dh_log10;
+    if (ws->step_clip > 0) {
+        const real hi = LDEXP((real)ws->step_clip, e), lo = -hi;
+        for (size_t k = 0; k < n; k++)
+            row[k] = row[k] > hi ? hi : row[k] < lo ? lo : row[k];
+    }
+    if (!ws->skip_dh_norm) {
+        const double stored = sqrt(sum_squares(row, n));
+        norm[t] = ldexp(stored, -e);
+        lg[t] = log10_scaled(stored, e);
     }
 }
 
@@ -521,7 +622,8 @@ void layer_backward(layer_ws *ws, const layer_params *p, layer_params *g,
     const int T = d->T, B = d->B, I = d->I, H = d->H, GH = cell->G * H;
     const int G1H = (cell->G - cell->G_mod) * H, GmH = cell->G_mod * H;
     const size_t BH = (size_t)B * H, BGH = (size_t)B * GH;
-    real *dextra_t = cell->E ? ws->gtmp + layer_param_count(cell, I, H) : NULL;
+    const size_t n_extra = cell_extra_count(cell, H);
+    real *dextra_t = n_extra ? ws->gtmp + layer_param_count(cell, I, H) : NULL;
     const real *w_hh = formed_weight(ws, p);
 
     memset(ws->dc, 0, BH * sizeof(real));
@@ -532,19 +634,16 @@ void layer_backward(layer_ws *ws, const layer_params *p, layer_params *g,
         real *dh = ws->dh + t * BH;
         e = rescaled(ws, dh, BH, e);
         ws->dexp[t] = e;
-        if (ws->step_clip > 0) {
-            const real hi = LDEXP((real)ws->step_clip, e), lo = -hi;
-            for (size_t k = 0; k < BH; k++)
-                dh[k] = dh[k] > hi ? hi : dh[k] < lo ? lo : dh[k];
-        }
-        if (!ws->skip_dh_norm) {
-            const double stored = sqrt(sum_squares(dh, BH));
-            ws->dh_norm[t] = ldexp(stored, -e);
-            ws->dh_log10[t] = log10_scaled(stored, e);
-        }
+        if (!cell->out_map || t == T - 1)
+            clip_and_norm(ws, dh, BH, e, t);
         memset(ws->carry, 0, BH * sizeof(real));
         if (dextra_t)
-            memset(dextra_t, 0, (size_t)cell->E * H * sizeof(real));
+            memset(dextra_t, 0, n_extra * sizeof(real));
+        if (cell->out_map) {    /* dL/dc_t += (dL/dh_t gelu') C', at the carry's scale */
+            real *dpre = ws->y_pre + t * BH;
+            out_map_back(dpre, dh, BH);
+            gemm(false, false, B, H, H, 1, dpre, H, ws->w_yeff, H, 1, ws->dc, H);
+        }
         cell_step s = {
             .B = B, .H = H,
             .gates = ws->gates + t * BGH,
@@ -565,13 +664,15 @@ void layer_backward(layer_ws *ws, const layer_params *p, layer_params *g,
             .dextra = dextra_t,
         };
         cell->backward(&s, &gr);
-        if (cell->has_c) {
-            ws->dc_norm[t] = ldexp(sqrt(gr.dc_sumsq), -e);
-            ws->dc_log10[t] = log10_scaled(sqrt(gr.dc_sumsq), e);
+        if (cell->has_c) {      /* an output map's recurrence is c: its norm is the one in time */
+            double *norm = cell->out_map ? ws->dh_norm : ws->dc_norm;
+            double *lg = cell->out_map ? ws->dh_log10 : ws->dc_log10;
+            norm[t] = ldexp(sqrt(gr.dc_sumsq), -e);
+            lg[t] = log10_scaled(sqrt(gr.dc_sumsq), e);
         }
         if (dextra_t) {
-            scale_pow2(dextra_t, (size_t)cell->E * H, -e);
-            for (int k = 0; k < cell->E * H; k++)
+            scale_pow2(dextra_t, n_extra, -e);
+            for (size_t k = 0; k < n_extra; k++)
                 g->extra[k] += dextra_t[k];
         }
         if (cell->G_mod) {      /* dL/d(m h_{t-1}) = dL/d(last blocks) W_hh[last] */
@@ -585,6 +686,11 @@ void layer_backward(layer_ws *ws, const layer_params *p, layer_params *g,
             diagonal_backward(ws->carry, gr.dhp, p->w_hh, B, cell->G, H);
         if (cell->c_dense)      /* dL/dc_{t-1} += dL/d(c_{t-1} W_ch^T) W_ch, at the carry's scale */
             gemm(false, false, B, H, GH, 1, gr.dhp, GH, p->w_ch, H, 1, ws->dc, H);
+        /* An output map's dL/dh_{t-1} is its direct term alone (h recurs
+         * nowhere): its norm at its own scale, before the join may move it
+         * far below dc's. */
+        if (t > 0 && cell->out_map)
+            clip_and_norm(ws, ws->dh + (t - 1) * BH, BH, dexp_in ? dexp_in[t - 1] : 0, t - 1);
         if (t > 0)
             e = join_direct(ws, ws->dh + (t - 1) * BH, dexp_in ? dexp_in[t - 1] : 0, ws->carry, BH, e);
     }
@@ -600,6 +706,10 @@ void layer_backward(layer_ws *ws, const layer_params *p, layer_params *g,
         gw.w_hh = ws->dw_rep;
         memset(ws->dw_rep, 0, (size_t)GH * H * sizeof(real));
     }
+    if (cell->out_map) {    /* dL/dC' first, then dL/dC: C's imaginary half enters negated */
+        gw.w_y = ws->dw_yeff;
+        memset(ws->dw_yeff, 0, (size_t)H * H * sizeof(real));
+    }
     for (int t0 = 0, t1; t0 < T; t0 = t1) {
         for (t1 = t0 + 1; t1 < T && ws->dexp[t1] == ws->dexp[t0]; t1++)
             ;
@@ -607,8 +717,12 @@ void layer_backward(layer_ws *ws, const layer_params *p, layer_params *g,
     }
     if (cell->reparam_form)
         cell->reparam_adjoint(g->w_hh, ws->dw_rep, p->w_hh, H, ws->rep_work, ws->rep_iwork);
+    for (size_t k = 0; cell->out_map && k < (size_t)H * H; k++)
+        g->w_y[k] += (int)(k % H) < H / 2 ? ws->dw_yeff[k] : -ws->dw_yeff[k];
     if (dx)     /* row t at 2^dexp[t], as dxp's */
         gemm(false, false, T * B, I, GH, 1, ws->dxp, GH, p->w_ih, I, 0, dx, I);
+    if (dx && cell->out_map)    /* and the output's D u_t term (I = H) */
+        out_map_dx(dx, ws->y_pre, p->d_y, T * B, H);
 }
 
 void layer_unscale_rows(real *v, int T, size_t row, const int *dexp)

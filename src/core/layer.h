@@ -23,7 +23,9 @@ typedef struct layer_params {
     real *w_ch;             // (G*H, H) cells with c_dense only; else NULL
     real *b_ih;             // (G*H)
     real *b_hh;             // (G*H)
-    real *extra;            // (E*H) the cell's own (peepholes); NULL when E = 0
+    real *extra;            // (cell_extra_count) the cell's own (peepholes); NULL when none
+    real *w_y;              // (H, H) out_map cells: C = [C_re | C_im]; else NULL
+    real *d_y;              // (H) out_map cells: D
 } layer_params;
 
 size_t layer_param_count(const cell_type *cell, int I, int H);
@@ -44,6 +46,10 @@ typedef struct {
     real *w_rep;            // (G*H, H) the formed weight_hh; reparametrised cells only
     real *dw_rep;           // (G*H, H) dL/d(formed weight_hh)
     double *rep_work;       // (cell->reparam_work(H)) their scratch
+    real *y_pre;            // (T, B, H) out_map cells: the output's pre-activation,
+                            //   then in backward dL/d(it), row t at 2^dexp[t]
+    real *w_yeff;           // (H, H) C' = [C_re | -C_im], formed each forward
+    real *dw_yeff;          // (H, H) dL/dC'
     int *rep_iwork;         // (H)
     real *dh;               // (T, B, H) in: the direct dL/dh_t (readout);
                             //           out: the total dL/dh_t
@@ -52,6 +58,9 @@ typedef struct {
     real *dh0;              // (B, H) out: dL/dh_0
     real *dc;               // (B, H) running dL/dc; out: dL/dc_0
     real *dhm;              // (B, H) dL/d(m * h_{t-1}); cells with G_mod only
+    /* An out_map cell (lru) swaps the two: dh_norm is its state's
+     * ||dL/dc_t|| (the recurrence, what vanishes in time), dc_norm its
+     * output's ||dL/dh_t||. */
     double *dh_norm;        // (T) out: ||dL/dh_t||, t = 1..T (0 below double's floor)
     double *dc_norm;        // (T) out: ||dL/dc_t||; cells with c only
     double *dh_log10;       // (T) out: log10 ||dL/dh_t||, past double's floor too

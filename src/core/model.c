@@ -10,16 +10,30 @@
 #include "loss.h"
 #include "status.h"
 
+/* The stack's input size: the task's, or H after an encoder. */
+static int stack_input(const cell_type *cell, const task_type *task, int H)
+{
+    return cell->square_input ? H : task->in_dim;
+}
+
+/* encoder.weight and encoder.bias, for the cells that take one. */
+static size_t encoder_count(const cell_type *cell, const task_type *task, int H)
+{
+    return cell->square_input ? (size_t)H * task->in_dim + H : 0;
+}
+
 /* Sizes of the model's own buffers, in elements. */
-typedef struct { size_t params, x, labels, values, y; } model_sizes;
+typedef struct { size_t params, x, enc, labels, values, y; } model_sizes;
 
 static model_sizes sizes_of(const cell_type *cell, const task_type *task,
                             int K, int T, int B, int H)
 {
     size_t L = task->length(T), I = task->in_dim, O = task->out_dim;
     model_sizes s = {
-        .params = stack_param_count(cell, K, (int)I, H) + O * H + O,
+        .params = encoder_count(cell, task, H) + stack_param_count(cell, K, stack_input(cell, task, H), H) +
+                  O * H + O,
         .x = L * B * I,
+        .enc = cell->square_input ? L * B * H : 0,      /* and its gradient */
         .labels = task->loss == LOSS_XENT ? L * B : 0,
         .values = task->loss == LOSS_MSE ? (size_t)B * O : 0,
         .y = (task->readout == READOUT_ALL ? L : 1) * B * O,
@@ -35,9 +49,9 @@ size_t model_param_count(const cell_type *cell, const task_type *task, int K, in
 size_t model_bytes(const cell_type *cell, const task_type *task, int K, int T, int B, int H)
 {
     model_sizes s = sizes_of(cell, task, K, T, B, H);
-    return (2 * s.params + s.x + s.values + 2 * s.y) * sizeof(real) +
+    return (2 * s.params + s.x + 2 * s.enc + s.values + 2 * s.y) * sizeof(real) +
            s.labels * sizeof(int) +
-           stack_ws_bytes(cell, K, task->length(T), B, task->in_dim, H);
+           stack_ws_bytes(cell, K, task->length(T), B, stack_input(cell, task, H), H);
 }
 
 int model_create(model *m, const cell_type *cell, const task_type *task,
@@ -55,14 +69,22 @@ int model_create(model *m, const cell_type *cell, const task_type *task,
     m->bt.labels = s.labels ? calloc(s.labels, sizeof(int)) : NULL;
     m->bt.values = s.values ? calloc(s.values, sizeof(real)) : NULL;
     m->y = calloc(2 * s.y, sizeof(real));
+    m->enc = s.enc ? calloc(2 * s.enc, sizeof(real)) : NULL;
+    const size_t n_enc = encoder_count(cell, task, H);
+    const int Is = stack_input(cell, task, H);
     if (!m->params || !m->grads || !m->bt.x || (s.labels && !m->bt.labels) ||
-        (s.values && !m->bt.values) || !m->y ||
-        stack_alloc(&m->st, cell, K, m->L, B, m->I, H, m->params, m->grads)) {
+        (s.values && !m->bt.values) || !m->y || (s.enc && !m->enc) ||
+        stack_alloc(&m->st, cell, K, m->L, B, Is, H, m->params + n_enc, m->grads + n_enc)) {
         model_free(m);
         return RNB_ENOMEM;
     }
     m->dy = m->y + s.y;
-    size_t n_stack = stack_param_count(cell, K, m->I, H);
+    if (n_enc) {
+        m->denc = m->enc + s.enc;
+        m->w_enc = m->params, m->b_enc = m->params + (size_t)H * m->I;
+        m->gw_enc = m->grads, m->gb_enc = m->grads + (size_t)H * m->I;
+    }
+    size_t n_stack = n_enc + stack_param_count(cell, K, Is, H);
     m->w_out = m->params + n_stack, m->b_out = m->w_out + (size_t)m->O * H;
     m->gw_out = m->grads + n_stack, m->gb_out = m->gw_out + (size_t)m->O * H;
     return RNB_OK;
@@ -76,6 +98,7 @@ void model_free(model *m)
     free(m->bt.labels);
     free(m->bt.values);
     free(m->y);
+    free(m->enc);
     stack_free(&m->st);
     memset(m, 0, sizeof *m);
 }
@@ -85,13 +108,14 @@ void model_free(model *m)
  * bias), bias_hh (unless it has one or none), its extras. */
 static int layer_tensor_count(const cell_type *cell)
 {
+    const int extras = cell->n_parts ? cell->n_parts : cell->E > 0;
     return 1 + (cell->recurrence != REC_NONE) + cell->c_dense + !cell->no_bias +
-           !(cell->one_bias || cell->no_bias) + (cell->E > 0);
+           !(cell->one_bias || cell->no_bias) + extras + 2 * cell->out_map;
 }
 
 int model_tensor_count(const cell_type *cell, int K)
 {
-    return K * layer_tensor_count(cell) + 2;
+    return (cell->square_input ? 2 : 0) + K * layer_tensor_count(cell) + 2;
 }
 
 void model_tensors(model_tensor *t, const cell_type *cell, const task_type *task,
@@ -101,8 +125,17 @@ void model_tensors(model_tensor *t, const cell_type *cell, const task_type *task
     const size_t GH = (size_t)cell->G * H;
     const size_t n_hh = cell->recurrence == REC_DENSE ? GH * H : cell->recurrence == REC_DIAGONAL ? GH : 0;
     size_t off = 0;
+    if (cell->square_input) {   /* the encoder first */
+        snprintf(t->name, sizeof t->name, "encoder.weight");
+        t->offset = 0, t->count = (size_t)H * task->in_dim;
+        t++;
+        snprintf(t->name, sizeof t->name, "encoder.bias");
+        t->offset = (size_t)H * task->in_dim, t->count = H;
+        t++;
+        off = encoder_count(cell, task, H);
+    }
     for (int k = 0; k < K; k++) {
-        const size_t I = stack_layer_in(k, task->in_dim, H);
+        const size_t I = stack_layer_in(k, stack_input(cell, task, H), H);
         const size_t count[] = {GH * I, n_hh, cell->c_dense ? GH * H : 0, cell->no_bias ? 0 : GH,
                                 cell->one_bias || cell->no_bias ? 0 : GH};
         for (int j = 0; j < 5; j++) {
@@ -113,11 +146,21 @@ void model_tensors(model_tensor *t, const cell_type *cell, const task_type *task
             off += count[j];
             t++;
         }
-        if (cell->E) {
-            snprintf(t->name, sizeof t->name, "%s_l%d", cell->extra_name, k);
-            t->offset = off, t->count = (size_t)cell->E * H;
+        const int parts = cell->n_parts ? cell->n_parts : cell_extra_count(cell, H) > 0;
+        for (int i = 0; i < parts; i++) {    /* the extras, one tensor or n_parts equal ones */
+            snprintf(t->name, sizeof t->name, "%s_l%d", cell->n_parts ? cell->part_name[i] : cell->extra_name, k);
+            t->offset = off, t->count = cell_extra_count(cell, H) / parts;
             off += t->count;
             t++;
+        }
+        if (cell->out_map) {     /* C, D of the output map */
+            snprintf(t->name, sizeof t->name, "C_l%d", k);
+            t->offset = off, t->count = (size_t)H * H;
+            t++;
+            snprintf(t->name, sizeof t->name, "D_l%d", k);
+            t->offset = off + (size_t)H * H, t->count = H;
+            t++;
+            off += (size_t)H * H + H;
         }
     }
     const size_t O = task->out_dim;
@@ -142,6 +185,20 @@ void model_init_readout(model *m, rng_t *r)
     double bound = 1 / sqrt((double)m->H);
     init_uniform(m->w_out, (size_t)m->O * m->H, bound, r);
     init_uniform(m->b_out, m->O, bound, r);
+    if (!m->w_enc)
+        return;
+    /* flax's nn.Dense default, the LRU's authors' encoder: lecun_normal
+     * (a normal truncated to +-2 standard deviations, scaled to variance
+     * 1/I) and a zero bias */
+    const double sd = sqrt(1.0 / m->I) / 0.87962566103423978;
+    for (size_t k = 0; k < (size_t)m->H * m->I; k++) {
+        double z;
+        do
+            z = rng_normal(r);
+        while (z < -2 || z > 2);
+        m->w_enc[k] = (real)(sd * z);
+    }
+    memset(m->b_enc, 0, (size_t)m->H * sizeof(real));
 }
 
 /* The forward pass and the loss; dL/dy is left in m->dy. */
@@ -160,7 +217,12 @@ static double forward_loss(model *m, double *metric)
         if (ws->cs)
             memset(ws->cs, 0, BH * sizeof(real));
     }
-    stack_forward(&m->st, m->bt.x);
+    if (m->enc) {                        /* the encoder: x W_enc^T + b_enc */
+        for (int r = 0; r < L * B; r++)
+            memcpy(m->enc + (size_t)r * H, m->b_enc, H * sizeof(real));
+        gemm(false, true, L * B, H, m->I, 1, m->bt.x, m->I, m->w_enc, m->I, 1, m->enc, H);
+    }
+    stack_forward(&m->st, m->enc ? m->enc : m->bt.x);
 
     for (int r = 0; r < rows; r++)                /* y = h W_out^T + b_out */
         memcpy(m->y + (size_t)r * O, m->b_out, O * sizeof(real));
@@ -196,7 +258,11 @@ double model_forward_backward(model *m, double *metric)
     gemm(true, false, O, H, rows, 1, m->dy, O, h_out, H, 1, m->gw_out, H);
     add_colsum(m->gb_out, m->dy, rows, O);
 
-    stack_backward(&m->st, m->bt.x, NULL);
+    stack_backward(&m->st, m->enc ? m->enc : m->bt.x, m->denc);
+    if (m->enc) {
+        gemm(true, false, H, m->I, L * B, 1, m->denc, H, m->bt.x, m->I, 1, m->gw_enc, m->I);
+        add_colsum(m->gb_enc, m->denc, L * B, H);
+    }
     return loss;
 }
 
@@ -212,10 +278,11 @@ double model_step_flops(const model *m)
     /* the dense recurrent products (a diagonal one is elementwise) */
     const double R = (m->cell->recurrence == REC_DENSE ? 3 * H : 0) + (m->cell->c_dense ? 3 * H : 0);
     for (int k = 0; k < m->K; k++) {
-        const double I = stack_layer_in(k, m->I, m->H);
-        f += 2 * L * B * GH * (2 * I + R) + (k ? 2 * L * B * GH * I : 0);
+        const double I = stack_layer_in(k, m->w_enc ? m->H : m->I, m->H);
+        f += 2 * L * B * GH * (2 * I + R) + (k || m->w_enc ? 2 * L * B * GH * I : 0);
+        f += m->cell->out_map ? 6 * L * B * H * H : 0;     /* the output map's three products */
     }
-    return f;
+    return f + (m->w_enc ? 4 * L * B * H * m->I : 0);     /* the encoder's forward and dW */
 }
 
 void model_gemm_replay(model *m)
@@ -228,7 +295,7 @@ void model_gemm_replay(model *m)
         layer_ws *ws = &m->st.l[k].ws;
         const layer_params *p = &m->st.l[k].p;
         const int I = ws->d.I;
-        const real *x = k ? m->st.l[k - 1].ws.hs + BH : m->bt.x;
+        const real *x = k ? m->st.l[k - 1].ws.hs + BH : m->enc ? m->enc : m->bt.x;
         real *hp = m->cell->split_recurrent ? ws->hp : NULL;
         gemm(false, true, L * B, GH, I, 1, x, I, p->w_ih, I, 0, ws->gates, GH);
         for (int t = 0; t < L && m->cell->recurrence == REC_DENSE; t++)    /* W_hh transposed once */
@@ -247,7 +314,7 @@ void model_gemm_replay(model *m)
         const layer_params *p = &m->st.l[k].p;
         layer_params *g = &m->st.l[k].g;
         const int I = ws->d.I;
-        const real *x = k ? m->st.l[k - 1].ws.hs + BH : m->bt.x;
+        const real *x = k ? m->st.l[k - 1].ws.hs + BH : m->enc ? m->enc : m->bt.x;
         for (int t = L - 1; t >= 0 && m->cell->recurrence == REC_DENSE; t--)
             gemm(false, false, B, H, GH, 1, ws->dhp + t * BGH, GH, p->w_hh, H, 1,
                  t > 0 ? ws->dh + (t - 1) * BH : ws->dh0, H);

@@ -25,6 +25,11 @@ typedef struct {
     stack st;               /* the layers, their views into params and grads */
     real *w_out, *b_out;    // (O, H), (O)
     real *gw_out, *gb_out;  // (O, H), (O)
+    /* cells with square_input (lru): a linear encoder before the stack,
+     * first in the slab (encoder.weight, encoder.bias); NULL otherwise */
+    real *w_enc, *b_enc;    // (H, I), (H)
+    real *gw_enc, *gb_enc;
+    real *enc, *denc;       // (L, B, H) its output and dL/d(it)
     batch bt;               /* x (L, B, I), labels (L, B), values (B, O) */
     real *y;                // (L, B, O) or (B, O): the readout
     real *dy;               // the same shape: dL/dy
@@ -41,7 +46,8 @@ void model_free(model *m);
  * sets T, L and the layer's step count; the buffers stay as they are. */
 void model_set_lag(model *m, int T);
 
-/* Readout weights U(+-1/sqrt(H)); the layers are init_layer's. */
+/* Readout weights U(+-1/sqrt(H)), and an encoder's as flax's nn.Dense
+ * (lecun_normal, bias 0); the layers are init_layer's. */
 void model_init_readout(model *m, rng_t *r);
 
 /* Loss and metric on the batch in m->bt, forward only. */

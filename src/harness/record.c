@@ -173,6 +173,10 @@ static void log_spectrum(run_record *r, spectral_ws *sw, trainer *tr)
 {
     const size_t KG = (size_t)r->K * r->G;
     const recurrence_kind rec = tr->spec.cell->recurrence;
+    for (int k = 0; k < r->K && tr->spec.cell->radius; k++) {     /* lru: max |lambda| */
+        size_t off = (size_t)r->n_logged * KG + (size_t)k * r->G;
+        r->w_hh_radius[off] = r->w_hh_sigma[off] = tr->spec.cell->radius(&tr->m.st.l[k].p, tr->spec.H);
+    }
     for (int k = 0; k < r->K && rec != REC_NONE; k++) {
         size_t off = (size_t)r->n_logged * KG + (size_t)k * r->G;
         stack_layer *l = &tr->m.st.l[k];

@@ -187,7 +187,7 @@ static int write_run(h5file *f, const char *grp, const grid_run *g, const run_re
         (rec->has_c && (rc = h5io_write_series_double(f, DS("dc_log10"), 3, d_norms, rec->dc_log10, err))) ||
         (rc = h5io_write_series_double(f, DS("eval_loss"), 1, d_log, rec->eval_loss, err)) ||
         (rc = h5io_write_series_double(f, DS("eval_metric"), 1, d_log, rec->eval_metric, err)) ||
-        (s->cell->recurrence != REC_NONE &&     /* no recurrent weight, no spectrum */
+        ((s->cell->recurrence != REC_NONE || s->cell->radius) &&     /* no recurrence, no spectrum */
          ((rc = h5io_write_series_double(f, DS("w_hh_radius"), 3, d_blocks, rec->w_hh_radius, err)) ||
           (rc = h5io_write_series_double(f, DS("w_hh_sigma"), 3, d_blocks, rec->w_hh_sigma, err)))) ||
         (rec->w_hh_orth_error &&

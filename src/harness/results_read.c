@@ -77,7 +77,7 @@ static bool required(const ds_spec *s, long version, const results_run *r)
 {
     if (s->need == ALWAYS)
         return true;
-    if (s->need == SPECTRUM && r->cell->recurrence == REC_NONE)
+    if (s->need == SPECTRUM && r->cell->recurrence == REC_NONE && !r->cell->radius)
         return false;   /* no recurrent weight, no spectrum */
     if (s->need == ORTH)
         return r->cell->reparam_form != NULL;   /* exprnn came with it */

@@ -20,19 +20,22 @@ SERIES = ["loss", "metric", "grad_norm", "grad_norm_clipped"]
 LOGGED = ["log_step", "eval_loss", "eval_metric"]
 G_OF = {"rnn_tanh": 1, "rnn_relu": 1, "lstm": 4, "gru": 3, "lstm_peephole": 4, "lstm_cifg": 3,
         "lstm_nfg": 3, "gru_cho": 3, "mgu": 2, "indrnn": 1, "mingru": 2, "minlstm": 3, "cornn": 1,
-        "exprnn": 1}
-EXTRAS = {"lstm_peephole": ["peephole"], "exprnn": ["b"]}     # a cell's extra tensors, after bias_hh of each layer
-NO_WEIGHT_HH = {"mingru", "minlstm"}         # no recurrent weight: no weight_hh, no spectrum
+        "exprnn": 1, "lru": 1}
+EXTRAS = {"lstm_peephole": ["peephole"], "exprnn": ["b"],
+          "lru": ["nu_log", "theta_log", "gamma_log", "C", "D"]}     # a cell's extra tensors, after bias_hh of each layer
+NO_WEIGHT_HH = {"mingru", "minlstm", "lru"}  # no recurrent weight: no weight_hh
+RADIUS = {"lru"}                             # its spectrum is max |lambda|, from its extras
+ENCODER = {"lru"}                            # encoder.weight, encoder.bias before the layers
 ONE_BIAS = {"indrnn", "mingru", "minlstm", "cornn"}   # bias_ih only
-NO_BIAS = {"exprnn"}                         # neither bias (modrelu's b is an extra)
+NO_BIAS = {"exprnn", "lru"}                         # neither bias (modrelu's b is an extra)
 ORTH = {"exprnn"}                            # a formed orthogonal weight_hh: w_hh_orth_error
 C_DENSE = {"cornn"}                          # weight_ch after weight_hh: the second state's weight
-HAS_C = {"cornn"}                            # besides the lstm family: a second state, dc_norm
+HAS_C = {"cornn", "lru"}                            # besides the lstm family: a second state, dc_norm
 
 
 def tensor_names(cell, K):
     """The parameter tensors of a run, in grad_norm_tensor's column order."""
-    names = []
+    names = ["encoder.weight", "encoder.bias"] if cell in ENCODER else []
     for k in range(K):
         kinds = ["weight_ih", "weight_hh", "weight_ch", "bias_ih", "bias_hh"]
         kinds = [t for t in kinds if not (t == "weight_hh" and cell in NO_WEIGHT_HH)
@@ -102,7 +105,7 @@ for name, g in runs.items():
     check(g["dh_norm"].shape == (m, K, L), f"{name}/dh_norm shape {g['dh_norm'].shape}, want {(m, K, L)}")
     G = G_OF[g.attrs["cell"]]
     check_tensors(name, g, n, K)
-    if g.attrs["cell"] in NO_WEIGHT_HH:
+    if g.attrs["cell"] in NO_WEIGHT_HH and g.attrs["cell"] not in RADIUS:
         check("w_hh_radius" not in g and "w_hh_sigma" not in g, f"{name}: no spectrum without a weight_hh")
     else:
         for d in ("w_hh_radius", "w_hh_sigma"):

@@ -38,12 +38,15 @@
 #include "model.h"
 #include "rng.h"
 #include "stack.h"
+#include "activation.h"
 
 #if !defined(RNB_DOUBLE)
 #error "finite-difference checks need the double core"
 #endif
 
-enum { T = 5, B = 2, I = 3, H = 4 };
+enum { T = 5, B = 2, H = 4 };
+/* The input size: 3, or H for a cell whose output map needs I = H (lru). */
+static int I = 3;
 static const double STEP = 1e-6, RTOL = 1e-6, ATOL = 1e-8;
 /* Two computations that differ only in their exact power-of-two scaling
  * agree to rounding: |a - b| <= ROUND max |b| over the tensor (the sums of
@@ -156,10 +159,12 @@ static int layer_tensors(tensor *t, const cell_type *cell, const layer_params *g
         {"weight_ch", g->w_ch, g->w_ch ? GH * H : 0},   /* cornn's W_z */
         {"bias_ih", g->b_ih, g->b_ih ? GH : 0},    /* none for exprnn */
         {"bias_hh", g->b_hh, g->b_hh ? GH : 0},
-        {cell->E ? cell->extra_name : "", g->extra, (size_t)cell->E * H},
+        {cell->E ? cell->extra_name : "extras", g->extra, cell_extra_count(cell, H)},
+        {"C", g->w_y, g->w_y ? (size_t)H * H : 0},          /* lru's output map */
+        {"D", g->d_y, g->d_y ? (size_t)H : 0},
     };
     int n = 0;
-    for (int i = 0; i < 6; i++) {
+    for (int i = 0; i < 8; i++) {
         if (!all[i].n)
             continue;
         if (l >= 0)
@@ -179,10 +184,30 @@ static bool is_cornn(const cell_type *cell) { return strcmp(cell->name, "cornn")
 static bool c_route_known(const cell_type *cell)
 {
     const bool peep = strcmp(cell->name, "lstm_peephole") == 0;
-    const bool known = is_cornn(cell) || (cell->out_block >= 0 && (peep || cell->E == 0));
+    const bool known = is_cornn(cell) || cell->out_map || (cell->out_block >= 0 && (peep || cell->E == 0));
     CHECK(&tally, known, "%s: the dL/dc_t route of this test is for h = o tanh(c); give this cell its own",
           cell->name);
     return known;
+}
+
+/* For an output map (lru), h_t = gelu(c_t C'^T + D u_t): c_t's route
+ * through h_t, out = (dh gelu'(pre)) C', row by row, in double. */
+static void out_map_route(const layer_params *p, const real *c, const real *u, const double *dh, double *out)
+{
+    for (int b = 0; b < B; b++) {
+        double g[H];
+        for (int o = 0; o < H; o++) {
+            double pre = p->d_y[o] * u[b * H + o];
+            for (int j = 0; j < H; j++)
+                pre += c[b * H + j] * (j < H / 2 ? 1 : -1) * p->w_y[o * H + j];
+            g[o] = dh[b * H + o] * act_gelu_prime(pre);
+        }
+        for (int j = 0; j < H; j++) {
+            out[b * H + j] = 0;
+            for (int o = 0; o < H; o++)
+                out[b * H + j] += g[o] * (j < H / 2 ? 1 : -1) * p->w_y[o * H + j];
+        }
+    }
 }
 
 /* dh_t/dc_t at element k of a (B, H) row, for h = o tanh(c): o from the
@@ -285,9 +310,11 @@ static void check_layer(const cell_type *cell, bool scaled, rng_t *r)
     int changes = 0;
     for (int t = 1; t < T; t++)
         changes += ws.dexp[t] != ws.dexp[t - 1];
+    /* an output map's carry (dc alone) may stay at one scale here; the
+     * stack check below asserts its changes, as every cell's */
     if (scaled)
-        CHECK(&tally, ws.dexp[0] != 0 && changes > 0, "%s: the forced rescale did not happen (dexp[0] %d, %d changes)",
-              cell->name, ws.dexp[0], changes);
+        CHECK(&tally, ws.dexp[0] != 0 && (changes > 0 || cell->out_map),
+              "%s: the forced rescale did not happen (dexp[0] %d, %d changes)", cell->name, ws.dexp[0], changes);
     layer_unscale_dh(&ws);
 
     /* 1: parameters and inputs */
@@ -335,20 +362,25 @@ static void check_layer(const cell_type *cell, bool scaled, rng_t *r)
         compare(K_LAYER_DH, what, ws.dh + (size_t)s * BH, num, BH);
         snprintf(what, sizeof what, "%s%s ||dL/dh_%d||", cell->name, scaled ? " (rescaled)" : "", s + 1);
         double norm = sqrt(sq);
-        compare(K_LAYER_NORM, what, &ws.dh_norm[s], &norm, 1);
+        compare(K_LAYER_NORM, what, &(cell->out_map ? ws.dc_norm : ws.dh_norm)[s], &norm, 1);  /* layer.h */
         if (c_route) {
             /* c_t reaches L through c_{t+1} (the suffix, numerically) and
              * through h_t (the chain rule on the numeric total dL/dh_t). */
-            memcpy(want, num, BH * sizeof(real));
+            double route[B * H], dhv[B * H];
+            for (size_t k = 0; k < BH; k++)
+                dhv[k] = num[k];
+            if (cell->out_map)
+                out_map_route(&pb.p, c, pb.x + (size_t)s * B * I, dhv, route);
             numeric(num, c, BH, &pb, s + 1, h, c);
             double sqc = 0;
             for (size_t k = 0; k < BH; k++) {
-                num[k] += want[k] * dh_dc(cell, ws.gates + (size_t)s * B * cell->G * H, pb.p.extra, k, c[k]);
+                num[k] += cell->out_map ? route[k]
+                                        : dhv[k] * dh_dc(cell, ws.gates + (size_t)s * B * cell->G * H, pb.p.extra, k, c[k]);
                 sqc += num[k] * num[k];
             }
             snprintf(what, sizeof what, "%s%s ||dL/dc_%d||", cell->name, scaled ? " (rescaled)" : "", s + 1);
             norm = sqrt(sqc);
-            compare(K_LAYER_NORM, what, &ws.dc_norm[s], &norm, 1);
+            compare(K_LAYER_NORM, what, &(cell->out_map ? ws.dh_norm : ws.dc_norm)[s], &norm, 1);
         }
     }
 
@@ -578,16 +610,21 @@ static void check_stack(const cell_type *cell, rng_t *r)
         }
         const layer_ws *ws = &s[0].l[l].ws;  /* the forward's states and gates */
         for (int t = 1; t <= T; t++) {
-            double *dh = num_dh + l * TBH + (t - 1) * BH, sq = 0, sqc = 0;
+            double *dh = num_dh + l * TBH + (t - 1) * BH, sq = 0, sqc = 0, route[B * H];
             for (size_t k = 0; k < BH; k++) {
                 dh[k] = fd_nudge(&pb, (nudge){l, t, false, k, 0});
                 sq += dh[k] * dh[k];
-                if (c_route) {  /* through c_{t+1}, and through h_t */
-                    double dc = fd_nudge(&pb, (nudge){l, t, true, k, 0}) +
-                                dh[k] * dh_dc(cell, ws->gates + (size_t)(t - 1) * B * cell->G * H,
-                                              pb.p[l].extra, k, ws->cs[t * BH + k]);
-                    sqc += dc * dc;
-                }
+            }
+            if (c_route && cell->out_map) {     /* u_t: x, or the layer below's h_t */
+                const real *u = l ? s[0].l[l - 1].ws.hs + (size_t)t * BH : pb.x + (size_t)(t - 1) * B * I;
+                out_map_route(&pb.p[l], ws->cs + t * BH, u, dh, route);
+            }
+            for (size_t k = 0; k < BH && c_route; k++) {    /* through c_{t+1}, and through h_t */
+                double dc = fd_nudge(&pb, (nudge){l, t, true, k, 0}) +
+                            (cell->out_map ? route[k]
+                                           : dh[k] * dh_dc(cell, ws->gates + (size_t)(t - 1) * B * cell->G * H,
+                                                           pb.p[l].extra, k, ws->cs[t * BH + k]));
+                sqc += dc * dc;
             }
             norm_h[l][t - 1] = sqrt(sq), norm_c[l][t - 1] = sqrt(sqc);
         }
@@ -595,7 +632,7 @@ static void check_stack(const cell_type *cell, rng_t *r)
 
     /* unscaled and forced against the reference */
     char what[512];
-    tensor tn[5];
+    tensor tn[8];
     for (int m = 0; m < 2; m++) {
         const int kp = m ? K_STACK_S : K_STACK, kdh = m ? K_STACK_S_DH : K_STACK_DH;
         const int knorm = m ? K_STACK_S_NORM : K_STACK_NORM;
@@ -616,10 +653,10 @@ static void check_stack(const cell_type *cell, rng_t *r)
                 snprintf(what, sizeof what, "%s stack%s total dL/dh_%d of layer %d", cell->name, mode[m], t, l);
                 compare(kdh, what, ws->dh + (t - 1) * BH, num_dh + l * TBH + (t - 1) * BH, BH);
                 snprintf(what, sizeof what, "%s stack%s ||dL/dh_%d|| of layer %d", cell->name, mode[m], t, l);
-                compare(knorm, what, &ws->dh_norm[t - 1], &norm_h[l][t - 1], 1);
+                compare(knorm, what, &(cell->out_map ? ws->dc_norm : ws->dh_norm)[t - 1], &norm_h[l][t - 1], 1);
                 if (c_route) {
                     snprintf(what, sizeof what, "%s stack%s ||dL/dc_%d|| of layer %d", cell->name, mode[m], t, l);
-                    compare(knorm, what, &ws->dc_norm[t - 1], &norm_c[l][t - 1], 1);
+                    compare(knorm, what, &(cell->out_map ? ws->dh_norm : ws->dc_norm)[t - 1], &norm_c[l][t - 1], 1);
                 }
             }
         }
@@ -745,7 +782,7 @@ static void check_direct_scales(const cell_type *cell, rng_t *r)
           cell->name, moved, ws[1].dexp[T - 1], ED[T - 1]);
 
     char what[512];
-    tensor tn[5];
+    tensor tn[8];
     int n = layer_tensors(tn, cell, &g[1], I, -1);
     for (int i = 0; i < n; i++) {
         snprintf(what, sizeof what, "%s direct scales d%s", cell->name, tn[i].name);
@@ -766,12 +803,14 @@ static void check_direct_scales(const cell_type *cell, rng_t *r)
          * norm of its dL/dh_t does not */
         double want = safe_norm(ws[0].dh + t * BH, BH), want_log = log10(want);
         snprintf(what, sizeof what, "%s direct scales ||dL/dh_%d||", cell->name, t + 1);
-        compare_round(K_DIRECT_ROUND, what, &ws[1].dh_norm[t], &want, 1, 0);
+        const bool om = cell->out_map;     /* its norms swapped (layer.h) */
+        compare_round(K_DIRECT_ROUND, what, &(om ? ws[1].dc_norm : ws[1].dh_norm)[t], &want, 1, 0);
         snprintf(what, sizeof what, "%s direct scales log10 ||dL/dh_%d||", cell->name, t + 1);
-        compare_round(K_DIRECT_ROUND, what, &ws[1].dh_log10[t], &want_log, 1, 1);
-        if (cell->has_c && ws[0].dc_norm[t] > 1e-150) {
+        compare_round(K_DIRECT_ROUND, what, &(om ? ws[1].dc_log10 : ws[1].dh_log10)[t], &want_log, 1, 1);
+        const double *dc0 = om ? ws[0].dh_norm : ws[0].dc_norm, *dc1 = om ? ws[1].dh_norm : ws[1].dc_norm;
+        if (cell->has_c && dc0[t] > 1e-150) {
             snprintf(what, sizeof what, "%s direct scales ||dL/dc_%d||", cell->name, t + 1);
-            compare_round(K_DIRECT_ROUND, what, &ws[1].dc_norm[t], &ws[0].dc_norm[t], 1, 0);
+            compare_round(K_DIRECT_ROUND, what, &dc1[t], &dc0[t], 1, 0);
         }
     }
 
@@ -842,6 +881,7 @@ int main(void)
     rng_seed(&r, 20261126, 7);
     for (int i = 0; i < cell_count(); i++) {
         const cell_type *cell = cell_at(i);
+        I = cell->out_map ? H : 3;
         check_layer(cell, false, &r);
         check_layer(cell, true, &r);
         check_stack(cell, &r);

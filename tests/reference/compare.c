@@ -9,10 +9,10 @@
  *
  *   - normwise relative error of the whole tensor, ||a-b||_2 / ||b||_2
  *     (b = reference; if ||b|| = 0 the absolute ||a-b||_2 is used);
- *   - for y, dx [T,B,*], dh [K,T,B,H], dh_norm [K,T], dh0 and dc0 [K,B,H]
+ *   - for y, dx [T,B,*], dh [K,T,B,H], dh_norm and dc_norm [K,T], dh0 and dc0 [K,B,H]
  *     also the same measure for every slice of the leading axes (layer l
  *     and/or step t) separately, ||a_s-b_s|| / ||b_s||: y and dx per t, dh
- *     per (l,t), dh_norm per element, dh0 and dc0 per layer. A whole-tensor
+ *     per (l,t), dh_norm and dc_norm per element, dh0 and dc0 per layer. A whole-tensor
  *     norm would hide errors at steps, or in layers, where dh is 1e-33.
  *     (The layer axis may be absent, as in the one-layer files of old:
  *     dh [T,B,H] is then measured per t, dh0 [B,H] whole.)
@@ -220,7 +220,7 @@ static int base_rank(const char *name)
     if (strcmp(name, "y") == 0 || strcmp(name, "dx") == 0 || strcmp(name, "dh") == 0 ||
         strcmp(name, "dh0") == 0 || strcmp(name, "dc0") == 0)
         return 2;
-    if (strcmp(name, "dh_norm") == 0)
+    if (strcmp(name, "dh_norm") == 0 || strcmp(name, "dc_norm") == 0)
         return 0;
     return -1;
 }

@@ -24,7 +24,10 @@ exprnn (Lezcano-Casado & Martinez-Rubio 2019) is ExprnnCell, its B by
 torch.linalg.matrix_exp so that PyTorch's own autograd of the exponential
 checks the engine's Frechet adjoint, checked against ExprnnAuthors, the
 authors' form (Lezcano/expRNN: B formed once per pass, its backward their
-block-matrix differential(expm, A^T, G)).
+block-matrix differential(expm, A^T, G)). lru (Orvieto et al. 2023) is
+LruCell, in torch's complex dtype, checked against LruAuthors, the
+authors' form (NicolasZucchet/minimal-LRU: Lambda and B_norm u over the
+whole sequence, then their associative scan, here by recursive doubling).
 
 Run with the Debian interpreter that has torch/h5py/numpy:
 
@@ -47,24 +50,27 @@ import torch
 
 DEFAULT_SEED = 20240611
 GATES = {"rnn_tanh": 1, "rnn_relu": 1, "lstm": 4, "gru": 3,
-         "indrnn": 1, "mingru": 2, "minlstm": 3, "cornn": 1, "exprnn": 1}
+         "indrnn": 1, "mingru": 2, "minlstm": 3, "cornn": 1, "exprnn": 1, "lru": 1}
 PARAMS = ("weight_ih", "weight_hh", "bias_ih", "bias_hh")   # per layer, PyTorch's order
 # The tensors of one layer of each cell, in the order of the slab (and of
 # PyTorch's state dict): indrnn's weight_hh is the vector u [H] (a diagonal
 # recurrence) and it has one bias; mingru and minlstm have no recurrent
 # weight and one bias; cornn's weight_hh is W (on y = h), its weight_ch W_z
 # (on z = c), both [H, H], and it has one bias; exprnn's weight_hh is A
-# [H, H] (B = expm(triu(A,1) - triu(A,1)^T)), no bias, modrelu's b [H].
+# [H, H] (B = expm(triu(A,1) - triu(A,1)^T)), no bias, modrelu's b [H];
+# lru's weight_ih is [B_re; B_im] [H, I], its C [C_re | C_im] [H, H], N =
+# H/2 complex units, no bias, no recurrent weight.
 CELL_PARAMS = {"indrnn": ("weight_ih", "weight_hh", "bias_ih"),
                "mingru": ("weight_ih", "bias_ih"),
                "minlstm": ("weight_ih", "bias_ih"),
                "cornn": ("weight_ih", "weight_hh", "weight_ch", "bias_ih"),
-               "exprnn": ("weight_ih", "weight_hh", "b")}
+               "exprnn": ("weight_ih", "weight_hh", "b"),
+               "lru": ("weight_ih", "nu_log", "theta_log", "gamma_log", "C", "D")}
 # The one-state cells written here from their equations (PyTorch has none
 # of them); cornn, also PyTorch's lack, is CornnCell.
 OWN_CELLS = ("indrnn", "mingru", "minlstm")
 # The cells with a second state c (c0 in IN, dc0 in OUT).
-HAS_C = ("lstm", "cornn")
+HAS_C = ("lstm", "cornn", "lru")
 # The cells' constants: their root attributes (the training run's keys)
 # and defaults (cornn: the authors' adding-task values, adding_task.py).
 CONST_KEYS = {"cornn": ("cornn_dt", "cornn_gamma", "cornn_eps")}
@@ -363,8 +369,106 @@ class ExprnnAuthors(torch.nn.Module):
         return inp, torch.stack(hn)
 
 
+def gelu(v):
+    """GELU in its tanh form, flax's nn.gelu default (the LRU's authors')."""
+    return torch.nn.functional.gelu(v, approximate="tanh")
+
+
+def lru_lambda_gamma(nu, theta, gamma_log, dtype):
+    """lambda = exp(-exp(nu) + i exp(theta)) and gamma = exp(gamma_log), in
+    float64 (complex128) and rounded once in a float32 run, as the engine
+    forms them."""
+    lam = torch.exp(-torch.exp(nu.double()) + 1j * torch.exp(theta.double()))
+    gam = torch.exp(gamma_log.double())
+    if dtype == torch.float32:
+        lam, gam = lam.to(torch.complex64), gam.float()
+    return lam, gam
+
+
+class LruCell(torch.nn.Module):
+    """One step of the LRU with the tensors rnnbench grad reads: weight_ih =
+    [B_re; B_im] [H, I], nu_log, theta_log, gamma_log [N], C = [C_re | C_im]
+    [H, H], D [H]; the state c = [Re x | Im x]:
+      x_t = lambda * x_{t-1} + gamma * (B u_t),  h_t = gelu(Re(C x_t) + D * u_t)
+    in torch's complex dtype. Called as nn.LSTMCell is: (h, c) = m(u, (h, c))."""
+
+    def __init__(self, I, H):
+        super().__init__()
+        N = H // 2
+        shapes = {"weight_ih": (H, I), "nu_log": (N,), "theta_log": (N,), "gamma_log": (N,),
+                  "C": (H, H), "D": (H,)}
+        for p in CELL_PARAMS["lru"]:
+            self.register_parameter(p, torch.nn.Parameter(torch.zeros(shapes[p])))
+
+    def forward(self, u, state):
+        _, c = state
+        N = c.shape[1] // 2
+        lam, gam = lru_lambda_gamma(self.nu_log, self.theta_log, self.gamma_log, c.dtype)
+        Bc = torch.complex(self.weight_ih[:N], self.weight_ih[N:]) * gam[:, None]
+        x = lam * torch.complex(c[:, :N], c[:, N:]) + u.to(Bc.dtype) @ Bc.t()
+        c = torch.cat((x.real, x.imag), 1)      # h from c: c's grad is then the total
+        h = gelu(c[:, :N] @ self.C[:, :N].t() - c[:, N:] @ self.C[:, N:].t() + self.D * u)
+        return h, c
+
+
+class LruAuthors(torch.nn.Module):
+    """K layers of the LRU over a whole sequence in the authors' form
+    (NicolasZucchet/minimal-LRU, lru/model.py): Lambda and B_norm u for every
+    step, then their associative scan with binary_operator_diag, (A_i, b_i)
+    . (A_j, b_j) = (A_j A_i, A_j b_i + b_j), here by recursive doubling
+    (Hillis and Steele), the initial state folded into the first element;
+    then (C x).real + D u, and gelu. An independent formulation of the
+    unrolled LruCell, for the self-check; called as nn.LSTM is."""
+
+    def __init__(self, I, H, K):
+        super().__init__()
+        N = H // 2
+        shapes = {"weight_ih": (H, I), "nu_log": (N,), "theta_log": (N,), "gamma_log": (N,),
+                  "C": (H, H), "D": (H,)}
+        self.layers = torch.nn.ModuleList()
+        for k in range(K):
+            m = torch.nn.Module()
+            for p in CELL_PARAMS["lru"]:
+                shape = (H, H) if p == "weight_ih" and k else shapes[p]
+                m.register_parameter(p, torch.nn.Parameter(torch.zeros(shape, dtype=torch.float64)))
+            self.layers.append(m)
+
+    def load(self, W, first):
+        with torch.no_grad():
+            for k, m in enumerate(self.layers):
+                for p in CELL_PARAMS["lru"]:
+                    getattr(m, p).copy_(torch.from_numpy(np.asarray(W["%s_l%d" % (p, first + k)], np.float64)))
+
+    def grads(self, k):
+        return {p: getattr(self.layers[k], p).grad.numpy() for p in CELL_PARAMS["lru"]}
+
+    def forward(self, inp, state):
+        h0, c0 = state
+        hn, cn = [], []
+        for k, m in enumerate(self.layers):
+            T, N = inp.shape[0], m.nu_log.shape[0]
+            lam = torch.exp(-torch.exp(m.nu_log) + 1j * torch.exp(m.theta_log))
+            B_norm = torch.complex(m.weight_ih[:N], m.weight_ih[N:]) * torch.exp(m.gamma_log)[:, None]
+            A = lam.expand(T, 1, N)
+            b = inp.to(B_norm.dtype) @ B_norm.t()                 # Bu_elements [T, B, N]
+            b = torch.cat((b[:1] + lam * torch.complex(c0[k][:, :N], c0[k][:, N:]), b[1:]))
+            d = 1
+            while d < T:                                          # the inclusive scan
+                b = torch.cat((b[:d], A[d:] * b[:-d] + b[d:]))
+                A = torch.cat((A[:d], A[d:] * A[:-d]))
+                d *= 2
+            C = torch.complex(m.C[:, :N], m.C[:, N:])
+            y = gelu((b @ C.t()).real + m.D * inp)
+            hn.append(y[-1])
+            cn.append(torch.cat((b[-1].real, b[-1].imag), 1))
+            inp = y
+        return inp, (torch.stack(hn), torch.stack(cn))
+
+
 def make_cell(cell, I, H, dtype, konst=None):
-    if cell == "exprnn":
+    if cell == "lru":
+        m = LruCell(I, H)
+    elif cell == "exprnn":
         m = ExprnnCell(I, H)
     elif cell == "cornn":
         m = CornnCell(I, H, cell_konst(cell, konst))
@@ -389,6 +493,8 @@ def make_module(cell, I, H, K=1, dtype=torch.float64, konst=None):
         m = CornnAuthors(I, H, K, cell_konst(cell, konst))
     elif cell == "exprnn":
         m = ExprnnAuthors(I, H, K)
+    elif cell == "lru":
+        m = LruAuthors(I, H, K)
     elif cell in ("mingru", "minlstm"):
         m = MinScan(cell, I, H, K)
     elif cell == "indrnn":
@@ -438,10 +544,11 @@ def forward_backward(cell, W, x, h0, c0, dy, dtype=torch.float64, konst=None):
     tdy = torch.tensor(np.asarray(dy), dtype=dtype)
 
     hs = []                 # hs[k][t]: layer k's h_{t+1}
+    cs = []                 # lru: cs[k][t], its state c_{t+1} (the recurrence)
     loss = torch.zeros((), dtype=dtype)
     for k, m in enumerate(cells):
         h, c = th0[k], tc0[k]
-        row = []
+        row, crow = [], []
         for t in range(T):
             inp = tx[t] if k == 0 else hs[k - 1][t]
             if cell in HAS_C:
@@ -450,9 +557,13 @@ def forward_backward(cell, W, x, h0, c0, dy, dtype=torch.float64, konst=None):
                 h = m(inp, h)
             h.retain_grad()
             row.append(h)
+            if cell == "lru":
+                c.retain_grad()
+                crow.append(c)
             if k == K - 1:
                 loss = loss + (h * tdy[t]).sum()
         hs.append(row)
+        cs.append(crow)
     loss.backward()
 
     def npy(tensor):
@@ -464,7 +575,10 @@ def forward_backward(cell, W, x, h0, c0, dy, dtype=torch.float64, konst=None):
                                     else np.zeros((B, H)) for h in row]) for row in hs])
     out["dh_norm"] = np.sqrt((out["dh"].astype(np.float64) ** 2).sum(axis=(2, 3)))
     out["dx"] = npy(tx.grad)
-    out["dh0"] = np.stack([npy(v.grad) for v in th0])
+    out["dh0"] = np.stack([npy(v.grad) if v.grad is not None else np.zeros((B, H)) for v in th0])
+    if cell == "lru":       # its state's, the recurrence: dc_norm of OUT
+        out["dc_norm"] = np.array([[np.linalg.norm(npy(c.grad)) if c.grad is not None else 0.0
+                                       for c in crow] for crow in cs])
     if cell in HAS_C:
         out["dc0"] = np.stack([npy(v.grad) for v in tc0])
     for k, m in enumerate(cells):
@@ -512,7 +626,7 @@ def load_module(cell, W, first, last, I, H, konst=None):
     from 0. indrnn's u becomes nn.RNN's weight_hh = diag(u), its bias_hh 0;
     cornn's tensors the columns of CornnAuthors' i2h."""
     m = make_module(cell, I, H, last - first, konst=konst)
-    if cell in ("cornn", "exprnn"):
+    if cell in ("cornn", "exprnn", "lru"):
         m.load(W, first)
         return m
     with torch.no_grad():
@@ -539,11 +653,12 @@ def module_forward_backward(cell, W, x, h0, c0, dy, konst=None):
     tc0 = torch.tensor(state_layers(c0, K, B, H).astype(np.float64), requires_grad=True)
     y, _, _ = run_module(cell, m, tx, th0, tc0)
     (y * torch.from_numpy(np.asarray(dy, np.float64))).sum().backward()
-    out = {"y": y.detach().numpy(), "dx": tx.grad.numpy(), "dh0": th0.grad.numpy()}
+    out = {"y": y.detach().numpy(), "dx": tx.grad.numpy(),
+           "dh0": th0.grad.numpy() if th0.grad is not None else np.zeros(th0.shape)}
     if cell in HAS_C:
         out["dc0"] = tc0.grad.numpy()
     for k in range(K):
-        if cell in ("cornn", "exprnn"):
+        if cell in ("cornn", "exprnn", "lru"):
             for p, g in m.grads(k).items():
                 out["grad/%s_l%d" % (p, k)] = g
             continue
@@ -637,7 +752,7 @@ def rel_err(a, b):
 # last BASE_RANK axes, for every index of the leading ones (the layer and/or
 # the time step): y, dx per t; dh per (layer, t); dh_norm per element; dh0,
 # dc0 per layer.
-BASE_RANK = {"y": 2, "dx": 2, "dh": 2, "dh0": 2, "dc0": 2, "dh_norm": 0}
+BASE_RANK = {"y": 2, "dx": 2, "dh": 2, "dh0": 2, "dc0": 2, "dh_norm": 0, "dc_norm": 0}
 
 
 def worst_err(name, a, b):
@@ -669,6 +784,8 @@ def init_weights(rng, cell, I, H, K=1):
         return init_cornn_weights(rng, I, H, K)
     if cell == "exprnn":
         return init_exprnn_weights(rng, I, H, K)
+    if cell == "lru":
+        return init_lru_weights(rng, I, H, K)
     G = GATES[cell]
     k = 1.0 / math.sqrt(H)  # PyTorch's default U(-1/sqrt(H), 1/sqrt(H))
     W = {}
@@ -728,6 +845,25 @@ def init_exprnn_weights(rng, I, H, K=1, paper=False):
         else:
             W["weight_hh_l%d" % l] = rng.uniform(-1, 1, (H, H))
             W["b_l%d" % l] = rng.uniform(-0.5, 0.5, (H,))
+    return W
+
+
+def init_lru_weights(rng, I, H, K=1, r_min=0.0, r_max=1.0, max_phase=6.28):
+    """lru: the authors' init (rnnbench's init = paper): the ring, nu_log =
+    log(-log(U (r_max^2 - r_min^2) + r_min^2) / 2), theta_log = log(max_phase
+    U), gamma_log = log(sqrt(1 - |lambda|^2)); B ~ N(0, 1/(2I)), C ~ N(0,
+    1/N), D ~ N(0, 1); their defaults r_min 0, r_max 1, max_phase 6.28."""
+    N = H // 2
+    W = {}
+    for l in range(K):
+        nu = np.log(-0.5 * np.log(rng.uniform(size=N) * (r_max ** 2 - r_min ** 2) + r_min ** 2))
+        theta = np.log(max_phase * rng.uniform(size=N))
+        W["weight_ih_l%d" % l] = rng.normal(0, 1, (H, I)) / math.sqrt(2 * I)
+        W["nu_log_l%d" % l] = nu
+        W["theta_log_l%d" % l] = theta
+        W["gamma_log_l%d" % l] = np.log(np.sqrt(1 - np.exp(-np.exp(nu)) ** 2))
+        W["C_l%d" % l] = rng.normal(0, 1, (H, H)) / math.sqrt(N)
+        W["D_l%d" % l] = rng.normal(0, 1, (H,))
     return W
 
 
@@ -854,6 +990,14 @@ def build_long(rng, cell, T, B, I, H):
     its pre-activation keeps one side of g's kink, 8000 values that would
     otherwise come within 1e-4 of it in most draws, while both of g's
     branches are used."""
+    if cell == "lru":
+        W = init_lru_weights(rng, I, H, r_min=0.9, r_max=0.999)
+        x = rng.uniform(-1, 1, (T, B, I))
+        dy = np.zeros((T, B, H))
+        dy[-1] = rng.uniform(-1, 1, (B, H))
+        return (W, x, rng.uniform(-1, 1, (B, H)), rng.uniform(-1, 1, (B, H)), dy,
+                "the authors' init with the ring r_min 0.9, r_max 0.999 (the paper's long-range setting); "
+                "x, h0, c0 U(-1, 1)")
     if cell == "exprnn":
         W = init_exprnn_weights(rng, I, H, paper=True)
         x = rng.uniform(-1, 1, (T, B, I))
@@ -1077,6 +1221,19 @@ def case_table():
     cases.append(("exprnn_medium", "exprnn", 20, 3, 3, 16, "generic", {},
                   "medium exprnn case (I=3, H=16): A U(-1, 1), so ||S||_1 > 5.37 and "
                   "the exponential is scaled and squared; dy at every step"))
+    # LRU (LruCell): weight_ih = [B_re; B_im], nu_log, theta_log, gamma_log,
+    # C = [C_re | C_im], D; I = H (the model's encoder makes it so).
+    cases.append(("lru_small", "lru", 7, 3, 6, 6, "generic", {},
+                  "small generic lru case (I = H = 6, N = 3 complex units): the authors' "
+                  "init with their ring defaults (r_min 0, r_max 1, max_phase 6.28), random x, "
+                  "h0 (which nothing reads: dh0 is 0), c0 = [Re x_0 | Im x_0], dy"))
+    cases.append(("lru_k2_small", "lru", 7, 3, 6, 6, "generic", {"K": 2},
+                  "small lru stack of K=2 layers: as lru_small per layer, h0, c0 [K,B,H], dy "
+                  "on the top layer"))
+    cases.append(("lru_long", "lru", 500, 2, 8, 8, "long", {},
+                  "long lru case (T=500, N = 4): dy nonzero only at the last step, the ring "
+                  "r_min 0.9, r_max 0.999, so that min_t dh_norm of the state (dc: the "
+                  "recurrence) stays above %g" % LONG_MIN_NORM))
     cases.append(("exprnn_long", "exprnn", 500, 2, 3, 8, "long", {},
                   "long exprnn case (T=500): dy nonzero only at the last step, the "
                   "authors' init (henaff A, b U(+-0.01)), so that min_t dh_norm stays "
@@ -1199,6 +1356,11 @@ def f32_simulation(cell, W, x, h0, c0, dy, out, konst=None):
 # the float32 test tolerance (1e-4): the case must be well-conditioned enough
 # that a correct float32 engine passes.  Otherwise the case is redrawn.
 F32_SIM_LIMIT = 1e-5
+# exprnn over 500 steps: B orthogonal neither damps nor grows an error, and
+# rounding B itself to float32 costs about T u (the sim reaches 1e-5 to
+# 7e-5 with B correctly rounded), so this case may go to 4e-5: still 2.5x
+# below the test's 1e-4.
+F32_SIM_LIMIT_CASE = {"exprnn_long": 4e-5}
 MAX_ATTEMPTS = 25
 
 
@@ -1234,6 +1396,7 @@ def make_case(seed, name, cell, T, B, I, H, kind, opts, attempt):
     out = forward_backward(cell, cast(W, np.float64),
                            *[None if a is None else a.astype(np.float64)
                              for a in (x, h0, c0, dy)], konst=konst)
+    state = out.get("dc_norm") if cell == "lru" else None  # lru: its state's, the recurrence
     self_check(name, cell, W, x, h0, c0, dy, out, konst)
     n = out["dh_norm"]
     K = n.shape[0]
@@ -1256,9 +1419,11 @@ def make_case(seed, name, cell, T, B, I, H, kind, opts, attempt):
     if kind == "exploding":
         note += "; growth max/last = %.3g" % (n.max() / n[-1, -1])
     if kind == "long":
-        if not n.min() > LONG_MIN_NORM:
-            raise TuneError("%s: min dh_norm %g, not above %g" % (name, n.min(), LONG_MIN_NORM))
-        note += "; min_t dh_norm = %.3g" % n.min()
+        m = (state if state is not None else n).min()
+        what = "the state's ||dL/dc_t||" if state is not None else "dh_norm"
+        if not m > LONG_MIN_NORM:
+            raise TuneError("%s: min %s %g, not above %g" % (name, what, m, LONG_MIN_NORM))
+        note += "; min_t %s = %.3g" % (what, m)
     if cell in KINKED:
         m = kink_min_preactivation(cell, W, x, h0)
         if m < RELU_MARGIN:
@@ -1315,10 +1480,11 @@ def main():
                 print("  %s attempt %d: %s; redrawing" % (name, attempt, e),
                       file=sys.stderr)
                 continue
-            if c["sim"] <= F32_SIM_LIMIT or c["in_dtype"] == np.float64:
+            limit = F32_SIM_LIMIT_CASE.get(name, F32_SIM_LIMIT)
+            if c["sim"] <= limit or c["in_dtype"] == np.float64:
                 break
             print("  %s attempt %d: float32 simulation error %.2g (%s) > %g; "
-                  "redrawing" % (name, attempt, c["sim"], c["sim_where"], F32_SIM_LIMIT),
+                  "redrawing" % (name, attempt, c["sim"], c["sim_where"], limit),
                   file=sys.stderr)
         else:
             print("ERROR: %s: no acceptable draw in %d attempts" % (name, MAX_ATTEMPTS),
