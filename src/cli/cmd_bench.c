@@ -124,8 +124,8 @@ int cmd_bench(int argc, char **argv)
                         return cli_fail("bench", EXIT_USAGE, "--sizes: '%s' is not BATCHxHIDDEN", size);
                     }
                     cfg.batch = B, cfg.hidden = H;
-                    const cell_type *ct = cell_find(cl[a]);     /* exprnn takes its own init only */
-                    if ((ct && ct->reparam_form && config_set(&cfg, "init", "paper", err)) ||
+                    const cell_type *ct = cell_find(cl[a]);     /* exprnn, lru: their own init only */
+                    if ((ct && ct->own_init_only && config_set(&cfg, "init", "paper", err)) ||
                         config_set(&cfg, "cell", cl[a], err) || config_set(&cfg, "task", tl[b], err) ||
                         config_set(&cfg, "seq_len", ll[c], err) || config_set(&cfg, "num_layers", K, err) ||
                         config_resolve(&specs[n], &cfg, err)) {

@@ -140,6 +140,9 @@ typedef struct cell_type {
      * layer's parameters (spec says where the layer is). */
     void (*init_paper)(struct layer_params *p, int I, int H, const struct init_spec *spec, rng_t *r);
     const char *init_paper_summary;     /* what init_paper draws, for rnnbench list */
+    /* Takes init = paper alone (and henaff, cayley when reparametrised):
+     * PyTorch's uniform and the rest mean nothing for its parameters. */
+    bool own_init_only;
     /* Optional. A constraint the paper applies to the parameters after
      * every update (IndRNN's bound on |u|), given the sequence length. */
     void (*constrain)(struct layer_params *p, int H, int L);

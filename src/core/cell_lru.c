@@ -49,18 +49,52 @@ static lru_unit unit_of(const real *extra, int N, int j)
     return u;
 }
 
+/* lambda and gamma of every unit, as reals (N each). */
+static void units_of(const real *extra, int N, real *p, real *q, real *g)
+{
+    for (int j = 0; j < N; j++) {
+        const lru_unit u = unit_of(extra, N, j);
+        p[j] = (real)u.p, q[j] = (real)u.q, g[j] = (real)u.gamma;
+    }
+}
+
+/* One batch row: c = lambda c_prev + gamma Bu, complex. */
+GATE_LOOP static void lru_forward_row(int N, const real *restrict p, const real *restrict q, const real *restrict g,
+                                      const real *restrict cp, const real *restrict bu, real *restrict c)
+{
+    for (int j = 0; j < N; j++) {
+        const real a = cp[j], im = cp[N + j];
+        c[j] = p[j] * a - q[j] * im + g[j] * bu[j];
+        c[N + j] = q[j] * a + p[j] * im + g[j] * bu[N + j];
+    }
+}
+
 static void lru_forward(const cell_step *s)
 {
     const int H = s->H, N = H / 2;
+    real p[N], q[N], g[N];
+    units_of(s->extra, N, p, q, g);
+    for (int b = 0; b < s->B; b++) {
+        const size_t row = (size_t)b * H;
+        lru_forward_row(N, p, q, g, s->c_prev + row, s->gates + row, s->c + row);
+    }
+}
+
+/* One batch row of the backward pass: dBu, dc_{t-1} in place of dc, and
+ * the row's terms of dL/dp, dL/dq, dL/dgamma added to dp, dq, dg. */
+GATE_LOOP static void lru_backward_row(int N, const real *restrict p, const real *restrict q, const real *restrict g,
+                                       const real *restrict cp, const real *restrict bu, real *restrict dc,
+                                       real *restrict dbu, real *restrict dp, real *restrict dq, real *restrict dg)
+{
     for (int j = 0; j < N; j++) {
-        const lru_unit u = unit_of(s->extra, N, j);
-        const real p = (real)u.p, q = (real)u.q, g = (real)u.gamma;
-        for (int b = 0; b < s->B; b++) {
-            const size_t row = (size_t)b * H;
-            const real a = s->c_prev[row + j], im = s->c_prev[row + N + j];
-            s->c[row + j] = p * a - q * im + g * s->gates[row + j];
-            s->c[row + N + j] = q * a + p * im + g * s->gates[row + N + j];
-        }
+        const real da = dc[j], db = dc[N + j], a = cp[j], im = cp[N + j];
+        dbu[j] = g[j] * da;
+        dbu[N + j] = g[j] * db;
+        dp[j] += da * a + db * im;
+        dq[j] += db * a - da * im;
+        dg[j] += da * bu[j] + db * bu[N + j];
+        dc[j] = p[j] * da + q[j] * db;
+        dc[N + j] = p[j] * db - q[j] * da;
     }
 }
 
@@ -69,29 +103,23 @@ static void lru_forward(const cell_step *s)
  * conj(lambda) (da', db'); dp += da' a + db' b, dq += db' a - da' b, and
  * through p, q: dnu = -e^nu (p dp + q dq), dtheta = e^theta (p dq - q dp),
  * dgamma_log = gamma (da' Bu_re + db' Bu_im). */
-static void lru_backward(const cell_step *s, cell_grad *g)
+static void lru_backward(const cell_step *s, cell_grad *gr)
 {
     const int H = s->H, N = H / 2;
-    g->dc_sumsq = sum_squares(g->dc, (size_t)s->B * H);
+    gr->dc_sumsq = sum_squares(gr->dc, (size_t)s->B * H);
+    real p[N], q[N], g[N], dp[N], dq[N], dg[N];
+    units_of(s->extra, N, p, q, g);
+    for (int j = 0; j < N; j++)
+        dp[j] = dq[j] = dg[j] = 0;
+    for (int b = 0; b < s->B; b++) {
+        const size_t row = (size_t)b * H;
+        lru_backward_row(N, p, q, g, s->c_prev + row, s->gates + row, gr->dc + row, gr->dxp + row, dp, dq, dg);
+    }
     for (int j = 0; j < N; j++) {
         const lru_unit u = unit_of(s->extra, N, j);
-        const real p = (real)u.p, q = (real)u.q, gm = (real)u.gamma;
-        real dp = 0, dq = 0, dg = 0;
-        for (int b = 0; b < s->B; b++) {
-            const size_t row = (size_t)b * H;
-            const real da = g->dc[row + j], db = g->dc[row + N + j];
-            const real a = s->c_prev[row + j], im = s->c_prev[row + N + j];
-            g->dxp[row + j] = gm * da;
-            g->dxp[row + N + j] = gm * db;
-            dp += da * a + db * im;
-            dq += db * a - da * im;
-            dg += da * s->gates[row + j] + db * s->gates[row + N + j];
-            g->dc[row + j] = p * da + q * db;
-            g->dc[row + N + j] = p * db - q * da;
-        }
-        g->dextra[j] += (real)(-u.e_nu * (u.p * dp + u.q * dq));
-        g->dextra[N + j] += (real)(u.e_theta * (u.p * dq - u.q * dp));
-        g->dextra[2 * N + j] += gm * dg;
+        gr->dextra[j] += (real)(-u.e_nu * (u.p * dp[j] + u.q * dq[j]));
+        gr->dextra[N + j] += (real)(u.e_theta * (u.p * dq[j] - u.q * dp[j]));
+        gr->dextra[2 * N + j] += g[j] * dg[j];
     }
 }
 
@@ -132,7 +160,7 @@ const cell_type cell_lru = {
     .recurrence = REC_NONE, .no_bias = true, .has_c = true, .out_map = true, .square_input = true,
     .forget_block = -1, .input_block = -1, .out_block = -1,
     .forward = lru_forward, .backward = lru_backward,
-    .init_paper = lru_init_paper,
+    .init_paper = lru_init_paper, .own_init_only = true,
     .radius = lru_radius,
     .init_paper_summary = "the ring: |lambda| in [lru_r_min, lru_r_max], phase in [0, lru_max_phase]; "
                           "gamma = sqrt(1 - |lambda|^2); B ~ N(0, 1/(2I)), C ~ N(0, 1/N), D ~ N(0, 1)",

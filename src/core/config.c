@@ -232,6 +232,8 @@ int config_resolve(run_spec *r, const config *c, char *err)
     if (r->cell->reparam_form && !skew_init && r->init.kind != INIT_PAPER)
         return rnb_error(err, RNB_EINVAL, "init: cell '%s' is reparametrised through exp: paper, henaff or cayley",
                          r->cell->name);
+    if (r->cell->own_init_only && !r->cell->reparam_form && r->init.kind != INIT_PAPER)
+        return rnb_error(err, RNB_EINVAL, "init: cell '%s' takes its paper's init alone: paper", r->cell->name);
     if (skew_init && !r->cell->reparam_form)
         return rnb_error(err, RNB_EINVAL, "cell: '%s' takes no init %s (henaff and cayley are exprnn's)",
                          r->cell->name, c->init);

@@ -163,6 +163,8 @@ int init_layer(layer_params *p, const cell_type *cell, int I, int H,
         return rnb_error(err, RNB_EINVAL, cell->reparam_form
                          ? "init: cell '%s' is reparametrised through exp: init paper, henaff or cayley"
                          : "init henaff/cayley: cell '%s' has no skew-reparametrised recurrence", cell->name);
+    if (cell->own_init_only && !cell->reparam_form && s->kind != INIT_PAPER)
+        return rnb_error(err, RNB_EINVAL, "init: cell '%s' takes its paper's init alone: paper", cell->name);
     if ((s->kind == INIT_PAPER || skew_init) && cell->init_paper) {
         cell->init_paper(p, I, H, s, r);
         return forget_bias(p, cell, H, s);
