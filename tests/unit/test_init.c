@@ -332,6 +332,56 @@ static void test_exprnn(void)
     free(slab), free(work), free(iwork), free(w);
 }
 
+/* LRU (the authors' lru/model.py): the ring, |lambda| = exp(-exp(nu))
+ * in [r_min, r_max] and its phase exp(theta) in [0, max_phase], both
+ * spread; gamma = sqrt(1 - |lambda|^2); B ~ N(0, 1/(2I)), C ~ N(0, 1/N),
+ * D ~ N(0, 1); any init but paper refused. */
+static double sd_of(const real *v, size_t n)
+{
+    double sq = 0;
+    for (size_t k = 0; k < n; k++)
+        sq += (double)v[k] * v[k];
+    return sqrt(sq / n);
+}
+
+static void test_lru(void)
+{
+    enum { HL = 64, N = HL / 2, IL = 64 };
+    const cell_type *cell = cell_find("lru");
+    const double rings[2][3] = {{0, 1, 6.28}, {0.9, 0.999, 3.14159265358979 / 10}};
+    for (int c = 0; c < 2; c++) {
+        real *slab = calloc(layer_param_count(cell, IL, HL), sizeof(real));
+        layer_params p;
+        layer_params_view(&p, slab, cell, IL, HL);
+        init_spec s;
+        char err[RNB_ERRLEN];
+        init_parse(&s, "paper", err);
+        s.r_min = rings[c][0], s.r_max = rings[c][1], s.max_phase = rings[c][2];
+        rng_t r;
+        rng_seed(&r, 21 + c, 0);
+        CHECK(&tally, init_layer(&p, cell, IL, HL, &s, &r, err) == RNB_OK, "lru paper: %s", err);
+        double rmin = 9, rmax = -9, phmin = 99, phmax = -1, gworst = 0;
+        for (int j = 0; j < N; j++) {
+            const double mod = exp(-exp((double)p.extra[j])), ph = exp((double)p.extra[N + j]);
+            rmin = fmin(rmin, mod), rmax = fmax(rmax, mod), phmin = fmin(phmin, ph), phmax = fmax(phmax, ph);
+            gworst = fmax(gworst, fabs(exp((double)p.extra[2 * N + j]) - sqrt(1 - mod * mod)));
+        }
+        const double span = rings[c][1] - rings[c][0];
+        CHECK(&tally, rmin >= rings[c][0] - 1e-6 && rmax <= rings[c][1] + 1e-6 && rmax - rmin > 0.5 * span,
+              "lru ring %g..%g: |lambda| in [%g, %g]", rings[c][0], rings[c][1], rmin, rmax);
+        CHECK(&tally, phmin >= 0 && phmax <= rings[c][2] * (1 + 1e-6) && phmax - phmin > 0.5 * rings[c][2],
+              "lru phase in [%g, %g], max_phase %g", phmin, phmax, rings[c][2]);
+        CHECK(&tally, gworst < 1e-5, "lru gamma = sqrt(1 - |lambda|^2) to %.3g", gworst);
+        const double sb = sd_of(p.w_ih, (size_t)HL * IL), sc = sd_of(p.w_y, (size_t)HL * HL), sdd = sd_of(p.d_y, HL);
+        CHECK(&tally, fabs(sb * sqrt(2.0 * IL) - 1) < 0.1 && fabs(sc * sqrt((double)N) - 1) < 0.1 && fabs(sdd - 1) < 0.35,
+              "lru: B sd %g (%g), C sd %g (%g), D sd %g (1)", sb, 1 / sqrt(2.0 * IL), sc, 1 / sqrt((double)N), sdd);
+        init_parse(&s, "uniform", err);
+        CHECK(&tally, init_layer(&p, cell, IL, HL, &s, &r, err) == RNB_EINVAL && strstr(err, "paper"),
+              "uniform on lru refused: '%s'", err);
+        free(slab);
+    }
+}
+
 int main(void)
 {
     test_uniform();
@@ -341,5 +391,6 @@ int main(void)
     test_indrnn();
     test_linear_inits();
     test_exprnn();
+    test_lru();
     return check_done(&tally);
 }
