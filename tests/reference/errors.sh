@@ -94,6 +94,14 @@ bad exprnn_bih exprnn_k2_small 'f["bias_ih_l0"] = np.zeros(5, np.float32)'
 expect 2 "exprnn_bih.h5: dataset 'bias_ih_l0' is not a tensor of cell exprnn (it has no bias in its pre-activation" exprnn_bih
 bad exprnn_no_b exprnn_k2_small 'del f["b_l1"]'
 expect 2 "exprnn_no_b.h5: dataset 'b_l1' is missing" exprnn_no_b
+# lru (lru_k2_small: K = 2, T = 7, B = 3, I = H = 6): weight_ih, nu_log,
+# theta_log, gamma_log [H/2], C [H, H], D [H]; x must be [T,B,H] (D u).
+bad lru_x_width lru_k2_small 'del f["x"]; f["x"] = np.zeros((7, 3, 4), np.float32); del f["weight_ih_l0"]; f["weight_ih_l0"] = np.zeros((6, 4), np.float32)'
+expect 2 "lru_x_width.h5: dataset 'x' is \[T,B,4\]: cell lru's output D\*u needs I = H = 6" lru_x_width
+bad lru_no_C lru_k2_small 'del f["C_l1"]'
+expect 2 "lru_no_C.h5: dataset 'C_l1' is missing" lru_no_C
+bad lru_nu_shape lru_k2_small 'del f["nu_log_l0"]; f["nu_log_l0"] = np.zeros(6, np.float32)'
+expect 2 "lru_nu_shape.h5: dataset 'nu_log_l0' has shape \[6\], expected \[3\]" lru_nu_shape
 # cornn (cornn_k2_small: K = 2, T = 7, B = 3, I = 4, H = 5, G = 1): its
 # tensors are weight_ih, weight_hh (W, on y), weight_ch (W_z, on z),
 # bias_ih; its constants the root attributes cornn_dt, cornn_gamma,
