@@ -237,9 +237,10 @@ static void transpose(real *out, const real *in, int rows, int cols)
 }
 
 /* ---- an output map (out_map cells: the LRU) -----------------------------
- * h_t = gelu(c_t C'^T + D * u_t): one GEMM a step on the new state, then
- * elementwise; in the backward pass its term of dL/dc_t is one GEMM a
- * step, and dL/dC', dL/dD are summed with the weight gradients. */
+ * h_t = gelu(c_t C'^T + D * u_t): one GEMM over all steps after the
+ * recurrence, then elementwise; in the backward pass its term of dL/dc_t
+ * is one GEMM a step (at the carry's scale), and dL/dC', dL/dD are summed
+ * with the weight gradients. */
 
 /* C' = [C_re | -C_im] from C = [C_re | C_im] (H, H): Re(C x) = c C'^T for
  * the state c = [Re x | Im x]. */
@@ -359,11 +360,12 @@ void layer_forward(layer_ws *ws, const layer_params *p, const real *x)
             gemm(false, false, B, GmH, H, 1, s.aux, H, ws->w_hh_t + G1H, GH, 1, hp + G1H, GH);
         }
         cell->forward(&s);
-        if (cell->out_map) {    /* h_t = gelu(c_t C'^T + D u_t) */
-            real *pre = ws->y_pre + t * BH;
-            gemm(false, true, B, H, H, 1, s.c, H, ws->w_yeff, H, 0, pre, H);
-            out_map_act(pre, p->d_y, x + t * BH, s.h, B, H);
-        }
+    }
+    /* h_t = gelu(c_t C'^T + D u_t), every step in one GEMM: h recurs
+     * nowhere, and each element's chain is the one a step's GEMM runs */
+    if (cell->out_map) {
+        gemm(false, true, T * B, H, H, 1, ws->cs + BH, H, ws->w_yeff, H, 0, ws->y_pre, H);
+        out_map_act(ws->y_pre, p->d_y, x, ws->hs + BH, T * B, H);
     }
 }
 
