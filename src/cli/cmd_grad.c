@@ -79,9 +79,13 @@ static void help(void)
         w = (int)strlen(cell_at(i)->name) > w ? (int)strlen(cell_at(i)->name) : w;
     for (int i = 0; i < cell_count(); i++) {
         const cell_type *c = cell_at(i);
-        char extra[64] = "", konst[160];
+        char extra[128] = "", konst[160];
         if (c->E)
             snprintf(extra, sizeof extra, ", %s [%d*H]", c->extra_name, c->E);
+        for (int i = 0; i < c->n_parts; i++)    /* lru's, H/2 each */
+            snprintf(extra + strlen(extra), sizeof extra - strlen(extra), ", %s [H/2]", c->part_name[i]);
+        if (c->out_map)
+            snprintf(extra + strlen(extra), sizeof extra - strlen(extra), ", C [H,H], D [H]");
         printf("  %-*s  G=%d  weight_ih%s%s%s%s%s%s\n", w, c->name, c->G, whh_form(c),
                c->c_dense ? ", weight_ch [G*H,H]" : "", c->no_bias ? "" : ", bias_ih",
                c->one_bias || c->no_bias ? "" : ", bias_hh", extra, c->has_c ? "; c0" : "");
