@@ -9,11 +9,13 @@ adding, one recurrent layer and a linear readout), trained in PyTorch
   hooks  a loop over nn.RNNCell / LSTMCell / GRUCell with retain_grad() on
          every h_t, and ||dL/dh_t|| taken from h_t.grad after backward: the
          way PyTorch gives the per-timestep norms rnnbench records.
-For the cells PyTorch lacks (indrnn, mingru, minlstm, cornn, exprnn)
+For the cells PyTorch lacks (indrnn, mingru, minlstm, cornn, exprnn, lru)
 there is no fused path: both columns are a loop over a module written
 here from the cell's equations (as tests/reference/gen_fixtures.py's),
 "fused" without retain_grad and "hooks" with it; exprnn forms B =
-matrix_exp(skew A) once per step, as its authors' code does.
+matrix_exp(skew A) once per step, as its authors' code does; lru runs
+its encoder, the complex recurrence step by step (torch's complex64)
+and its output gelu(Re(C x) + D u).
 One batch is drawn once and reused (data generation is not timed on either
 side that matters). Prints CSV: cell,task,seq_len,batch,hidden,fused,hooks
 (steps per second).
@@ -64,9 +66,16 @@ class OwnCell(nn.Module):
 
     def __init__(self, cell, I, H):
         super().__init__()
-        G = {"indrnn": 1, "mingru": 2, "minlstm": 3, "cornn": 1, "exprnn": 1}[cell]
+        G = {"indrnn": 1, "mingru": 2, "minlstm": 3, "cornn": 1, "exprnn": 1, "lru": 1}[cell]
         self.cell, self.H = cell, H
-        self.lin = nn.Linear(I + (2 * H if cell == "cornn" else 0), G * H, bias=cell != "exprnn")
+        if cell == "lru":           # the encoder, then B as [B_re; B_im]
+            self.enc = nn.Linear(I, H)
+            I = H
+            N = H // 2
+            self.nu, self.theta, self.gl = (nn.Parameter(torch.rand(N)) for _ in range(3))
+            self.C = nn.Parameter(torch.randn(H, H) / N ** 0.5)
+            self.D = nn.Parameter(torch.randn(H))
+        self.lin = nn.Linear(I + (2 * H if cell == "cornn" else 0), G * H, bias=cell not in ("exprnn", "lru"))
         if cell == "indrnn":
             self.u = nn.Parameter(torch.rand(H))
         if cell == "exprnn":
@@ -79,6 +88,14 @@ class OwnCell(nn.Module):
 
     def forward(self, x, state, B=None):
         H = self.H
+        if self.cell == "lru":
+            u = self.enc(x)
+            N = H // 2
+            lam = torch.exp(-torch.exp(self.nu) + 1j * torch.exp(self.theta))
+            bu = self.lin(u) * torch.exp(self.gl).repeat(2)
+            xs = lam * state + torch.complex(bu[:, :N], bu[:, N:])
+            C = torch.complex(self.C[:, :N], self.C[:, N:])
+            return nn.functional.gelu((xs @ C.t()).real + self.D * u, approximate="tanh"), xs
         if self.cell == "cornn":            # Rusch & Mishra: z first, then y
             y, z = state
             z = z + 0.06 * (torch.tanh(self.lin(torch.cat((x, z, y), 1))) - 66 * y - 15 * z)
@@ -97,7 +114,7 @@ class OwnCell(nn.Module):
         return f / (f + i) * state + i / (f + i) * g
 
 
-OWN = ("indrnn", "mingru", "minlstm", "cornn", "exprnn")
+OWN = ("indrnn", "mingru", "minlstm", "cornn", "exprnn", "lru")
 
 
 def own_step(cell, task, H, hooks):
@@ -110,11 +127,16 @@ def own_step(cell, task, H, hooks):
         opt.zero_grad()
         B = x.shape[1]
         state = (torch.zeros(B, H), torch.zeros(B, H)) if cell == "cornn" else torch.zeros(B, H)
+        if cell == "lru":
+            state = torch.zeros(B, H // 2, dtype=torch.complex64)
         Bm = c.B() if cell == "exprnn" else None
         hs = []
         for t in range(x.shape[0]):
-            state = c(x[t], state, Bm)
-            h = state[0] if cell == "cornn" else state
+            if cell == "lru":
+                h, state = c(x[t], state)
+            else:
+                state = c(x[t], state, Bm)
+                h = state[0] if cell == "cornn" else state
             if hooks:
                 h.retain_grad()
             hs.append(h)

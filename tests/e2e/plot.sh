@@ -80,5 +80,12 @@ bad two_files "expected one RESULTS.h5" "$bin" plot "$dir/plotcheck.h5" "$dir/pl
 bad no_layer "--layer 1: every run has one layer (0)" "$bin" plot "$dir/plotcheck.h5" -o "$dir/out_no_layer" --layer 1
 bad bad_layer "--layer: 'bottom' is not a layer" "$bin" plot "$dir/plotcheck.h5" -o "$dir/out_bad_layer" --layer bottom
 
+# every cell of the registry has its own colour in plots/style.gp
+names=$(sed -n 's/^cell_names *= *"\(.*\)"/\1/p' "$here/../../plots/style.gp")
+colors=$(sed -n 's/^cell_colors *= *"\(.*\)"/\1/p' "$here/../../plots/style.gp")
+[ "$(echo $names | wc -w)" -eq "$(echo $colors | wc -w)" ] && ok || fail "style.gp: $(echo $names | wc -w) cells, $(echo $colors | wc -w) colours"
+for c in $("$bin" list | sed -n '/^cells/,/^$/p' | awk '/^  [a-z]/ {print $1}'); do
+    echo " $names " | grep -q " $c " && ok || fail "style.gp gives cell $c no colour"
+done
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
