@@ -82,15 +82,12 @@ static inline real act_gelu_prime(real z)
 
 /* g of minGRU and minLSTM's log-space form (Feng et al. 2024): v + 1/2
  * for v >= 0, sigmoid(v) below (positive, continuous, g' = 1 above 0);
- * and g' from g's argument. */
-static inline real pos_g(real v) { return v >= 0 ? v + (real)0.5 : act_sigmoid(v); }
-
-static inline real pos_g_prime(real v)
+ * and g'(v) into *prime, from the one sigmoid. */
+static inline real pos_g_both(real v, real *prime)
 {
-    if (v >= 0)
-        return 1;
-    real s = act_sigmoid(v);
-    return s * (1 - s);
+    const real s = act_sigmoid(v);
+    *prime = v >= 0 ? 1 : s * (1 - s);
+    return v >= 0 ? v + (real)0.5 : s;
 }
 
 #endif

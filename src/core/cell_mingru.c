@@ -18,8 +18,7 @@ GATE_LOOP static void mingru_forward_row(int H, real *restrict gh, real *restric
                                          const real *restrict hp, real *restrict h)
 {
     for (int j = 0; j < H; j++) {
-        real ht = pos_g(gh[j]), z = act_sigmoid(gz[j]);
-        gp[j] = pos_g_prime(gh[j]);
+        real ht = pos_g_both(gh[j], &gp[j]), z = act_sigmoid(gz[j]);
         gh[j] = ht, gz[j] = z;
         h[j] = (1 - z) * hp[j] + z * ht;        /* h' = (1 - z) h + z h~ */
     }

@@ -19,8 +19,7 @@ GATE_LOOP static void minlstm_forward_row(int H, real *restrict gh, real *restri
 {
     for (int j = 0; j < H; j++) {
         real f = act_sigmoid(gf[j]), i = act_sigmoid(gi[j]), r = 1 / (f + i);
-        real ht = pos_g(gh[j]);
-        gp[j] = pos_g_prime(gh[j]);
+        real ht = pos_g_both(gh[j], &gp[j]);
         gh[j] = ht, gf[j] = f, gi[j] = i;
         h[j] = f * r * hp[j] + i * r * ht;      /* h' = f' h + i' h~, f' = f/(f+i) */
     }

@@ -20,12 +20,13 @@ enum { MR_GEN = 4, NR_GEN = 8 };
 #endif
 
 static void tile_generic(int kc, const real *a, ptrdiff_t a_row, ptrdiff_t a_k, int rows,
-                         const real *b, ptrdiff_t ldb, real *c, ptrdiff_t ldc, bool load_c)
+                         const real *b, ptrdiff_t ldb, real *c, ptrdiff_t ldc, const real *c_in,
+                         ptrdiff_t ldc_in)
 {
     real acc[MR_GEN][NR_GEN];
     for (int r = 0; r < MR_GEN; r++)
         for (int j = 0; j < NR_GEN; j++)
-            acc[r][j] = load_c ? c[r * ldc + j] : 0;
+            acc[r][j] = c_in ? c_in[r * ldc_in + j] : 0;
     for (int k = 0; k < kc; k++)
         for (int r = 0; r < MR_GEN; r++) {
             const real x = a[(r < rows ? r : 0) * a_row + k * a_k];
@@ -138,20 +139,23 @@ static void pack_a(real *block, const real *A, ptrdiff_t a_row, ptrdiff_t a_k, i
 /* A tile at the edge of C (rows < MR or nc < NR): computed in a buffer of
  * the full shape, only its valid part read from and written to C. */
 static void edge_tile(const kernel_path *kp, int kc, const real *a, ptrdiff_t a_row, ptrdiff_t a_k,
-                      int rows, const real *b, ptrdiff_t ldb, real *C, int ldc, int nc, bool load)
+                      int rows, const real *b, ptrdiff_t ldb, real *C, int ldc, int nc, const real *c_in,
+                      ptrdiff_t ldc_in)
 {
     _Alignas(64) real t[TILE_MR_MAX * TILE_NR_MAX] = {0};   /* lanes past the edge: computed, unused */
     const int nr = kp->nr;
-    if (load)
+    if (c_in)
         for (int r = 0; r < rows; r++)
-            memcpy(t + r * nr, C + (size_t)r * ldc, sizeof(real) * nc);
-    kp->tile(kc, a, a_row, a_k, rows, b, ldb, t, nr, load);
+            memcpy(t + r * nr, c_in + (size_t)r * ldc_in, sizeof(real) * nc);
+    kp->tile(kc, a, a_row, a_k, rows, b, ldb, t, nr, c_in ? t : NULL, nr);
     for (int r = 0; r < rows; r++)
         memcpy(C + (size_t)r * ldc, t + r * nr, sizeof(real) * nc);
 }
 
+/* C = op(A) op(B), each element's chain started from C (beta 1), from
+ * bias[j] (bias not NULL: the row every row of C starts from) or 0. */
 static void gemm_tiles(const kernel_path *kp, bool ta, bool tb, int M, int N, int K, const real *A,
-                       int lda, const real *B, int ldb, real beta, real *C, int ldc)
+                       int lda, const real *B, int ldb, real beta, const real *bias, real *C, int ldc)
 {
     const int MR = kp->mr, NR = kp->nr;
     const ptrdiff_t a_row = ta ? 1 : lda, a_k = ta ? lda : 1;
@@ -160,7 +164,7 @@ static void gemm_tiles(const kernel_path *kp, bool ta, bool tb, int M, int N, in
     const bool pack = (size_t)M * K >= PACK_A_MIN && N >= PACK_A_PANELS * NR;
     for (int k0 = 0; k0 < K; k0 += KC) {
         const int kc = min_int(KC, K - k0);
-        const bool load = beta != 0 || k0 > 0;
+        const bool from_c = beta != 0 || k0 > 0, from_bias = !from_c && bias;
         for (int ic = 0; ic < M; ic += MC) {
             const int mc = min_int(MC, M - ic);
             if (pack)
@@ -180,10 +184,12 @@ static void gemm_tiles(const kernel_path *kp, bool ta, bool tb, int M, int N, in
                     const int rows = min_int(MR, mc - i0);
                     const real *a = pack ? block + (size_t)i0 * kc : A + (ic + i0) * a_row + k0 * a_k;
                     real *c = C + (size_t)(ic + i0) * ldc + j0;
+                    const real *c_in = from_c ? c : from_bias ? bias + j0 : NULL;
+                    const ptrdiff_t ldc_in = from_c ? ldc : 0;
                     if (rows == MR && nc == NR)
-                        kp->tile(kc, a, t_row, t_k, MR, b, ldb_p, c, ldc, load);
+                        kp->tile(kc, a, t_row, t_k, MR, b, ldb_p, c, ldc, c_in, ldc_in);
                     else
-                        edge_tile(kp, kc, a, t_row, t_k, rows, b, ldb_p, c, ldc, nc, load);
+                        edge_tile(kp, kc, a, t_row, t_k, rows, b, ldb_p, c, ldc, nc, c_in, ldc_in);
                 }
             }
         }
@@ -217,17 +223,31 @@ void gemm(bool ta, bool tb, int M, int N, int K, real alpha, const real *A,
     }
     const kernel_path *kp = active;
     if (!swaps(kp, M, N)) {
-        gemm_tiles(kp, ta, tb, M, N, K, A, lda, B, ldb, beta, C, ldc);
+        gemm_tiles(kp, ta, tb, M, N, K, A, lda, B, ldb, beta, NULL, C, ldc);
         return;
     }
     _Alignas(64) real ct[SWAP_MAX];     /* C^T, (N, M) */
     for (int i = 0; i < M && beta != 0; i++)
         for (int j = 0; j < N; j++)
             ct[(size_t)j * M + i] = C[(size_t)i * ldc + j];
-    gemm_tiles(kp, !tb, !ta, N, M, K, B, ldb, A, lda, beta, ct, M);
+    gemm_tiles(kp, !tb, !ta, N, M, K, B, ldb, A, lda, beta, NULL, ct, M);
     for (int i = 0; i < M; i++)
         for (int j = 0; j < N; j++)
             C[(size_t)i * ldc + j] = ct[(size_t)j * M + i];
+}
+
+void gemm_bias(bool ta, bool tb, int M, int N, int K, const real *A, int lda, const real *B, int ldb,
+               const real *bias, real *C, int ldc)
+{
+    if (M <= 0 || N <= 0)
+        return;
+    if (K <= 0 || swaps(active, M, N)) {    /* the rows written, then the product added */
+        for (int i = 0; i < M; i++)
+            memcpy(C + (size_t)i * ldc, bias, sizeof(real) * N);
+        gemm(ta, tb, M, N, K, 1, A, lda, B, ldb, 1, C, ldc);
+        return;
+    }
+    gemm_tiles(active, ta, tb, M, N, K, A, lda, B, ldb, 0, bias, C, ldc);
 }
 
 /* ---- sums ------------------------------------------------------------------ */

@@ -27,6 +27,12 @@
 void gemm(bool ta, bool tb, int M, int N, int K, real alpha, const real *A,
           int lda, const real *B, int ldb, real beta, real *C, int ldc);
 
+/* C[M,N] = bias + op(A) op(B), bias [N] the start of every row's chains:
+ * the bits of writing bias into each row and gemm with beta 1, without
+ * that pass over C (the input projection's). */
+void gemm_bias(bool ta, bool tb, int M, int N, int K, const real *A, int lda, const real *B, int ldb,
+               const real *bias, real *C, int ldc);
+
 /* y[N] += sum over the M rows of A[M,N] in row order (bias gradients). */
 void add_colsum(real *y, const real *A, int M, int N);
 

@@ -1,7 +1,7 @@
 /* kernels_tile.h - what a kernel path provides (kernels.c drives it).
  *
  * A tile function computes an MR x NR tile of C over kc steps of k:
- *     acc[r][j] = load_c ? c[r*ldc + j] : 0
+ *     acc[r][j] = c_in ? c_in[r*ldc_in + j] : 0     (ldc_in 0: a bias row)
  *     for k = 0 .. kc-1:  acc[r][j] = fma(a_r[k*a_k], b[k*ldb + j], acc[r][j])
  *     c[r*ldc + j] = acc[r][j]
  * where a_r = a + r*a_row for r < rows; rows beyond read row 0 (valid
@@ -17,7 +17,8 @@
 #include "real.h"
 
 typedef void tile_fn(int kc, const real *a, ptrdiff_t a_row, ptrdiff_t a_k, int rows,
-                     const real *b, ptrdiff_t ldb, real *c, ptrdiff_t ldc, bool load_c);
+                     const real *b, ptrdiff_t ldb, real *c, ptrdiff_t ldc, const real *c_in,
+                     ptrdiff_t ldc_in);
 
 /* n rounds of independent FMA chains at the path's width (the machine's
  * FMA peak, for the benchmark); returns the FLOPs done. */

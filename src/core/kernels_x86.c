@@ -51,8 +51,8 @@ enum { MR2 = 6, MR5 = 8 };
         ar[r] = a + (r < rows ? r : 0) * a_row;                                             \
     V acc[MR][2];                                                                           \
     _Pragma("GCC unroll 8") for (int r = 0; r < MR; r++) {                                  \
-        acc[r][0] = load_c ? LOAD(c + r * ldc) : ZERO();                                    \
-        acc[r][1] = load_c ? LOAD(c + r * ldc + W) : ZERO();                                \
+        acc[r][0] = c_in ? LOAD(c_in + r * ldc_in) : ZERO();                                \
+        acc[r][1] = c_in ? LOAD(c_in + r * ldc_in + W) : ZERO();                            \
     }                                                                                       \
     for (int k = 0; k < kc; k++) {                                                          \
         const V b0 = LOAD(b + k * ldb), b1 = LOAD(b + k * ldb + W);                         \
@@ -70,7 +70,7 @@ enum { MR2 = 6, MR5 = 8 };
 __attribute__((target("avx2,fma"))) static void tile_avx2(int kc, const real *a, ptrdiff_t a_row,
                                                           ptrdiff_t a_k, int rows, const real *b,
                                                           ptrdiff_t ldb, real *c, ptrdiff_t ldc,
-                                                          bool load_c)
+                                                          const real *c_in, ptrdiff_t ldc_in)
 {
     TILE_BODY(V2, LOAD2, STORE2, ZERO2, BCAST2, FMA2, MR2, W2)
 }
@@ -78,7 +78,7 @@ __attribute__((target("avx2,fma"))) static void tile_avx2(int kc, const real *a,
 __attribute__((target("avx512f"))) static void tile_avx512(int kc, const real *a, ptrdiff_t a_row,
                                                            ptrdiff_t a_k, int rows, const real *b,
                                                            ptrdiff_t ldb, real *c, ptrdiff_t ldc,
-                                                           bool load_c)
+                                                           const real *c_in, ptrdiff_t ldc_in)
 {
     TILE_BODY(V5, LOAD5, STORE5, ZERO5, BCAST5, FMA5, MR5, W5)
 }

@@ -66,7 +66,7 @@ void layer_params_view(layer_params *p, real *slab, const cell_type *cell,
 /* The workspace is carved from one slab; this table of sizes is the single
  * place that says what it holds, used both to allocate and to report. */
 typedef struct {
-    size_t hs, cs, gates, aux, hp, w_hh_t, w_ch_t, w_rep, y_pre, w_yeff, dh, dxp, dhp, dh0, dc, dhm,
+    size_t hs, cs, gates, aux, hp, bias_row, w_hh_t, w_ch_t, w_rep, y_pre, w_yeff, dh, dxp, dhp, dh0, dc, dhm,
         carry, gtmp;                                             /* reals */
     size_t norms, rep_work;                                      /* doubles */
     size_t exps, rep_iwork;                                      /* ints */
@@ -82,6 +82,7 @@ static ws_sizes sizes_of(const layer_dims *d)
         .gates = T * B * GH,
         .aux = T * B * c->A * H,
         .hp = c->split_recurrent ? B * GH : 0,
+        .bias_row = GH,
         .w_hh_t = c->recurrence == REC_DENSE ? GH * H : 0,
         .w_ch_t = c->c_dense ? GH * H : 0,
         .w_rep = c->reparam_form ? GH * H : 0,      /* and dw_rep */
@@ -109,7 +110,7 @@ static size_t round64(size_t bytes) { return (bytes + 63) & ~(size_t)63; }
 size_t layer_ws_bytes(const layer_dims *d)
 {
     ws_sizes s = sizes_of(d);
-    size_t reals[] = {s.hs, s.cs, s.gates, s.aux, s.hp, s.w_hh_t, s.w_ch_t, s.w_rep, s.w_rep,
+    size_t reals[] = {s.hs, s.cs, s.gates, s.aux, s.hp, s.bias_row, s.w_hh_t, s.w_ch_t, s.w_rep, s.w_rep,
                       s.y_pre, s.w_yeff, s.w_yeff, s.dh, s.dxp, s.dhp, s.dh0, s.dc, s.dhm, s.carry, s.gtmp};
     size_t total = round64(s.norms * sizeof(double)) + round64(s.rep_work * sizeof(double)) +
                    round64(s.exps * sizeof(int)) + round64(s.rep_iwork * sizeof(int));
@@ -139,6 +140,7 @@ int layer_ws_alloc(layer_ws *ws, const layer_dims *d)
     TAKE(gates, s.gates, real);
     TAKE(aux, s.aux, real);
     TAKE(hp, s.hp, real);
+    TAKE(bias_row, s.bias_row, real);
     TAKE(w_hh_t, s.w_hh_t, real);
     TAKE(w_ch_t, s.w_ch_t, real);
     TAKE(w_rep, s.w_rep, real);
@@ -307,15 +309,17 @@ void layer_forward(layer_ws *ws, const layer_params *p, const real *x)
     const int T = d->T, B = d->B, I = d->I, H = d->H, GH = cell->G * H;
     const size_t BH = (size_t)B * H, BGH = (size_t)B * GH;
 
-    /* The input projections of all T steps in one GEMM. A cell that only
-     * sums the two projections gets both biases here, and each step's
+    /* The input projections of all T steps in one GEMM, each chain started
+     * from the bias row. A cell that only sums the two projections gets
+     * both biases here (b_ih + b_hh, one rounding), and each step's
      * recurrent GEMM adds into the same buffer. */
-    broadcast_rows(ws->gates, p->b_ih, (size_t)T * B, GH);
-    if (!cell->split_recurrent && p->b_hh)
-        for (size_t r = 0; r < (size_t)T * B; r++)
-            for (int k = 0; k < GH; k++)
-                ws->gates[r * GH + k] += p->b_hh[k];
-    gemm(false, true, T * B, GH, I, 1, x, I, p->w_ih, I, 1, ws->gates, GH);
+    if (p->b_ih) {
+        for (int k = 0; k < GH; k++)
+            ws->bias_row[k] = !cell->split_recurrent && p->b_hh ? p->b_ih[k] + p->b_hh[k] : p->b_ih[k];
+        gemm_bias(false, true, T * B, GH, I, x, I, p->w_ih, I, ws->bias_row, ws->gates, GH);
+    } else {
+        gemm(false, true, T * B, GH, I, 1, x, I, p->w_ih, I, 0, ws->gates, GH);
+    }
 
     /* weight_hh (and weight_ch) transposed once, so that each step's GEMM
      * is a plain (B, H) x (H, G*H) product whose B operand the kernel reads

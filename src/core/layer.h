@@ -41,6 +41,7 @@ typedef struct {
     real *gates;            // (T, B, G*H) pre-activations, then gates
     real *aux;              // (T, B, A*H); G_mod cells: m * h_{t-1}
     real *hp;               // (B, G*H) recurrent projection; split cells
+    real *bias_row;         // (G*H) where the input projection's chains start
     real *w_hh_t;           // (H, G*H) weight_hh transposed, for the per-step GEMM
     real *w_ch_t;           // (H, G*H) weight_ch transposed; c_dense cells only
     real *w_rep;            // (G*H, H) the formed weight_hh; reparametrised cells only

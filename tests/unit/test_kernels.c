@@ -91,6 +91,23 @@ static void check_shape(shape s, rng_t *rng)
             CHECK(&tally, differ == 0, "%s: %dx%dx%d ta %d tb %d beta %g: %ld elements differ from the "
                   "definition (first at %ld: %.9g, want %.9g)", names[p], M, N, K, ta, tb, (double)beta,
                   differ, first, first >= 0 ? (double)got[first] : 0, first >= 0 ? (double)want[first] : 0);
+            if (beta == 0)
+                continue;
+            /* gemm_bias: the chains start from a bias row, as beta 1 from
+             * C holding that row in every row: the same bits */
+            real *rowed = malloc(sizeof(real) * nc);
+            memcpy(rowed, C0, sizeof(real) * nc);
+            for (int i = 0; i < M; i++)
+                memcpy(rowed + (size_t)i * ldc, C0, sizeof(real) * N);
+            gemm_definition(ta, tb, M, N, K, A, lda, B, ldb, 1, rowed, ldc);
+            memcpy(got, C0, sizeof(real) * nc);
+            gemm_bias(ta, tb, M, N, K, A, lda, B, ldb, C0, got, ldc);
+            differ = 0;
+            for (int i = 0; i < M; i++)
+                differ += memcmp(got + (size_t)i * ldc, rowed + (size_t)i * ldc, sizeof(real) * N) != 0;
+            CHECK(&tally, differ == 0, "%s: gemm_bias %dx%dx%d ta %d tb %d: %ld rows differ from the definition "
+                  "started from the bias row", names[p], M, N, K, ta, tb, differ);
+            free(rowed);
         }
         free(A), free(B), free(C0), free(want), free(got);
     }
