@@ -143,6 +143,9 @@ typedef struct cell_type {
     /* Takes init = paper alone (and henaff, cayley when reparametrised):
      * PyTorch's uniform and the rest mean nothing for its parameters. */
     bool own_init_only;
+    /* Pascanu et al.'s Omega is defined for it (a plain rnn: G = 1, dense
+     * W_hh, dL/dpre = dL/dh * f'): layer.h's omega. */
+    bool omega_ok;
     /* Optional. A constraint the paper applies to the parameters after
      * every update (IndRNN's bound on |u|), given the sequence length. */
     void (*constrain)(struct layer_params *p, int H, int L);

@@ -45,6 +45,7 @@ void cell_relu_backward(const cell_step *s, cell_grad *g)
 const cell_type cell_rnn_tanh = {
     .name = "rnn_tanh",
     .summary = "h' = tanh(W_ih x + b_ih + W_hh h + b_hh)",
+    .omega_ok = true,
     .source = "Elman 1990; PyTorch nn.RNN(nonlinearity='tanh')",
     .G = 1, .A = 0, .has_c = false, .split_recurrent = false,
     .forget_block = -1, .input_block = -1, .out_block = -1,
@@ -54,6 +55,7 @@ const cell_type cell_rnn_tanh = {
 const cell_type cell_rnn_relu = {
     .name = "rnn_relu",
     .summary = "h' = relu(W_ih x + b_ih + W_hh h + b_hh)",
+    .omega_ok = true,
     .source = "Le et al. 2015 (IRNN with identity init); PyTorch nn.RNN(nonlinearity='relu')",
     .G = 1, .A = 0, .has_c = false, .split_recurrent = false,
     .forget_block = -1, .input_block = -1, .out_block = -1,

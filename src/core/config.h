@@ -46,6 +46,7 @@
     X(beta1,       REAL, "0.9",     train, "adam: first-moment decay")          \
     X(beta2,       REAL, "0.999",   train, "adam: second-moment decay")         \
     X(eps,         REAL, "1e-8",    train, "rmsprop, adam: epsilon")            \
+    X(omega,       REAL, "0",       train, "rnn_tanh, rnn_relu: the weight of Pascanu et al.'s regulariser Omega (2013, eq. 9; their code's 2); 0: none") \
     X(clip,        STR,  "none",    train, "gradient clipping: none, norm:THRESHOLD, value:THRESHOLD, step:THRESHOLD") \
     X(seed,        U64,  "1",       train, "seed of the run's random streams")  \
     X(log_every,   INT,  "25",      log,   "steps between records of ||dL/dh_t|| and the held-out loss (first and last steps always)") \
@@ -95,6 +96,7 @@ typedef struct {
     clip_spec clip;
     init_spec init;
     double konst[3];        /* the cell's constants (cell_type.const_key), defaults filled in */
+    double omega;           /* Pascanu et al.'s regulariser's weight; 0: none */
     uint64_t seed;
     int log_every;
     int eval_batch;

@@ -620,6 +620,43 @@ static void clip_and_norm(layer_ws *ws, real *row, size_t n, int e, int t)
     }
 }
 
+/* Pascanu et al.'s Omega (layer.h) and alpha dOmega/dW_hh into dw (H, H).
+ * Every row's delta (ws->dh), v (ws->dxp) and u = v W_hh share the row's
+ * scale 2^dexp[t], which the ratios cancel: they are taken as stored.
+ * u goes into ws->gates (the forward's, which nothing reads after the
+ * loop), v * c into ws->dxp (after the weight gradients). */
+static void omega_term(layer_ws *ws, const real *w_hh, real *dw)
+{
+    const int T = ws->d.T, B = ws->d.B, H = ws->d.H, rows = T * B;
+    real *u = ws->gates, *v = ws->dxp;
+    gemm(false, false, rows, H, H, 1, v, H, w_hh, H, 0, u, H);
+    double sum = 0;
+    long valid = 0;
+    for (int pass = 0; pass < 2; pass++)    /* Omega and the count; then c, knowing the count */
+        for (int t = 0; t < T; t++)
+            for (int b = 0; b < B; b++) {
+                const size_t r = (size_t)t * B + b;
+                const double nd = sum_squares(ws->dh + r * H, H), nu = sum_squares(u + r * H, H);
+                const bool ok = ldexp(nd, -2 * ws->dexp[t]) >= 1e-20;
+                const double ratio = ok ? nu / nd : 1;
+                if (pass == 0) {
+                    sum += (ratio - 1) * (ratio - 1);
+                    valid += ok;
+                    continue;
+                }
+                /* d/dW of (r - 1)^2 / n, r = ||v W||^2/||delta||^2: 4 (r - 1)/(||delta||^2 n) v^T u */
+                const real c = ok ? (real)(4 * (ratio - 1) / (nd * (double)valid)) : 0;
+                for (int j = 0; j < H; j++)
+                    v[r * H + j] *= c;
+            }
+    ws->omega_value = valid ? sum / valid : 0;
+    if (!valid)
+        return;
+    gemm(true, false, H, H, rows, 1, v, H, u, H, 0, ws->gtmp, H);
+    for (size_t k = 0; k < (size_t)H * H; k++)
+        dw[k] += (real)ws->omega * ws->gtmp[k];
+}
+
 void layer_backward(layer_ws *ws, const layer_params *p, layer_params *g,
                     const real *x, real *dx, const int *dexp_in)
 {
@@ -729,6 +766,8 @@ void layer_backward(layer_ws *ws, const layer_params *p, layer_params *g,
         gemm(false, false, T * B, I, GH, 1, ws->dxp, GH, p->w_ih, I, 0, dx, I);
     if (dx && cell->out_map)    /* and the output's D u_t term (I = H) */
         out_map_dx(dx, ws->y_pre, p->d_y, T * B, H);
+    if (ws->omega > 0)          /* last: it overwrites dxp */
+        omega_term(ws, p->w_hh, g->w_hh);
 }
 
 void layer_unscale_rows(real *v, int T, size_t row, const int *dexp)

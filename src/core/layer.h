@@ -67,6 +67,16 @@ typedef struct {
     double *dh_log10;       // (T) out: log10 ||dL/dh_t||, past double's floor too
     double *dc_log10;       // (T) out: log10 ||dL/dc_t||; cells with c only
     bool skip_dh_norm;      /* benchmarks only: measure what the norms cost */
+    /* > 0: Pascanu, Mikolov & Bengio's regulariser (2013, eq. 9) of the
+     * rnn cells, with this weight alpha: after the backward pass,
+     *   Omega = mean over (t, b) of (||v W_hh||^2 / ||delta||^2 - 1)^2,
+     * delta = dL/dh_t of row b, v = delta * f'(pre) = dL/dpre, the mean
+     * over the rows with ||delta||^2 >= 1e-20 (their code's bound, its
+     * ratio of squared norms); alpha dOmega/dW_hh, with delta and f' held
+     * constant (their eq. 10's "immediate" derivative), is added to the
+     * weight gradient. ws->omega_value is Omega. */
+    double omega;
+    double omega_value;
     double step_clip;       /* > 0: each component of dL/dh_t clamped to
                              * [-step_clip, step_clip] before it passes back
                              * (clip step:θ); dh_norm is then the clipped one */

@@ -54,6 +54,7 @@ int trainer_create(trainer *tr, const run_spec *s, char *err)
             return rc;
         }
         l->ws.step_clip = s->clip.kind == CLIP_STEP ? s->clip.threshold : 0;
+        l->ws.omega = s->omega;
         for (int i = 0; i < s->cell->n_const; i++)
             l->ws.konst[i] = s->konst[i];
     }
@@ -81,7 +82,9 @@ void trainer_step(trainer *tr, step_record *rec)
     memset(rec, 0, sizeof *rec);
     rec->step = ++tr->step;
     rec->loss = model_forward_backward(m, &rec->metric);
-    rec->grad_norm = grad_norm(m->grads, m->n_params);
+    rec->grad_norm = grad_norm(m->grads, m->n_params);     /* alpha dOmega/dW_hh in it */
+    for (int k = 0; k < m->K && tr->spec.omega > 0; k++)
+        rec->omega += m->st.l[k].ws.omega_value;
     for (int i = 0; i < tr->n_tensors; i++)
         tr->tensor_norm[i] = grad_norm(m->grads + tr->tensors[i].offset, tr->tensors[i].count);
     rec->n_tensors = tr->n_tensors;

@@ -15,6 +15,7 @@ typedef struct {
     double loss, metric;
     double grad_norm;       /* global L2 norm before clipping */
     double grad_norm_clipped;   /* after; equal to grad_norm when none */
+    double omega;           /* Pascanu et al.'s Omega, summed over layers (spec omega > 0) */
     bool finite;            /* false: loss or gradient NaN/Inf; no update made */
     int n_tensors;
     const double *tensor_norm;  // (n_tensors) each parameter tensor's gradient

@@ -72,7 +72,7 @@ int record_alloc(run_record *r, const run_spec *s)
     r->n_log_cap = logged_count(s->steps, s->log_every);
     size_t n = (size_t)s->steps, m = (size_t)r->n_log_cap, KL = (size_t)r->K * r->L;
     size_t KG = (size_t)r->K * r->G;
-    r->loss = calloc((4 + (size_t)r->n_tensors) * n, sizeof(double));
+    r->loss = calloc((4 + (s->omega > 0) + (size_t)r->n_tensors) * n, sizeof(double));
     r->log_step = calloc(m, sizeof(long));
     const size_t norms = m * KL * (r->has_c ? 2 : 1);    /* dh (dc) norms; as much again in log10 */
     const size_t orth = s->cell->reparam_form ? m * r->K : 0;
@@ -85,6 +85,7 @@ int record_alloc(run_record *r, const run_spec *s)
     r->grad_norm = r->metric + n;
     r->grad_norm_clipped = r->grad_norm + n;
     r->tensor_norm = r->grad_norm_clipped + n;
+    r->omega = s->omega > 0 ? r->tensor_norm + (size_t)r->n_tensors * n : NULL;
     r->dc_norm = r->has_c ? r->dh_norm + m * KL : NULL;
     r->dh_log10 = r->dh_norm + norms;
     r->dc_log10 = r->has_c ? r->dh_log10 + m * KL : NULL;
@@ -222,6 +223,8 @@ int record_run(run_record *r, const run_spec *s, volatile sig_atomic_t *stop,
         long i = step - 1;
         r->loss[i] = rec.loss, r->metric[i] = rec.metric;
         r->grad_norm[i] = rec.grad_norm, r->grad_norm_clipped[i] = rec.grad_norm_clipped;
+        if (r->omega)
+            r->omega[i] = rec.omega;
         memcpy(r->tensor_norm + (size_t)i * r->n_tensors, rec.tensor_norm,
                (size_t)r->n_tensors * sizeof(double));
         r->steps_done = step;

@@ -26,6 +26,7 @@ typedef struct {
     double *metric;         // (steps)
     double *grad_norm;      // (steps) before clipping
     double *grad_norm_clipped;  // (steps) after
+    double *omega;          // (steps) Pascanu et al.'s Omega, runs with omega > 0; else NULL
     int n_tensors;
     double *tensor_norm;    // (steps, n_tensors) each parameter tensor's, before clipping
     long n_log_cap, n_logged;    /* long: steps / log_every can pass INT_MAX */

@@ -180,6 +180,7 @@ static int write_run(h5file *f, const char *grp, const grid_run *g, const run_re
         (rc = h5io_write_series_double(f, DS("metric"), 1, d_steps, rec->metric, err)) ||
         (rc = h5io_write_series_double(f, DS("grad_norm"), 1, d_steps, rec->grad_norm, err)) ||
         (rc = h5io_write_series_double(f, DS("grad_norm_clipped"), 1, d_steps, rec->grad_norm_clipped, err)) ||
+        (rec->omega && (rc = h5io_write_series_double(f, DS("omega"), 1, d_steps, rec->omega, err))) ||
         (rc = h5io_write_series_long(f, DS("log_step"), 1, d_log, rec->log_step, err)) ||
         (rc = h5io_write_series_double(f, DS("dh_norm"), 3, d_norms, rec->dh_norm, err)) ||
         (rec->has_c && (rc = h5io_write_series_double(f, DS("dc_norm"), 3, d_norms, rec->dc_norm, err))) ||

@@ -83,6 +83,12 @@ cell = lstm, exprnn
 hidden = 8
 init = uniform
 INI
+case_ omega_cell 2 "run cell=lstm: cell: 'lstm' takes no omega" <<'INI'
+[model]
+cell = lstm, rnn_tanh
+[train]
+omega = 2
+INI
 case_ skew_init 2 "run cell=lstm: cell: 'lstm' takes no init henaff" <<'INI'
 [model]
 cell = lstm, exprnn

@@ -70,6 +70,7 @@ enum {
     K_STACK_S, K_STACK_S_DH, K_STACK_S_NORM,
     K_STACK_ROUND, K_DIRECT_ROUND,
     K_MODEL1, K_MODEL2, K_MODEL3, K_MODEL3_S,
+    K_OMEGA, K_OMEGA_ROUND,
     N_KINDS
 };
 static struct { const char *name; int n; double worst, rel; } kinds[N_KINDS] = {
@@ -88,6 +89,8 @@ static struct { const char *name; int n; double worst, rel; } kinds[N_KINDS] = {
     [K_MODEL2] = {.name = "model K=2: d loss / d params, every task"},
     [K_MODEL3] = {.name = "model K=3: d loss / d params, every task"},
     [K_MODEL3_S] = {.name = "model K=3 rescaled: d loss / d params"},
+    [K_OMEGA] = {.name = "Omega: d/dW_hh, delta and f' held (rnn cells)"},
+    [K_OMEGA_ROUND] = {.name = "Omega: its value; rescaled vs unscaled (rounding)"},
 };
 
 static void note(int kind, double worst, double rel)
@@ -875,6 +878,117 @@ static void check_model(const cell_type *cell, const task_type *task, int K, boo
     model_free(&m);
 }
 
+/* ---- Pascanu et al.'s Omega (layer.h) -------------------------------- */
+
+/* Omega(W) from frozen delta = dL/dh_t and v = dL/dpre (T*B rows of H):
+ * the mean over rows with ||delta||^2 >= 1e-20 of (||v W||^2/||delta||^2 - 1)^2. */
+static double omega_of(const double *W, const real *delta, const real *v, int rows)
+{
+    double sum = 0;
+    int valid = 0;
+    for (int r = 0; r < rows; r++) {
+        double nd = 0, nu = 0;
+        for (int j = 0; j < H; j++) {
+            double u = 0;
+            for (int k = 0; k < H; k++)
+                u += v[r * H + k] * W[k * H + j];
+            nd += delta[r * H + j] * delta[r * H + j];
+            nu += u * u;
+        }
+        if (nd < 1e-20)
+            continue;
+        sum += (nu / nd - 1) * (nu / nd - 1);
+        valid++;
+    }
+    return valid ? sum / valid : 0;
+}
+
+/* One backward pass of layer pb with omega alpha (and forced rescaling):
+ * the gradients into g (np), and dL/dh_t, dL/dpre unscaled. */
+static double omega_pass(const problem *pb, double alpha, bool scaled, real *g, real *delta, real *v)
+{
+    layer_ws ws;
+    if (layer_ws_alloc(&ws, &pb->d))
+        abort();
+    ws.omega = alpha;
+    ws.rescale_below = scaled ? 60 : NEVER, ws.rescale_to = scaled ? 61 : 0;
+    const size_t BH = (size_t)B * H, np = layer_param_count(pb->d.cell, I, H);
+    memcpy(ws.hs, pb->h0, BH * sizeof(real));
+    layer_params gp;
+    memset(g, 0, np * sizeof(real));
+    layer_params_view(&gp, g, pb->d.cell, I, H);
+    layer_forward(&ws, &pb->p, pb->x);
+    memcpy(ws.dh, pb->dy, (size_t)T * BH * sizeof(real));
+    layer_backward(&ws, &pb->p, &gp, pb->x, NULL, NULL);
+    if (delta) {
+        memcpy(v, ws.dxp, (size_t)T * BH * sizeof(real));     /* alpha 0: dxp is left as it is */
+        layer_unscale_rows(v, T, BH, ws.dexp);
+        layer_unscale_dh(&ws);
+        memcpy(delta, ws.dh, (size_t)T * BH * sizeof(real));
+    }
+    const double value = ws.omega_value;
+    layer_ws_free(&ws);
+    return value;
+}
+
+/* alpha dOmega/dW_hh, the engine's (the gradient with omega less the one
+ * without), against central differences of omega_of with delta and v
+ * frozen; Omega's value against omega_of; and forced rescaling against
+ * none, to rounding. */
+static void check_omega(const cell_type *cell, rng_t *r)
+{
+    const double alpha = 2;     /* their code's default */
+    problem pb = {.d = {cell, T, B, I, H}};
+    const size_t np = layer_param_count(cell, I, H), BH = (size_t)B * H, TBH = (size_t)T * BH;
+    pb.params = malloc(np * sizeof(real));
+    pb.x = malloc((size_t)T * B * I * sizeof(real));
+    pb.h0 = malloc(BH * sizeof(real));
+    pb.dy = malloc(TBH * sizeof(real));
+    layer_params_view(&pb.p, pb.params, cell, I, H);
+    fill(pb.params, np, 0.8, r), fill(pb.x, (size_t)T * B * I, 1.0, r);
+    fill(pb.h0, BH, 0.5, r), fill(pb.dy, TBH, 1.0, r);
+    real *g0 = malloc(np * sizeof(real)), *g1 = malloc(np * sizeof(real)), *g2 = malloc(np * sizeof(real));
+    real *delta = malloc(TBH * sizeof(real)), *v = malloc(TBH * sizeof(real));
+    omega_pass(&pb, 0, false, g0, delta, v);
+    const double value = omega_pass(&pb, alpha, false, g1, NULL, NULL);
+    const double value_s = omega_pass(&pb, alpha, true, g2, NULL, NULL);
+
+    const size_t HH = (size_t)H * H, off = pb.p.w_hh - pb.params;
+    double W[H * H], num[H * H], ref;
+    real ana[H * H];
+    for (size_t k = 0; k < HH; k++)
+        W[k] = pb.p.w_hh[k];
+    ref = omega_of(W, delta, v, T * B);
+    for (size_t k = 0; k < HH; k++) {
+        const double keep = W[k];
+        W[k] = keep + STEP;
+        const double up = omega_of(W, delta, v, T * B);
+        W[k] = keep - STEP;
+        const double down = omega_of(W, delta, v, T * B);
+        W[k] = keep;
+        num[k] = (up - down) / (2 * STEP);
+        ana[k] = (g1[off + k] - g0[off + k]) / alpha;
+    }
+    char what[128];
+    snprintf(what, sizeof what, "%s dOmega/dW_hh", cell->name);
+    compare(K_OMEGA, what, ana, num, HH);
+    snprintf(what, sizeof what, "%s Omega", cell->name);
+    compare_round(K_OMEGA_ROUND, what, &value, &ref, 1, 0);
+    CHECK(&tally, ref > 1e-3, "%s: Omega %g, not a trivial case", cell->name, ref);
+    double a1[H * H], a2[H * H];
+    for (size_t k = 0; k < HH; k++)
+        a1[k] = g1[off + k], a2[k] = g2[off + k];
+    snprintf(what, sizeof what, "%s dOmega/dW_hh rescaled", cell->name);
+    compare_round(K_OMEGA_ROUND, what, a2, a1, HH, 0);
+    compare_round(K_OMEGA_ROUND, what, &value_s, &value, 1, 0);
+    int others = 0;     /* Omega touches W_hh alone */
+    for (size_t k = 0; k < np; k++)
+        others += (k < off || k >= off + HH) && g1[k] != g0[k];
+    CHECK(&tally, others == 0, "%s: Omega changed %d gradients besides W_hh's", cell->name, others);
+    free(g0), free(g1), free(g2), free(delta), free(v);
+    free(pb.params), free(pb.x), free(pb.h0), free(pb.dy);
+}
+
 int main(void)
 {
     rng_t r;
@@ -882,6 +996,11 @@ int main(void)
     for (int i = 0; i < cell_count(); i++) {
         const cell_type *cell = cell_at(i);
         I = cell->out_map ? H : 3;
+        if (cell->omega_ok) {   /* its own stream: the other checks keep their draws */
+            rng_t ro;
+            rng_seed(&ro, 20261201, 11 + i);
+            check_omega(cell, &ro);
+        }
         check_layer(cell, false, &r);
         check_layer(cell, true, &r);
         check_stack(cell, &r);
