@@ -221,7 +221,7 @@ int config_resolve(run_spec *r, const config *c, char *err)
         return rnb_error(err, RNB_EINVAL, "omega: %g is not a weight >= 0", c->omega);
     if (c->omega > 0 && !r->cell->omega_ok)
         return rnb_error(err, RNB_EINVAL, "cell: '%s' takes no omega (Pascanu et al.'s regulariser is "
-                         "defined for rnn_tanh and rnn_relu)", r->cell->name);
+                         "defined for rnn_tanh, rnn_relu and rnn_sigmoid)", r->cell->name);
     if (clip_parse(&r->clip, c->clip, sub))
         return rnb_error(err, RNB_EINVAL, "clip: %s", sub);
     if (init_parse(&r->init, c->init, sub))

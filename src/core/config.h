@@ -27,7 +27,7 @@
     X(cell,        STR,  "lstm",    model, "cell type: rnn_tanh, rnn_relu, lstm, gru, indrnn, mingru, minlstm, ... (rnnbench list)") \
     X(hidden,      INT,  "128",     model, "hidden units H (of every layer)")   \
     X(num_layers,  INT,  "1",       model, "recurrent layers, stacked as PyTorch's num_layers: layer k > 0 reads layer k-1's h_t") \
-    X(init,        STR,  "uniform", model, "initial weights: uniform, paper (the cell's own paper's), orthogonal[:GAIN], identity[:SCALE], chrono[:TMAX]; exprnn: paper, henaff or cayley") \
+    X(init,        STR,  "uniform", model, "initial weights: uniform, paper (the cell's own paper's), orthogonal[:GAIN], identity[:SCALE], chrono[:TMAX], normal:STD, sparse:K:RHO (Pascanu et al.'s); exprnn: paper, henaff or cayley") \
     X(forget_bias, OPTREAL, "none", model, "forget-gate bias (lstm); none keeps the init's") \
     X(cornn_dt,    OPTREAL, "none", model, "cornn: the time step dt; none: the authors' adding default, 0.06") \
     X(cornn_gamma, OPTREAL, "none", model, "cornn: gamma, the oscillators' stiffness; none: 66 (adding)") \
@@ -46,7 +46,7 @@
     X(beta1,       REAL, "0.9",     train, "adam: first-moment decay")          \
     X(beta2,       REAL, "0.999",   train, "adam: second-moment decay")         \
     X(eps,         REAL, "1e-8",    train, "rmsprop, adam: epsilon")            \
-    X(omega,       REAL, "0",       train, "rnn_tanh, rnn_relu: the weight of Pascanu et al.'s regulariser Omega (2013, eq. 9; their code's 2); 0: none") \
+    X(omega,       REAL, "0",       train, "rnn_tanh, rnn_relu, rnn_sigmoid: the weight of Pascanu et al.'s regulariser Omega (2013, eq. 9; their code's 2); 0: none") \
     X(clip,        STR,  "none",    train, "gradient clipping: none, norm:THRESHOLD, value:THRESHOLD, step:THRESHOLD") \
     X(seed,        U64,  "1",       train, "seed of the run's random streams")  \
     X(log_every,   INT,  "25",      log,   "steps between records of ||dL/dh_t|| and the held-out loss (first and last steps always)") \

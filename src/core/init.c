@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "spectral.h"
 #include "status.h"
 #include "fmath.h"
 
@@ -19,6 +20,24 @@ int init_parse(init_spec *s, const char *text, char *err)
         {"cayley", INIT_CAYLEY},
     };
     memset(s, 0, sizeof *s);    /* no forget bias unless set apart */
+    static const char usage[] = "(uniform, paper, henaff, cayley, orthogonal[:GAIN], identity[:SCALE], "
+                                "chrono[:TMAX], normal:STD, sparse:K:RHO)";
+    if (strncmp(text, "normal:", 7) == 0 || strncmp(text, "sparse:", 7) == 0) {
+        const bool sparse = text[0] == 's';
+        char *end;
+        s->kind = sparse ? INIT_SPARSE : INIT_NORMAL;
+        const char *num = text + 7;
+        if (sparse) {
+            const long k = strtol(num, &end, 10);
+            if (end == num || *end != ':' || k < 1 || k > 1 << 20)
+                return rnb_error(err, RNB_EINVAL, "bad init '%s': sparse:K:RHO, K a count >= 1 %s", text, usage);
+            s->sparse_k = (int)k, num = end + 1;
+        }
+        s->gain = strtod(num, &end);
+        if (end == num || *end || !isfinite(s->gain) || !(s->gain > 0))
+            return rnb_error(err, RNB_EINVAL, "bad init '%s': %s > 0 %s", text, sparse ? "RHO" : "STD", usage);
+        return RNB_OK;
+    }
     const char *colon = strchr(text, ':');
     size_t len = colon ? (size_t)(colon - text) : strlen(text);
     for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
@@ -32,13 +51,12 @@ int init_parse(init_spec *s, const char *text, char *err)
         s->gain = strtod(colon + 1, &end);
         if (s->kind == INIT_UNIFORM || s->kind >= INIT_PAPER || end == colon + 1 || *end || !isfinite(s->gain) ||
             (s->kind == INIT_CHRONO && !(s->gain > 2)))
-            return rnb_error(err, RNB_EINVAL, "bad init '%s' (uniform, paper, henaff, cayley, orthogonal[:GAIN], "
-                             "identity[:SCALE], chrono[:TMAX], TMAX > 2)", text);
+            return rnb_error(err, RNB_EINVAL, "bad init '%s' %s, TMAX > 2", text, usage);
         return RNB_OK;
     }
-    return rnb_error(err, RNB_EINVAL,
-                     "unknown init '%s' (uniform, paper, henaff, cayley, orthogonal[:GAIN], identity[:SCALE], "
-                     "chrono[:TMAX])", text);
+    if (strcmp(text, "normal") == 0 || strcmp(text, "sparse") == 0)
+        return rnb_error(err, RNB_EINVAL, "init '%s' needs its numbers %s", text, usage);
+    return rnb_error(err, RNB_EINVAL, "unknown init '%s' %s", text, usage);
 }
 
 void init_linear(layer_params *p, int I, int GH, rng_t *r)
@@ -125,6 +143,73 @@ static int orthogonal_block(real *w, int H, double gain, rng_t *r, char *err)
     return RNB_OK;
 }
 
+/* N(0, std^2) into v (n). */
+static void normal_fill(real *v, size_t n, double std, rng_t *r)
+{
+    for (size_t k = 0; k < n; k++)
+        v[k] = (real)(std * rng_normal(r));
+}
+
+/* Keeps k entries of every column of w (H, H), the rows drawn by a
+ * random permutation (their code's rng.permutation per unit); zeros the
+ * rest. */
+static void sparsify_columns(real *w, int H, int k, rng_t *r)
+{
+    int perm[H];
+    for (int c = 0; c < H; c++) {
+        for (int i = 0; i < H; i++)
+            perm[i] = i;
+        for (int i = H - 1; i > 0; i--) {       /* Fisher-Yates */
+            const int j = (int)rng_below(r, (uint64_t)i + 1), t = perm[i];
+            perm[i] = perm[j], perm[j] = t;
+        }
+        for (int i = k; i < H; i++)
+            w[(size_t)perm[i] * H + c] = 0;
+    }
+}
+
+/* Pascanu et al.'s inits (init.h): normal:std and sparse:k:rho. */
+static int pascanu_init(layer_params *p, const cell_type *cell, int I, int H, const init_spec *s, rng_t *r,
+                        char *err)
+{
+    const size_t GH = (size_t)cell->G * H, HH = (size_t)H * H;
+    if (s->kind == INIT_SPARSE && cell->recurrence != REC_DENSE)
+        return rnb_error(err, RNB_EINVAL, "init sparse: cell '%s' has no dense weight_hh", cell->name);
+    const double sd = s->kind == INIT_NORMAL ? s->gain : 0.01;
+    normal_fill(p->w_ih, GH * I, sd, r);
+    if (p->w_hh)
+        normal_fill(p->w_hh, cell->recurrence == REC_DENSE ? GH * H : GH, sd, r);
+    if (p->w_ch)
+        normal_fill(p->w_ch, GH * H, sd, r);
+    if (p->extra)
+        normal_fill(p->extra, cell_extra_count(cell, H), sd, r);
+    if (p->b_ih)
+        memset(p->b_ih, 0, GH * sizeof(real));
+    if (p->b_hh)
+        memset(p->b_hh, 0, GH * sizeof(real));
+    if (s->kind == INIT_NORMAL)
+        return RNB_OK;
+    spectral_ws sw;
+    if (spectral_ws_alloc(&sw, H))
+        return rnb_error(err, RNB_ENOMEM, "out of memory for a sparse init of size %d", H);
+    for (int g = 0; g < cell->G; g++) {
+        real *w = p->w_hh + g * HH;
+        sparsify_columns(w, H, s->sparse_k, r);
+        double rho, sigma;
+        spectral_blocks(&sw, w, 1, &rho, &sigma);
+        for (size_t k = 0; k < HH && rho > 0; k++)      /* to spectral radius rho */
+            w[k] = (real)(s->gain * w[k] / rho);
+    }
+    spectral_ws_free(&sw);
+    return RNB_OK;
+}
+
+bool init_readout_normal(const init_spec *s, double *std)
+{
+    *std = s->kind == INIT_NORMAL ? s->gain : 0.01;
+    return s->kind == INIT_NORMAL || s->kind == INIT_SPARSE;
+}
+
 /* The forget-gate bias, when set: bias_ih's f block b, bias_hh's 0, so
  * that their sum is b. */
 static int forget_bias(layer_params *p, const cell_type *cell, int H, const init_spec *s)
@@ -165,6 +250,10 @@ int init_layer(layer_params *p, const cell_type *cell, int I, int H,
                          : "init henaff/cayley: cell '%s' has no skew-reparametrised recurrence", cell->name);
     if (cell->own_init_only && !cell->reparam_form && s->kind != INIT_PAPER)
         return rnb_error(err, RNB_EINVAL, "init: cell '%s' takes its paper's init alone: paper", cell->name);
+    if (s->kind == INIT_NORMAL || s->kind == INIT_SPARSE) {
+        int rc = pascanu_init(p, cell, I, H, s, r, err);
+        return rc ? rc : forget_bias(p, cell, H, s);
+    }
     if ((s->kind == INIT_PAPER || skew_init) && cell->init_paper) {
         cell->init_paper(p, I, H, s, r);
         return forget_bias(p, cell, H, s);

@@ -14,6 +14,17 @@
  *                      matrix (exprnn): the skew initialisations of its
  *                      authors' code (henaff is exprnn's paper init);
  *                      the only inits such a cell takes, with paper
+ *   normal:std         every weight, the readout's too, N(0, std^2),
+ *                      every bias 0: Pascanu, Mikolov & Bengio 2013's
+ *                      "sigmoid" (0.01) and "basic tanh" (0.1) inits, as
+ *                      their code (pascanur/trainingRNNs, RNN.py) draws
+ *                      them
+ *   sparse:k:rho       their "smart tanh": weight_ih and the readout
+ *                      N(0, 0.01^2), each H x H block of weight_hh
+ *                      N(0, 0.01^2) with k entries kept at random in
+ *                      every column (their row: the weights a unit sends,
+ *                      in h W_hh^T's transpose), scaled to spectral radius
+ *                      rho; biases 0 (their code: k = 15, rho = 0.95)
  *   chrono[:tmax]      as uniform, then the chrono init of Tallec &
  *                      Ollivier 2018 for cells with input and forget gates:
  *                      forget bias b_f ~ log U[1, tmax - 1], input bias
@@ -32,11 +43,13 @@
 #include "rng.h"
 
 typedef enum { INIT_UNIFORM, INIT_ORTHOGONAL, INIT_IDENTITY, INIT_CHRONO, INIT_PAPER, INIT_HENAFF,
-               INIT_CAYLEY } init_kind;
+               INIT_CAYLEY, INIT_NORMAL, INIT_SPARSE } init_kind;
 
 typedef struct init_spec {
     init_kind kind;
-    double gain;            /* orthogonal gain, identity scale, chrono tmax (0: unset) */
+    double gain;            /* orthogonal gain, identity scale, chrono tmax (0: unset),
+                               normal's std, sparse's rho */
+    int sparse_k;           /* sparse: the entries kept in each column */
     bool set_forget_bias;
     double forget_bias;
     /* where the layer is, for inits that depend on it (init_paper) */
@@ -46,7 +59,7 @@ typedef struct init_spec {
 } init_spec;
 
 /* "uniform", "orthogonal", "orthogonal:1.5", "identity", "identity:0.9",
- * "chrono", "chrono:500". */
+ * "chrono", "chrono:500", "normal:0.1", "sparse:15:0.95". */
 int init_parse(init_spec *s, const char *text, char *err);
 
 /* Fills p. RNB_EINVAL when the spec does not fit the cell (a forget bias
@@ -56,6 +69,10 @@ int init_layer(layer_params *p, const cell_type *cell, int I, int H,
 
 /* nn.Linear(I, GH)'s default into weight_ih and bias_ih: U(+-1/sqrt(I)). */
 void init_linear(layer_params *p, int I, int GH, rng_t *r);
+
+/* The readout's weights for inits that set it (normal, sparse): N(0,
+ * std^2), std into *std; false for the others (PyTorch's nn.Linear). */
+bool init_readout_normal(const init_spec *s, double *std);
 
 /* U(-bound, bound) into v (n), the draw PyTorch's defaults are made of. */
 void init_uniform(real *v, size_t n, double bound, rng_t *r);

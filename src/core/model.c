@@ -180,23 +180,29 @@ void model_set_lag(model *m, int T)
     stack_set_T(&m->st, m->L);
 }
 
-void model_init_readout(model *m, rng_t *r)
+void model_init_readout(model *m, const init_spec *s, rng_t *r)
 {
-    double bound = 1 / sqrt((double)m->H);
-    init_uniform(m->w_out, (size_t)m->O * m->H, bound, r);
-    init_uniform(m->b_out, m->O, bound, r);
+    double bound = 1 / sqrt((double)m->H), sd;
+    if (init_readout_normal(s, &sd)) {      /* Pascanu et al.'s W_hy, and a zero bias */
+        for (size_t k = 0; k < (size_t)m->O * m->H; k++)
+            m->w_out[k] = (real)(sd * rng_normal(r));
+        memset(m->b_out, 0, (size_t)m->O * sizeof(real));
+    } else {
+        init_uniform(m->w_out, (size_t)m->O * m->H, bound, r);
+        init_uniform(m->b_out, m->O, bound, r);
+    }
     if (!m->w_enc)
         return;
     /* flax's nn.Dense default, the LRU's authors' encoder: lecun_normal
      * (a normal truncated to +-2 standard deviations, scaled to variance
      * 1/I) and a zero bias */
-    const double sd = sqrt(1.0 / m->I) / 0.87962566103423978;
+    const double lecun = sqrt(1.0 / m->I) / 0.87962566103423978;
     for (size_t k = 0; k < (size_t)m->H * m->I; k++) {
         double z;
         do
             z = rng_normal(r);
         while (z < -2 || z > 2);
-        m->w_enc[k] = (real)(sd * z);
+        m->w_enc[k] = (real)(lecun * z);
     }
     memset(m->b_enc, 0, (size_t)m->H * sizeof(real));
 }

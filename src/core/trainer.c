@@ -58,7 +58,7 @@ int trainer_create(trainer *tr, const run_spec *s, char *err)
         for (int i = 0; i < s->cell->n_const; i++)
             l->ws.konst[i] = s->konst[i];
     }
-    model_init_readout(&tr->m, &init_rng);
+    model_init_readout(&tr->m, &s->init, &init_rng);
     model_set_lag(&tr->m, s->T);
     return RNB_OK;
 }

@@ -18,7 +18,7 @@ OUTCOME = ["clip_mode", "clip_threshold", "status", "steps_done", "diverged_step
            "final_metric", "baseline", "solved", "solve_step", "seq_total", "precision", "name"]
 SERIES = ["loss", "metric", "grad_norm", "grad_norm_clipped"]
 LOGGED = ["log_step", "eval_loss", "eval_metric"]
-G_OF = {"rnn_tanh": 1, "rnn_relu": 1, "lstm": 4, "gru": 3, "lstm_peephole": 4, "lstm_cifg": 3,
+G_OF = {"rnn_tanh": 1, "rnn_relu": 1, "rnn_sigmoid": 1, "lstm": 4, "gru": 3, "lstm_peephole": 4, "lstm_cifg": 3,
         "lstm_nfg": 3, "gru_cho": 3, "mgu": 2, "indrnn": 1, "mingru": 2, "minlstm": 3, "cornn": 1,
         "exprnn": 1, "lru": 1}
 EXTRAS = {"lstm_peephole": ["peephole"], "exprnn": ["b"],

@@ -49,7 +49,7 @@ import numpy as np
 import torch
 
 DEFAULT_SEED = 20240611
-GATES = {"rnn_tanh": 1, "rnn_relu": 1, "lstm": 4, "gru": 3,
+GATES = {"rnn_tanh": 1, "rnn_relu": 1, "rnn_sigmoid": 1, "lstm": 4, "gru": 3,
          "indrnn": 1, "mingru": 2, "minlstm": 3, "cornn": 1, "exprnn": 1, "lru": 1}
 PARAMS = ("weight_ih", "weight_hh", "bias_ih", "bias_hh")   # per layer, PyTorch's order
 # The tensors of one layer of each cell, in the order of the slab (and of
@@ -465,8 +465,51 @@ class LruAuthors(torch.nn.Module):
         return inp, (torch.stack(hn), torch.stack(cn))
 
 
+class SigmoidCell(torch.nn.Module):
+    """One step of Pascanu et al.'s sigmoid units, nn.RNNCell's tensors:
+    h' = sigmoid(W_ih x + b_ih + W_hh h + b_hh) (PyTorch has no such RNN)."""
+
+    def __init__(self, I, H):
+        super().__init__()
+        shapes = {"weight_ih": (H, I), "weight_hh": (H, H), "bias_ih": (H,), "bias_hh": (H,)}
+        for p in PARAMS:
+            self.register_parameter(p, torch.nn.Parameter(torch.zeros(shapes[p])))
+
+    def forward(self, x, h):
+        return torch.sigmoid(x @ self.weight_ih.t() + self.bias_ih + h @ self.weight_hh.t() + self.bias_hh)
+
+
+class SigmoidRNN(torch.nn.Module):
+    """K layers of sigmoid units over a whole sequence, nn.RNN's layout
+    (weight_ih_l{k} ...), the input projection of all steps at once: an
+    independent formulation of the unrolled SigmoidCell, for the
+    self-check; called as nn.RNN is."""
+
+    def __init__(self, I, H, K):
+        super().__init__()
+        for k in range(K):
+            Ik = I if k == 0 else H
+            for p, shape in (("weight_ih", (H, Ik)), ("weight_hh", (H, H)), ("bias_ih", (H,)), ("bias_hh", (H,))):
+                self.register_parameter("%s_l%d" % (p, k), torch.nn.Parameter(torch.zeros(shape, dtype=torch.float64)))
+        self.K = K
+
+    def forward(self, inp, h0):
+        hn = []
+        for k in range(self.K):
+            a = inp @ getattr(self, "weight_ih_l%d" % k).t() + getattr(self, "bias_ih_l%d" % k)
+            h, ys = h0[k], []
+            for t in range(inp.shape[0]):
+                h = torch.sigmoid(a[t] + h @ getattr(self, "weight_hh_l%d" % k).t() + getattr(self, "bias_hh_l%d" % k))
+                ys.append(h)
+            inp = torch.stack(ys)
+            hn.append(h)
+        return inp, torch.stack(hn)
+
+
 def make_cell(cell, I, H, dtype, konst=None):
-    if cell == "lru":
+    if cell == "rnn_sigmoid":
+        m = SigmoidCell(I, H)
+    elif cell == "lru":
         m = LruCell(I, H)
     elif cell == "exprnn":
         m = ExprnnCell(I, H)
@@ -495,6 +538,8 @@ def make_module(cell, I, H, K=1, dtype=torch.float64, konst=None):
         m = ExprnnAuthors(I, H, K)
     elif cell == "lru":
         m = LruAuthors(I, H, K)
+    elif cell == "rnn_sigmoid":
+        m = SigmoidRNN(I, H, K)
     elif cell in ("mingru", "minlstm"):
         m = MinScan(cell, I, H, K)
     elif cell == "indrnn":
@@ -1221,6 +1266,12 @@ def case_table():
     cases.append(("exprnn_medium", "exprnn", 20, 3, 3, 16, "generic", {},
                   "medium exprnn case (I=3, H=16): A U(-1, 1), so ||S||_1 > 5.37 and "
                   "the exponential is scaled and squared; dy at every step"))
+    # Pascanu et al.'s sigmoid units (SigmoidCell), nn.RNN's tensors.
+    cases.append(("rnn_sigmoid_small", "rnn_sigmoid", 7, 3, 4, 5, "generic", {},
+                  "small generic rnn_sigmoid case (Pascanu et al.'s sigmoid units): random "
+                  "weights U(+-1/sqrt(H)), x, h0, dy"))
+    cases.append(("rnn_sigmoid_k2_small", "rnn_sigmoid", 7, 3, 4, 5, "generic", {"K": 2},
+                  "small rnn_sigmoid stack of K=2 layers, h0 [K,B,H], dy on the top layer"))
     # LRU (LruCell): weight_ih = [B_re; B_im], nu_log, theta_log, gamma_log,
     # C = [C_re | C_im], D; I = H (the model's encoder makes it so).
     cases.append(("lru_small", "lru", 7, 3, 6, 6, "generic", {},
@@ -1310,7 +1361,8 @@ def kink_min_preactivation(cell, W, x, h0):
 CHECK_MODULE = {"indrnn": "nn.RNN(relu) with weight_hh = diag(u)",
                 "mingru": "the log-space MinScan", "minlstm": "the log-space MinScan",
                 "cornn": "the authors' form (CornnAuthors: i2h over cat(x, z, y))",
-                "exprnn": "the authors' form (ExprnnAuthors: B once per pass, their differential)"}
+                "exprnn": "the authors' form (ExprnnAuthors: B once per pass, their differential)",
+                "rnn_sigmoid": "SigmoidRNN (all steps' input projections at once)"}
 
 
 def self_check(name, cell, W, x, h0, c0, dy, out, konst=None):

@@ -11,6 +11,7 @@
 #include "../check.h"
 #include "config.h"
 #include "init.h"
+#include "spectral.h"
 #include "status.h"
 
 static check_tally tally;
@@ -382,6 +383,63 @@ static void test_lru(void)
     }
 }
 
+/* Pascanu et al.'s inits: normal:std, N(0, std^2) weights and zero
+ * biases; sparse:k:rho, k entries kept in each column of W_hh (N(0,
+ * 0.01^2)), spectral radius rho, W_ih N(0, 0.01^2); the readout's std;
+ * the parse's refusals. */
+static void test_pascanu(void)
+{
+    const cell_type *cell = cell_find("rnn_tanh");
+    layer_params p;
+    real *slab = make(cell, &p);
+    init_spec s;
+    char err[RNB_ERRLEN];
+    rng_t r;
+    rng_seed(&r, 31, 0);
+    CHECK(&tally, init_parse(&s, "normal:0.1", err) == RNB_OK && s.kind == INIT_NORMAL && s.gain == 0.1,
+          "normal:0.1 parses: %s", err);
+    CHECK(&tally, init_layer(&p, cell, I, H, &s, &r, err) == RNB_OK, "normal: %s", err);
+    const double si = sd_of(p.w_ih, (size_t)H * I), sh = sd_of(p.w_hh, (size_t)H * H);
+    CHECK(&tally, fabs(si / 0.1 - 1) < 0.15 && fabs(sh / 0.1 - 1) < 0.05 && top_abs(p.b_ih, H) == 0 &&
+                      top_abs(p.b_hh, H) == 0, "normal:0.1: W_ih sd %g, W_hh sd %g, biases 0", si, sh);
+    double sd;
+    CHECK(&tally, init_readout_normal(&s, &sd) && sd == 0.1, "normal:0.1: the readout N(0, 0.1^2)");
+
+    CHECK(&tally, init_parse(&s, "sparse:5:0.95", err) == RNB_OK && s.kind == INIT_SPARSE && s.sparse_k == 5 &&
+                      s.gain == 0.95, "sparse:5:0.95 parses: %s", err);
+    CHECK(&tally, init_layer(&p, cell, I, H, &s, &r, err) == RNB_OK, "sparse: %s", err);
+    int bad_cols = 0;
+    for (int c = 0; c < H; c++) {
+        int nz = 0;
+        for (int i = 0; i < H; i++)
+            nz += p.w_hh[(size_t)i * H + c] != 0;
+        bad_cols += nz != 5;
+    }
+    spectral_ws sw;
+    double rho, sigma;
+    if (spectral_ws_alloc(&sw, H))
+        abort();
+    spectral_blocks(&sw, p.w_hh, 1, &rho, &sigma);
+    spectral_ws_free(&sw);
+    CHECK(&tally, bad_cols == 0 && fabs(rho - 0.95) < 1e-4, "sparse:5:0.95: %d columns without 5 entries, "
+          "spectral radius %.6f", bad_cols, rho);
+    CHECK(&tally, fabs(sd_of(p.w_ih, (size_t)H * I) / 0.01 - 1) < 0.15 && top_abs(p.b_ih, H) == 0 &&
+                      init_readout_normal(&s, &sd) && sd == 0.01,
+          "sparse: W_ih and the readout N(0, 0.01^2), biases 0");
+    free(slab);
+    slab = make(cell_find("indrnn"), &p);
+    CHECK(&tally, init_layer(&p, cell_find("indrnn"), I, H, &s, &r, err) == RNB_EINVAL && strstr(err, "dense"),
+          "sparse on indrnn refused: '%s'", err);
+    free(slab);
+    static const char *const bad[] = {"normal", "normal:-1", "normal:x", "sparse:0:0.9", "sparse:5", "sparse:5:x",
+                                      "sparse:5:0"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        err[0] = 0;
+        CHECK(&tally, init_parse(&s, bad[i], err) == RNB_EINVAL && strstr(err, bad[i]),
+              "init '%s' refused naming itself: '%s'", bad[i], err);
+    }
+}
+
 int main(void)
 {
     test_uniform();
@@ -392,5 +450,6 @@ int main(void)
     test_linear_inits();
     test_exprnn();
     test_lru();
+    test_pascanu();
     return check_done(&tally);
 }
