@@ -211,8 +211,13 @@ int config_resolve(run_spec *r, const config *c, char *err)
         return rnb_error(err, RNB_EINVAL, "beta1: %g is outside [0, 1)", o->beta1);
     if (o->beta2 < 0 || o->beta2 >= 1)
         return rnb_error(err, RNB_EINVAL, "beta2: %g is outside [0, 1)", o->beta2);
-    if (!(o->eps > 0))
+    o->rms_init = c->rms_init;
+    if (!(o->rms_init >= 0 && isfinite(o->rms_init)))
+        return rnb_error(err, RNB_EINVAL, "rms_init: %g is not >= 0", o->rms_init);
+    if (!(o->eps >= 0))
         return rnb_error(err, RNB_EINVAL, "eps: %g is not positive", o->eps);
+    if (o->eps == 0 && !(o->rms_init > 0 && o->kind == OPT_RMSPROP))     /* else 0/0 for a zero gradient */
+        return rnb_error(err, RNB_EINVAL, "optimizer: eps 0 needs rmsprop with rms_init > 0");
     if (o->nesterov && o->kind != OPT_MOMENTUM)
         return rnb_error(err, RNB_EINVAL, "nesterov: applies to optimizer momentum only");
 

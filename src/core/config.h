@@ -45,7 +45,8 @@
     X(alpha,       REAL, "0.99",    train, "rmsprop: smoothing constant")       \
     X(beta1,       REAL, "0.9",     train, "adam: first-moment decay")          \
     X(beta2,       REAL, "0.999",   train, "adam: second-moment decay")         \
-    X(eps,         REAL, "1e-8",    train, "rmsprop, adam: epsilon")            \
+    X(eps,         REAL, "1e-8",    train, "rmsprop, adam: epsilon (rmsprop: 0 allowed with rms_init > 0)") \
+    X(rms_init,    REAL, "0",       train, "rmsprop: the squared-gradient average's start (PyTorch 0; Arjovsky et al.'s code 1e-3, with alpha 0.9, eps 0)") \
     X(omega,       REAL, "0",       train, "rnn_tanh, rnn_relu, rnn_sigmoid: the weight of Pascanu et al.'s regulariser Omega (2013, eq. 9; their code's 2); 0: none") \
     X(clip,        STR,  "none",    train, "gradient clipping: none, norm:THRESHOLD, value:THRESHOLD, step:THRESHOLD") \
     X(seed,        U64,  "1",       train, "seed of the run's random streams")  \

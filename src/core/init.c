@@ -18,10 +18,11 @@ int init_parse(init_spec *s, const char *text, char *err)
         {"paper", INIT_PAPER},
         {"henaff", INIT_HENAFF},
         {"cayley", INIT_CAYLEY},
+        {"glorot", INIT_GLOROT},
     };
     memset(s, 0, sizeof *s);    /* no forget bias unless set apart */
     static const char usage[] = "(uniform, paper, henaff, cayley, orthogonal[:GAIN], identity[:SCALE], "
-                                "chrono[:TMAX], normal:STD, sparse:K:RHO)";
+                                "chrono[:TMAX], normal:STD, sparse:K:RHO, glorot)";
     if (strncmp(text, "normal:", 7) == 0 || strncmp(text, "sparse:", 7) == 0) {
         const bool sparse = text[0] == 's';
         char *end;
@@ -204,10 +205,38 @@ static int pascanu_init(layer_params *p, const cell_type *cell, int I, int H, co
     return RNB_OK;
 }
 
-bool init_readout_normal(const init_spec *s, double *std)
+/* Arjovsky et al.'s Glorot-uniform init (init.h), gate block by block. */
+static int glorot_init(layer_params *p, const cell_type *cell, int I, int H, rng_t *r, char *err)
 {
-    *std = s->kind == INIT_NORMAL ? s->gain : 0.01;
-    return s->kind == INIT_NORMAL || s->kind == INIT_SPARSE;
+    const size_t GH = (size_t)cell->G * H, HH = (size_t)H * H;
+    if (cell->recurrence != REC_DENSE)
+        return rnb_error(err, RNB_EINVAL, "init glorot: cell '%s' has no dense weight_hh", cell->name);
+    const double bi = sqrt(6.0 / (I + H)), bh = sqrt(6.0 / (2.0 * H));
+    for (int g = 0; g < cell->G; g++)
+        init_uniform(p->w_ih + (size_t)g * H * I, (size_t)H * I, bi, r);
+    for (int g = 0; g < cell->G; g++)
+        init_uniform(p->w_hh + g * HH, HH, bh, r);
+    if (p->w_ch)
+        init_uniform(p->w_ch, GH * H, bh, r);
+    if (p->extra)
+        init_uniform(p->extra, cell_extra_count(cell, H), bh, r);
+    if (p->b_ih)
+        memset(p->b_ih, 0, GH * sizeof(real));
+    if (p->b_hh)
+        memset(p->b_hh, 0, GH * sizeof(real));
+    return RNB_OK;
+}
+
+bool init_readout(const init_spec *s, real *w, real *b, int O, int H, rng_t *r)
+{
+    if (s->kind == INIT_GLOROT)
+        init_uniform(w, (size_t)O * H, sqrt(6.0 / (H + O)), r);
+    else if (s->kind == INIT_NORMAL || s->kind == INIT_SPARSE)
+        normal_fill(w, (size_t)O * H, s->kind == INIT_NORMAL ? s->gain : 0.01, r);
+    else
+        return false;
+    memset(b, 0, (size_t)O * sizeof(real));
+    return true;
 }
 
 /* The forget-gate bias, when set: bias_ih's f block b, bias_hh's 0, so
@@ -250,8 +279,8 @@ int init_layer(layer_params *p, const cell_type *cell, int I, int H,
                          : "init henaff/cayley: cell '%s' has no skew-reparametrised recurrence", cell->name);
     if (cell->own_init_only && !cell->reparam_form && s->kind != INIT_PAPER)
         return rnb_error(err, RNB_EINVAL, "init: cell '%s' takes its paper's init alone: paper", cell->name);
-    if (s->kind == INIT_NORMAL || s->kind == INIT_SPARSE) {
-        int rc = pascanu_init(p, cell, I, H, s, r, err);
+    if (s->kind == INIT_NORMAL || s->kind == INIT_SPARSE || s->kind == INIT_GLOROT) {
+        int rc = s->kind == INIT_GLOROT ? glorot_init(p, cell, I, H, r, err) : pascanu_init(p, cell, I, H, s, r, err);
         return rc ? rc : forget_bias(p, cell, H, s);
     }
     if ((s->kind == INIT_PAPER || skew_init) && cell->init_paper) {

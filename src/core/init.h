@@ -25,6 +25,12 @@
  *                      every column (their row: the weights a unit sends,
  *                      in h W_hh^T's transpose), scaled to spectral radius
  *                      rho; biases 0 (their code: k = 15, rho = 0.95)
+ *   glorot             Arjovsky, Shah & Bengio 2016's code (amarshah/
+ *                      complex_RNN, models.py): each gate block of
+ *                      weight_ih U(+-sqrt(6/(I + H))), of weight_hh (and
+ *                      weight_ch) U(+-sqrt(6/(2H))), the readout
+ *                      U(+-sqrt(6/(H + O))), extras as weight_hh, every
+ *                      bias 0 (their forget bias 1 is forget_bias = 1)
  *   chrono[:tmax]      as uniform, then the chrono init of Tallec &
  *                      Ollivier 2018 for cells with input and forget gates:
  *                      forget bias b_f ~ log U[1, tmax - 1], input bias
@@ -43,7 +49,7 @@
 #include "rng.h"
 
 typedef enum { INIT_UNIFORM, INIT_ORTHOGONAL, INIT_IDENTITY, INIT_CHRONO, INIT_PAPER, INIT_HENAFF,
-               INIT_CAYLEY, INIT_NORMAL, INIT_SPARSE } init_kind;
+               INIT_CAYLEY, INIT_NORMAL, INIT_SPARSE, INIT_GLOROT } init_kind;
 
 typedef struct init_spec {
     init_kind kind;
@@ -70,9 +76,10 @@ int init_layer(layer_params *p, const cell_type *cell, int I, int H,
 /* nn.Linear(I, GH)'s default into weight_ih and bias_ih: U(+-1/sqrt(I)). */
 void init_linear(layer_params *p, int I, int GH, rng_t *r);
 
-/* The readout's weights for inits that set it (normal, sparse): N(0,
- * std^2), std into *std; false for the others (PyTorch's nn.Linear). */
-bool init_readout_normal(const init_spec *s, double *std);
+/* The readout (O, H) and its bias for the inits that set them (normal,
+ * sparse: N(0, std^2) and 0; glorot: U(+-sqrt(6/(H + O))) and 0); false,
+ * drawing nothing, for the others (PyTorch's nn.Linear is the caller's). */
+bool init_readout(const init_spec *s, real *w, real *b, int O, int H, rng_t *r);
 
 /* U(-bound, bound) into v (n), the draw PyTorch's defaults are made of. */
 void init_uniform(real *v, size_t n, double bound, rng_t *r);

@@ -182,12 +182,8 @@ void model_set_lag(model *m, int T)
 
 void model_init_readout(model *m, const init_spec *s, rng_t *r)
 {
-    double bound = 1 / sqrt((double)m->H), sd;
-    if (init_readout_normal(s, &sd)) {      /* Pascanu et al.'s W_hy, and a zero bias */
-        for (size_t k = 0; k < (size_t)m->O * m->H; k++)
-            m->w_out[k] = (real)(sd * rng_normal(r));
-        memset(m->b_out, 0, (size_t)m->O * sizeof(real));
-    } else {
+    const double bound = 1 / sqrt((double)m->H);
+    if (!init_readout(s, m->w_out, m->b_out, m->O, m->H, r)) {     /* nn.Linear's */
         init_uniform(m->w_out, (size_t)m->O * m->H, bound, r);
         init_uniform(m->b_out, m->O, bound, r);
     }

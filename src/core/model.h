@@ -46,8 +46,8 @@ void model_free(model *m);
  * sets T, L and the layer's step count; the buffers stay as they are. */
 void model_set_lag(model *m, int T);
 
-/* Readout weights U(+-1/sqrt(H)) (init normal and sparse: N(0, std^2)
- * and a zero bias, init.h), and an encoder's as flax's nn.Dense
+/* Readout weights U(+-1/sqrt(H)) (init normal, sparse and glorot: their
+ * own, init.h), and an encoder's as flax's nn.Dense
  * (lecun_normal, bias 0); the layers are init_layer's. */
 struct init_spec;
 void model_init_readout(model *m, const struct init_spec *s, rng_t *r);

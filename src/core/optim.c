@@ -43,6 +43,8 @@ int optim_init(optim_state *o, const optim_spec *s, size_t n)
         if (!o->m)
             return RNB_ENOMEM;
         o->v = moments == 2 ? o->m + n : NULL;
+        for (size_t k = 0; s->kind == OPT_RMSPROP && k < n; k++)
+            o->m[k] = (real)s->rms_init;
     }
     return RNB_OK;
 }

@@ -2,7 +2,9 @@
  * defines it, so that hyperparameters carry over from published code.
  *   sgd       p -= lr g
  *   momentum  v = mu v + g;  p -= lr v   (nesterov: p -= lr (g + mu v))
- *   rmsprop   s = a s + (1-a) g^2;  p -= lr g / (sqrt(s) + eps)
+ *   rmsprop   s = a s + (1-a) g^2;  p -= lr g / (sqrt(s) + eps), s from
+ *             rms_init (0 as PyTorch; Arjovsky et al.'s code: 1e-3 with
+ *             a = 0.9 and eps = 0)
  *   adam      m = b1 m + (1-b1) g;  s = b2 s + (1-b2) g^2;
  *             p -= lr/(1-b1^k) m / (sqrt(s)/sqrt(1-b2^k) + eps)   (step k)
  * The spans given to optim_orth_span (exprnn's A) take lr_orth for lr:
@@ -27,6 +29,7 @@ typedef struct {
     double alpha;           /* rmsprop's smoothing constant */
     double beta1, beta2;    /* adam */
     double eps;             /* rmsprop, adam */
+    double rms_init;        /* rmsprop: the squared average's start */
 } optim_spec;
 
 typedef struct {

@@ -402,8 +402,10 @@ static void test_pascanu(void)
     const double si = sd_of(p.w_ih, (size_t)H * I), sh = sd_of(p.w_hh, (size_t)H * H);
     CHECK(&tally, fabs(si / 0.1 - 1) < 0.15 && fabs(sh / 0.1 - 1) < 0.05 && top_abs(p.b_ih, H) == 0 &&
                       top_abs(p.b_hh, H) == 0, "normal:0.1: W_ih sd %g, W_hh sd %g, biases 0", si, sh);
-    double sd;
-    CHECK(&tally, init_readout_normal(&s, &sd) && sd == 0.1, "normal:0.1: the readout N(0, 0.1^2)");
+    enum { O = 1000 };
+    real w[O * 5], b[O];
+    CHECK(&tally, init_readout(&s, w, b, O, 5, &r) && fabs(sd_of(w, O * 5) / 0.1 - 1) < 0.05 && top_abs(b, O) == 0,
+          "normal:0.1: the readout N(0, 0.1^2), sd %g", sd_of(w, O * 5));
 
     CHECK(&tally, init_parse(&s, "sparse:5:0.95", err) == RNB_OK && s.kind == INIT_SPARSE && s.sparse_k == 5 &&
                       s.gain == 0.95, "sparse:5:0.95 parses: %s", err);
@@ -424,12 +426,27 @@ static void test_pascanu(void)
     CHECK(&tally, bad_cols == 0 && fabs(rho - 0.95) < 1e-4, "sparse:5:0.95: %d columns without 5 entries, "
           "spectral radius %.6f", bad_cols, rho);
     CHECK(&tally, fabs(sd_of(p.w_ih, (size_t)H * I) / 0.01 - 1) < 0.15 && top_abs(p.b_ih, H) == 0 &&
-                      init_readout_normal(&s, &sd) && sd == 0.01,
+                      init_readout(&s, w, b, O, 5, &r) && fabs(sd_of(w, O * 5) / 0.01 - 1) < 0.05,
           "sparse: W_ih and the readout N(0, 0.01^2), biases 0");
     free(slab);
     slab = make(cell_find("indrnn"), &p);
     CHECK(&tally, init_layer(&p, cell_find("indrnn"), I, H, &s, &r, err) == RNB_EINVAL && strstr(err, "dense"),
           "sparse on indrnn refused: '%s'", err);
+    free(slab);
+    /* glorot on lstm: U(+-sqrt(6/(I+H))) on W_ih, U(+-sqrt(6/2H)) on W_hh, biases 0; the readout's */
+    const cell_type *lstm = cell_find("lstm");
+    slab = make(lstm, &p);
+    CHECK(&tally, init_parse(&s, "glorot", err) == RNB_OK && init_layer(&p, lstm, I, H, &s, &r, err) == RNB_OK,
+          "glorot: %s", err);
+    const double bi = sqrt(6.0 / (I + H)), bh = sqrt(6.0 / (2.0 * H)), ti = top_abs(p.w_ih, (size_t)4 * H * I),
+                 th = top_abs(p.w_hh, (size_t)4 * H * H);
+    CHECK(&tally, ti <= bi && ti > 0.9 * bi && th <= bh && th > 0.98 * bh && top_abs(p.b_ih, 4 * H) == 0 &&
+                      top_abs(p.b_hh, 4 * H) == 0, "glorot: |W_ih| max %g (%g), |W_hh| max %g (%g), biases 0",
+          ti, bi, th, bh);
+    const double bo = sqrt(6.0 / (5 + O));
+    CHECK(&tally, init_readout(&s, w, b, O, 5, &r), "glorot sets the readout");
+    const double to = top_abs(w, O * 5);
+    CHECK(&tally, to <= bo && to > 0.98 * bo && top_abs(b, O) == 0, "glorot: the readout U(+-%g), max %g", bo, to);
     free(slab);
     static const char *const bad[] = {"normal", "normal:-1", "normal:x", "sparse:0:0.9", "sparse:5", "sparse:5:x",
                                       "sparse:5:0"};

@@ -130,6 +130,36 @@ static void test_orth_span(int c)
     optim_free(&o), optim_free(&rest), optim_free(&orth);
 }
 
+/* rmsprop as Arjovsky et al.'s code runs it (amarshah/complex_RNN,
+ * optimizations.py): s from 1e-3, s = 0.9 s + 0.1 g^2, p -= lr g /
+ * sqrt(s), no epsilon: the definition, step by step, in the same order. */
+static void test_rms_init(void)
+{
+    const optim_spec spec = {.kind = OPT_RMSPROP, .lr = 1e-3, .alpha = 0.9, .eps = 0, .rms_init = 1e-3};
+    optim_state o;
+    if (optim_init(&o, &spec, N))
+        abort();
+    real p[N];
+    double want[N], sq[N];
+    for (int k = 0; k < N; k++)
+        p[k] = (real)p0[k], want[k] = p0[k], sq[k] = 1e-3;
+    for (int t = 0; t < STEPS; t++) {
+        real g[N];
+        for (int k = 0; k < N; k++) {
+            g[k] = (real)grad(t, k);
+            sq[k] = 0.9 * sq[k] + (1 - 0.9) * g[k] * g[k];
+            want[k] -= 1e-3 * g[k] / sqrt(sq[k]);
+        }
+        optim_update(&o, p, g);
+    }
+    int wrong = 0;
+    for (int k = 0; k < N; k++)
+        wrong += p[k] != want[k];
+    CHECK(&tally, wrong == 0, "rmsprop from rms_init 1e-3, eps 0: %d of %d differ from Arjovsky et al.'s update",
+          wrong, N);
+    optim_free(&o);
+}
+
 static void test_parse(void)
 {
     static const struct {
@@ -161,6 +191,7 @@ int main(void)
 {
     for (int c = 0; c < NCONFIG; c++)
         test_config(c), test_orth_span(c);
+    test_rms_init();
     test_parse();
     return check_done(&tally);
 }
