@@ -169,25 +169,36 @@ static void sparsify_columns(real *w, int H, int k, rng_t *r)
     }
 }
 
-/* Pascanu et al.'s inits (init.h): normal:std and sparse:k:rho. */
-static int pascanu_init(layer_params *p, const cell_type *cell, int I, int H, const init_spec *s, rng_t *r,
-                        char *err)
+/* Every weight drawn, normal N(0, scale^2) or uniform U(+-scale), at s_ih
+ * for weight_ih and s_hh for the rest (weight_hh, weight_ch, the extras);
+ * every bias 0. */
+static void draw_weights(layer_params *p, const cell_type *cell, int I, int H, bool normal, double s_ih,
+                         double s_hh, rng_t *r)
 {
-    const size_t GH = (size_t)cell->G * H, HH = (size_t)H * H;
-    if (s->kind == INIT_SPARSE && cell->recurrence != REC_DENSE)
-        return rnb_error(err, RNB_EINVAL, "init sparse: cell '%s' has no dense weight_hh", cell->name);
-    const double sd = s->kind == INIT_NORMAL ? s->gain : 0.01;
-    normal_fill(p->w_ih, GH * I, sd, r);
+    void (*draw)(real *, size_t, double, rng_t *) = normal ? normal_fill : init_uniform;
+    const size_t GH = (size_t)cell->G * H;
+    draw(p->w_ih, GH * I, s_ih, r);
     if (p->w_hh)
-        normal_fill(p->w_hh, cell->recurrence == REC_DENSE ? GH * H : GH, sd, r);
+        draw(p->w_hh, cell->recurrence == REC_DENSE ? GH * H : GH, s_hh, r);
     if (p->w_ch)
-        normal_fill(p->w_ch, GH * H, sd, r);
+        draw(p->w_ch, GH * H, s_hh, r);
     if (p->extra)
-        normal_fill(p->extra, cell_extra_count(cell, H), sd, r);
+        draw(p->extra, cell_extra_count(cell, H), s_hh, r);
     if (p->b_ih)
         memset(p->b_ih, 0, GH * sizeof(real));
     if (p->b_hh)
         memset(p->b_hh, 0, GH * sizeof(real));
+}
+
+/* Pascanu et al.'s inits (init.h): normal:std and sparse:k:rho. */
+static int pascanu_init(layer_params *p, const cell_type *cell, int I, int H, const init_spec *s, rng_t *r,
+                        char *err)
+{
+    const size_t HH = (size_t)H * H;
+    if (s->kind == INIT_SPARSE && cell->recurrence != REC_DENSE)
+        return rnb_error(err, RNB_EINVAL, "init sparse: cell '%s' has no dense weight_hh", cell->name);
+    const double sd = s->kind == INIT_NORMAL ? s->gain : 0.01;
+    draw_weights(p, cell, I, H, true, sd, sd, r);
     if (s->kind == INIT_NORMAL)
         return RNB_OK;
     spectral_ws sw;
@@ -205,25 +216,13 @@ static int pascanu_init(layer_params *p, const cell_type *cell, int I, int H, co
     return RNB_OK;
 }
 
-/* Arjovsky et al.'s Glorot-uniform init (init.h), gate block by block. */
+/* Arjovsky et al.'s Glorot-uniform init (init.h): the bounds of each
+ * gate block, [H, I] and [H, H], alike for every block. */
 static int glorot_init(layer_params *p, const cell_type *cell, int I, int H, rng_t *r, char *err)
 {
-    const size_t GH = (size_t)cell->G * H, HH = (size_t)H * H;
     if (cell->recurrence != REC_DENSE)
         return rnb_error(err, RNB_EINVAL, "init glorot: cell '%s' has no dense weight_hh", cell->name);
-    const double bi = sqrt(6.0 / (I + H)), bh = sqrt(6.0 / (2.0 * H));
-    for (int g = 0; g < cell->G; g++)
-        init_uniform(p->w_ih + (size_t)g * H * I, (size_t)H * I, bi, r);
-    for (int g = 0; g < cell->G; g++)
-        init_uniform(p->w_hh + g * HH, HH, bh, r);
-    if (p->w_ch)
-        init_uniform(p->w_ch, GH * H, bh, r);
-    if (p->extra)
-        init_uniform(p->extra, cell_extra_count(cell, H), bh, r);
-    if (p->b_ih)
-        memset(p->b_ih, 0, GH * sizeof(real));
-    if (p->b_hh)
-        memset(p->b_hh, 0, GH * sizeof(real));
+    draw_weights(p, cell, I, H, false, sqrt(6.0 / (I + H)), sqrt(6.0 / (2.0 * H)), r);
     return RNB_OK;
 }
 
