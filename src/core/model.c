@@ -219,11 +219,8 @@ static double forward_loss(model *m, double *metric)
         if (ws->cs)
             memset(ws->cs, 0, BH * sizeof(real));
     }
-    if (m->enc) {                        /* the encoder: x W_enc^T + b_enc */
-        for (int r = 0; r < L * B; r++)
-            memcpy(m->enc + (size_t)r * H, m->b_enc, H * sizeof(real));
-        gemm(false, true, L * B, H, m->I, 1, m->bt.x, m->I, m->w_enc, m->I, 1, m->enc, H);
-    }
+    if (m->enc)                          /* the encoder: x W_enc^T + b_enc */
+        gemm_bias(false, true, L * B, H, m->I, m->bt.x, m->I, m->w_enc, m->I, m->b_enc, m->enc, H);
     stack_forward(&m->st, m->enc ? m->enc : m->bt.x);
 
     for (int r = 0; r < rows; r++)                /* y = h W_out^T + b_out */
