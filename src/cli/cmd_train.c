@@ -75,10 +75,10 @@ static void print_header(const config *c, const run_spec *s)
     int L = s->task->length(s->T), Lmax = s->task->length(run_max_lag(s));
     if (Lmax != L)
         printf("\n# sequence length %d to %d (variable_length), %zu parameters, workspace %.2f MiB\n", L, Lmax,
-               model_param_count(s->cell, s->task, s->K, s->H), trainer_bytes(s) / 1048576.0);
+               model_param_count(s->cell, s->task, s->K, s->H, s->learn_h0), trainer_bytes(s) / 1048576.0);
     else
         printf("\n# sequence length %d, %zu parameters, workspace %.2f MiB\n", L,
-           model_param_count(s->cell, s->task, s->K, s->H), trainer_bytes(s) / 1048576.0);
+           model_param_count(s->cell, s->task, s->K, s->H, s->learn_h0), trainer_bytes(s) / 1048576.0);
     printf("# baseline loss %.6g (memoryless), solved when %s\n",
            run_baseline(s), s->task->solved_rule);
     printf("# %7s %12s %10s %12s %12s %12s %12s\n", "step", "loss", "metric",

@@ -184,6 +184,7 @@ int config_resolve(run_spec *r, const config *c, char *err)
     if (r->T < r->task->min_T)
         return rnb_error(err, RNB_EINVAL, "seq_len: task %s needs at least %d", r->task->name, r->task->min_T);
     r->variable_length = c->variable_length;
+    r->learn_h0 = c->learn_h0;
     /* The BLAS calls take int sizes: the largest is L*B rows of G*H. */
     if ((double)r->task->length(run_max_lag(r)) * r->B * r->cell->G * r->H > 2147483647.0)
         return rnb_error(err, RNB_EINVAL, "seq_len: %d x batch %d x hidden %d is too large a run",

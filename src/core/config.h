@@ -26,6 +26,7 @@
     X(variable_length, BOOL, "false", task, "draw each batch's lag uniformly from [T, T + T/10] (Hochreiter & Schmidhuber 1997); norms aligned to the sequence's end") \
     X(cell,        STR,  "lstm",    model, "cell type: rnn_tanh, rnn_relu, lstm, gru, indrnn, mingru, minlstm, ... (rnnbench list)") \
     X(hidden,      INT,  "128",     model, "hidden units H (of every layer)")   \
+    X(learn_h0,    BOOL, "false",   model, "each layer's initial state h_0 (and c_0) a trained parameter, zeros at start, the same for every sequence (Arjovsky et al.'s code)") \
     X(num_layers,  INT,  "1",       model, "recurrent layers, stacked as PyTorch's num_layers: layer k > 0 reads layer k-1's h_t") \
     X(init,        STR,  "uniform", model, "initial weights: uniform, paper (the cell's own paper's), orthogonal[:GAIN], identity[:SCALE], chrono[:TMAX], normal:STD, sparse:K:RHO (Pascanu et al.'s); exprnn: paper, henaff or cayley") \
     X(forget_bias, OPTREAL, "none", model, "forget-gate bias (lstm); none keeps the init's") \
@@ -91,6 +92,7 @@ typedef struct {
     const void *task_data;  /* the task's dataset, set by the harness; NULL: synthetic */
     int T, H, B;
     int K;                  /* num_layers */
+    bool learn_h0;          /* each layer's h_0 (c_0) a parameter */
     bool variable_length;   /* each batch's lag uniform on [T, T + T/10] */
     long steps;
     optim_spec optim;

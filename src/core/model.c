@@ -25,13 +25,19 @@ static size_t encoder_count(const cell_type *cell, const task_type *task, int H)
 /* Sizes of the model's own buffers, in elements. */
 typedef struct { size_t params, x, enc, labels, values, y; } model_sizes;
 
+/* Learned initial states: h0_l{k} (and c0_l{k}) [H] per layer, last. */
+static size_t state_count(const cell_type *cell, int K, int H, bool learn_h0)
+{
+    return learn_h0 ? (size_t)K * H * (cell->has_c ? 2 : 1) : 0;
+}
+
 static model_sizes sizes_of(const cell_type *cell, const task_type *task,
-                            int K, int T, int B, int H)
+                            int K, int T, int B, int H, bool learn_h0)
 {
     size_t L = task->length(T), I = task->in_dim, O = task->out_dim;
     model_sizes s = {
         .params = encoder_count(cell, task, H) + stack_param_count(cell, K, stack_input(cell, task, H), H) +
-                  O * H + O,
+                  O * H + O + state_count(cell, K, H, learn_h0),
         .x = L * B * I,
         .enc = cell->square_input ? L * B * H : 0,      /* and its gradient */
         .labels = task->loss == LOSS_XENT ? L * B : 0,
@@ -41,24 +47,24 @@ static model_sizes sizes_of(const cell_type *cell, const task_type *task,
     return s;
 }
 
-size_t model_param_count(const cell_type *cell, const task_type *task, int K, int H)
+size_t model_param_count(const cell_type *cell, const task_type *task, int K, int H, bool learn_h0)
 {
-    return sizes_of(cell, task, K, 1, 1, H).params;
+    return sizes_of(cell, task, K, 1, 1, H, learn_h0).params;
 }
 
-size_t model_bytes(const cell_type *cell, const task_type *task, int K, int T, int B, int H)
+size_t model_bytes(const cell_type *cell, const task_type *task, int K, int T, int B, int H, bool learn_h0)
 {
-    model_sizes s = sizes_of(cell, task, K, T, B, H);
+    model_sizes s = sizes_of(cell, task, K, T, B, H, learn_h0);
     return (2 * s.params + s.x + 2 * s.enc + s.values + 2 * s.y) * sizeof(real) +
            s.labels * sizeof(int) +
            stack_ws_bytes(cell, K, task->length(T), B, stack_input(cell, task, H), H);
 }
 
 int model_create(model *m, const cell_type *cell, const task_type *task,
-                 int K, int T, int B, int H)
+                 int K, int T, int B, int H, bool learn_h0)
 {
     memset(m, 0, sizeof *m);
-    model_sizes s = sizes_of(cell, task, K, T, B, H);
+    model_sizes s = sizes_of(cell, task, K, T, B, H, learn_h0);
     m->cell = cell, m->task = task;
     m->T = m->T_max = T, m->L = task->length(T), m->B = B, m->I = task->in_dim, m->H = H;
     m->O = task->out_dim, m->K = K;
@@ -87,6 +93,11 @@ int model_create(model *m, const cell_type *cell, const task_type *task,
     size_t n_stack = n_enc + stack_param_count(cell, K, Is, H);
     m->w_out = m->params + n_stack, m->b_out = m->w_out + (size_t)m->O * H;
     m->gw_out = m->grads + n_stack, m->gb_out = m->gw_out + (size_t)m->O * H;
+    if (learn_h0) {             /* after the readout: zeros, as Arjovsky et al.'s start */
+        const size_t at = n_stack + (size_t)m->O * H + m->O, KH = (size_t)K * H;
+        m->h0 = m->params + at, m->gh0 = m->grads + at;
+        m->c0 = cell->has_c ? m->h0 + KH : NULL, m->gc0 = cell->has_c ? m->gh0 + KH : NULL;
+    }
     return RNB_OK;
 }
 
@@ -113,13 +124,14 @@ static int layer_tensor_count(const cell_type *cell)
            !(cell->one_bias || cell->no_bias) + extras + 2 * cell->out_map;
 }
 
-int model_tensor_count(const cell_type *cell, int K)
+int model_tensor_count(const cell_type *cell, int K, bool learn_h0)
 {
-    return (cell->square_input ? 2 : 0) + K * layer_tensor_count(cell) + 2;
+    return (cell->square_input ? 2 : 0) + K * layer_tensor_count(cell) + 2 +
+           (learn_h0 ? K * (cell->has_c ? 2 : 1) : 0);
 }
 
 void model_tensors(model_tensor *t, const cell_type *cell, const task_type *task,
-                   int K, int H)
+                   int K, int H, bool learn_h0)
 {
     static const char *const names[] = {"weight_ih", "weight_hh", "weight_ch", "bias_ih", "bias_hh"};
     const size_t GH = (size_t)cell->G * H;
@@ -169,6 +181,14 @@ void model_tensors(model_tensor *t, const cell_type *cell, const task_type *task
     t++;
     snprintf(t->name, sizeof t->name, "readout.bias");
     t->offset = off + O * H, t->count = O;
+    off += O * H + O;
+    for (int c = 0; learn_h0 && c < (cell->has_c ? 2 : 1); c++)     /* h0_l{k}, then c0_l{k} */
+        for (int k = 0; k < K; k++) {
+            t++;
+            snprintf(t->name, sizeof t->name, "%s_l%d", c ? "c0" : "h0", k);
+            t->offset = off, t->count = H;
+            off += H;
+        }
 }
 
 void model_set_lag(model *m, int T)
@@ -213,11 +233,18 @@ static double forward_loss(model *m, double *metric)
     const real *hs = stack_top_hs(&m->st);
     const real *h_out = all ? hs + BH : hs + L * BH;
 
-    for (int k = 0; k < m->K; k++) {     /* h_0 = c_0 = 0 in every layer */
+    for (int k = 0; k < m->K; k++) {     /* h_0 = c_0 = 0 in every layer, or the learned ones */
         layer_ws *ws = &m->st.l[k].ws;
-        memset(ws->hs, 0, BH * sizeof(real));
-        if (ws->cs)
-            memset(ws->cs, 0, BH * sizeof(real));
+        for (int b = 0; b < B && m->h0; b++) {
+            memcpy(ws->hs + (size_t)b * H, m->h0 + (size_t)k * H, H * sizeof(real));
+            if (ws->cs)
+                memcpy(ws->cs + (size_t)b * H, m->c0 + (size_t)k * H, H * sizeof(real));
+        }
+        if (!m->h0) {
+            memset(ws->hs, 0, BH * sizeof(real));
+            if (ws->cs)
+                memset(ws->cs, 0, BH * sizeof(real));
+        }
     }
     if (m->enc)                          /* the encoder: x W_enc^T + b_enc */
         gemm_bias(false, true, L * B, H, m->I, m->bt.x, m->I, m->w_enc, m->I, m->b_enc, m->enc, H);
@@ -261,6 +288,11 @@ double model_forward_backward(model *m, double *metric)
     if (m->enc) {
         gemm(true, false, H, m->I, L * B, 1, m->denc, H, m->bt.x, m->I, 1, m->gw_enc, m->I);
         add_colsum(m->gb_enc, m->denc, L * B, H);
+    }
+    for (int k = 0; k < m->K && m->h0; k++) {     /* a learned state: its batch's dL/dh_0 summed */
+        add_colsum(m->gh0 + (size_t)k * H, m->st.l[k].ws.dh0, B, H);
+        if (m->c0)
+            add_colsum(m->gc0 + (size_t)k * H, m->st.l[k].ws.dc, B, H);
     }
     return loss;
 }

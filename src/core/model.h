@@ -30,16 +30,21 @@ typedef struct {
     real *w_enc, *b_enc;    // (H, I), (H)
     real *gw_enc, *gb_enc;
     real *enc, *denc;       // (L, B, H) its output and dL/d(it)
+    /* learned initial states (learn_h0: Arjovsky et al.'s h_0, state_0),
+     * each layer's [H] for every sequence, after the readout in the slab
+     * (h0_l{k}, then c0_l{k}); NULL otherwise */
+    real *h0, *c0;          // (K, H)
+    real *gh0, *gc0;
     batch bt;               /* x (L, B, I), labels (L, B), values (B, O) */
     real *y;                // (L, B, O) or (B, O): the readout
     real *dy;               // the same shape: dL/dy
 } model;
 
-size_t model_param_count(const cell_type *cell, const task_type *task, int K, int H);
+size_t model_param_count(const cell_type *cell, const task_type *task, int K, int H, bool learn_h0);
 /* Bytes model_create takes, from (cell, task, K, T, B, H) alone. */
-size_t model_bytes(const cell_type *cell, const task_type *task, int K, int T, int B, int H);
+size_t model_bytes(const cell_type *cell, const task_type *task, int K, int T, int B, int H, bool learn_h0);
 int model_create(model *m, const cell_type *cell, const task_type *task,
-                 int K, int T, int B, int H);
+                 int K, int T, int B, int H, bool learn_h0);
 void model_free(model *m);
 
 /* The lag of the next batch, at most T_max (the T model_create took):
@@ -61,15 +66,16 @@ double model_forward_backward(model *m, double *metric);
 
 /* The parameter tensors, in the slab's order: each layer's weight_ih_l{k},
  * weight_hh_l{k}, bias_ih_l{k}, bias_hh_l{k} and the cell's extras
- * ({extra_name}_l{k}), then readout.weight and readout.bias. */
+ * ({extra_name}_l{k}), then readout.weight and readout.bias, then with
+ * learn_h0 h0_l{k} (and c0_l{k}) of every layer. */
 typedef struct {
     char name[32];
     size_t offset, count;   /* in params */
 } model_tensor;
-int model_tensor_count(const cell_type *cell, int K);
+int model_tensor_count(const cell_type *cell, int K, bool learn_h0);
 /* Fills t (model_tensor_count() entries). */
 void model_tensors(model_tensor *t, const cell_type *cell, const task_type *task,
-                   int K, int H);
+                   int K, int H, bool learn_h0);
 
 /* Model FLOPs of one training step (forward and backward GEMMs; the
  * elementwise work is not counted): the numerator of GFLOP/s. */

@@ -16,9 +16,9 @@ static size_t optim_bytes(const run_spec *s, size_t n_params)
 
 size_t trainer_bytes(const run_spec *s)
 {
-    size_t n = model_param_count(s->cell, s->task, s->K, s->H);
-    size_t nt = model_tensor_count(s->cell, s->K);
-    return model_bytes(s->cell, s->task, s->K, run_max_lag(s), s->B, s->H) +
+    size_t n = model_param_count(s->cell, s->task, s->K, s->H, s->learn_h0);
+    size_t nt = model_tensor_count(s->cell, s->K, s->learn_h0);
+    return model_bytes(s->cell, s->task, s->K, run_max_lag(s), s->B, s->H, s->learn_h0) +
            optim_bytes(s, n) + nt * (sizeof(model_tensor) + sizeof(double));
 }
 
@@ -26,16 +26,16 @@ int trainer_create(trainer *tr, const run_spec *s, char *err)
 {
     memset(tr, 0, sizeof *tr);
     tr->spec = *s;
-    if (model_create(&tr->m, s->cell, s->task, s->K, run_max_lag(s), s->B, s->H))
+    if (model_create(&tr->m, s->cell, s->task, s->K, run_max_lag(s), s->B, s->H, s->learn_h0))
         return rnb_error(err, RNB_ENOMEM, "out of memory for a run of %zu bytes", trainer_bytes(s));
-    tr->n_tensors = model_tensor_count(s->cell, s->K);
+    tr->n_tensors = model_tensor_count(s->cell, s->K, s->learn_h0);
     tr->tensors = malloc((size_t)tr->n_tensors * sizeof *tr->tensors);
     tr->tensor_norm = malloc((size_t)tr->n_tensors * sizeof *tr->tensor_norm);
     if (optim_init(&tr->opt, &s->optim, tr->m.n_params) || !tr->tensors || !tr->tensor_norm) {
         trainer_free(tr);
         return rnb_error(err, RNB_ENOMEM, "out of memory for a run of %zu bytes", trainer_bytes(s));
     }
-    model_tensors(tr->tensors, s->cell, s->task, s->K, s->H);
+    model_tensors(tr->tensors, s->cell, s->task, s->K, s->H, s->learn_h0);
     for (int k = 0; k < s->K && s->cell->reparam_form; k++)   /* exprnn's A: lr_orth */
         optim_orth_span(&tr->opt, (size_t)(tr->m.st.l[k].p.w_hh - tr->m.params), (size_t)s->H * s->H);
     /* Weights from one stream, batches from another: the same seed gives

@@ -47,7 +47,7 @@ static sizes sizes_of(const run_spec *s)
 {
     size_t L = s->task->length(run_max_lag(s)), K = s->K;
     sizes z = {
-        .per_step = 4 + (size_t)model_tensor_count(s->cell, s->K),
+        .per_step = 4 + (size_t)model_tensor_count(s->cell, s->K, s->learn_h0),
         .per_log = 3 + 2 * K * s->cell->G + 2 * K * L * (s->cell->has_c ? 2 : 1),   /* + log_step */
     };
     return z;
@@ -68,7 +68,7 @@ int record_alloc(run_record *r, const run_spec *s)
     r->L = s->task->length(run_max_lag(s));
     r->has_c = s->cell->has_c;
     r->G = s->cell->G;
-    r->n_tensors = model_tensor_count(s->cell, s->K);
+    r->n_tensors = model_tensor_count(s->cell, s->K, s->learn_h0);
     r->n_log_cap = logged_count(s->steps, s->log_every);
     size_t n = (size_t)s->steps, m = (size_t)r->n_log_cap, KL = (size_t)r->K * r->L;
     size_t KG = (size_t)r->K * r->G;

@@ -151,7 +151,7 @@ static int tensor_names(h5file *f, const char *ds, const run_spec *s, const run_
     const char **names = malloc((size_t)rec->n_tensors * sizeof *names);
     int rc = RNB_ENOMEM;
     if (t && names) {
-        model_tensors(t, s->cell, s->task, s->K, s->H);
+        model_tensors(t, s->cell, s->task, s->K, s->H, s->learn_h0);
         for (int i = 0; i < rec->n_tensors; i++)
             names[i] = t[i].name;
         if (!(rc = h5io_write_series_double(f, ds, 2, dims, rec->tensor_norm, err)))

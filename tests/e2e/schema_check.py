@@ -66,6 +66,10 @@ def check_tensors(name, g, n, K):
     names = [str(x) for x in raw]
     check(raw and all(isinstance(x, str) for x in raw), f"{name}: grad_norm_tensor names there, read as str")
     want = tensor_names(g.attrs["cell"], K)
+    if g.attrs.get("learn_h0", "false") == "true":     # learned initial states, last
+        cell = g.attrs["cell"]
+        states = ["h0", "c0"] if (cell.startswith("lstm") or cell in HAS_C) else ["h0"]
+        want += [f"{s}_l{k}" for s in states for k in range(K)]
     check(names == want, f"{name}: grad_norm_tensor names {names}, want {want}")
     check(t.shape == (n, len(names)) and t.dtype == np.float64, f"{name}/grad_norm_tensor shape {t.shape}")
     check(t.compression == "gzip" and t.chunks is not None, f"{name}/grad_norm_tensor chunked, compressed")

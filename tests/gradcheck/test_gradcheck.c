@@ -826,12 +826,12 @@ static void check_direct_scales(const cell_type *cell, rng_t *r)
 
 /* K layers; scaled: each layer rescaling as FORCED's top K; room > 0:
  * buffers made for lag + room, the batch at lag (a shorter batch of a
- * variable_length run) */
-static void check_model(const cell_type *cell, const task_type *task, int K, bool scaled,
-                        int lag, int room, rng_t *r)
+ * variable_length run); learn_h0: each layer's h_0 (c_0) a parameter */
+static void check_model_h0(const cell_type *cell, const task_type *task, int K, bool scaled,
+                           int lag, int room, bool learn_h0, rng_t *r)
 {
     model m;
-    if (model_create(&m, cell, task, K, lag + room, B, H))
+    if (model_create(&m, cell, task, K, lag + room, B, H, learn_h0))
         abort();
     model_set_lag(&m, lag);
     if (scaled)
@@ -844,8 +844,9 @@ static void check_model(const cell_type *cell, const task_type *task, int K, boo
     double metric;
     model_forward_backward(&m, &metric);
     char what[400];
-    snprintf(what, sizeof what, "%s on %s (K=%d, T=%d%s%s)", cell->name, task->name, K, lag,
-             room ? ", in buffers for a longer lag" : "", scaled ? ", rescaled" : "");
+    snprintf(what, sizeof what, "%s on %s (K=%d, T=%d%s%s%s)", cell->name, task->name, K, lag,
+             room ? ", in buffers for a longer lag" : "", scaled ? ", rescaled" : "",
+             learn_h0 ? ", h_0 learned" : "");
     if (scaled) {
         int zero = 0;
         for (int l = 0; l < K; l++)
@@ -865,9 +866,10 @@ static void check_model(const cell_type *cell, const task_type *task, int K, boo
         m.params[k] = keep;
         num[k] = (up - down) / (2 * STEP);
     }
-    int nt = model_tensor_count(cell, K);
+    int nt = model_tensor_count(cell, K, learn_h0);
     model_tensor *tn = malloc(nt * sizeof *tn);
-    model_tensors(tn, cell, task, K, H);
+    model_tensors(tn, cell, task, K, H, learn_h0);
+    CHECK(&tally, tn[nt - 1].offset + tn[nt - 1].count == m.n_params, "%s: the tensors cover the slab", what);
     for (int i = 0; i < nt; i++) {
         char name[640];
         snprintf(name, sizeof name, "%s: d loss / d %s", what, tn[i].name);
@@ -876,6 +878,12 @@ static void check_model(const cell_type *cell, const task_type *task, int K, boo
     }
     free(tn), free(analytic), free(num);
     model_free(&m);
+}
+
+static void check_model(const cell_type *cell, const task_type *task, int K, bool scaled,
+                        int lag, int room, rng_t *r)
+{
+    check_model_h0(cell, task, K, scaled, lag, room, false, r);
 }
 
 /* ---- Pascanu et al.'s Omega (layer.h) -------------------------------- */
@@ -1014,6 +1022,14 @@ int main(void)
         for (int k = 0; k < task_count(); k++)
             check_model(cell, task_at(k), KS, true, task_at(k)->min_T > 6 ? task_at(k)->min_T : 6, 0, &r);
         check_model(cell, task_find("copy"), KS, true, 4, 3, &r);
+    }
+    /* learned initial states, every cell, their own stream (the draws
+     * above stay as they were) */
+    rng_t rh;
+    rng_seed(&rh, 20261201, 99);
+    for (int i = 0; i < cell_count(); i++) {
+        I = cell_at(i)->out_map ? H : 3;
+        check_model_h0(cell_at(i), task_find("copy"), 2, false, 4, 0, true, &rh);
     }
     printf("worst error of each kind of check, x its tolerance (worst relative error):\n");
     for (int k = 0; k < N_KINDS; k++)
