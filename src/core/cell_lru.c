@@ -49,12 +49,15 @@ static lru_unit unit_of(const real *extra, int N, int j)
     return u;
 }
 
-/* lambda and gamma of every unit, as reals (N each). */
-static void units_of(const real *extra, int N, real *p, real *q, real *g)
+/* lambda and gamma of every unit, as reals (N each); each unit's whole
+ * lru_unit into u when u is not NULL (the backward pass's chain rule). */
+static void units_of(const real *extra, int N, real *p, real *q, real *g, lru_unit *u)
 {
     for (int j = 0; j < N; j++) {
-        const lru_unit u = unit_of(extra, N, j);
-        p[j] = (real)u.p, q[j] = (real)u.q, g[j] = (real)u.gamma;
+        const lru_unit v = unit_of(extra, N, j);
+        p[j] = (real)v.p, q[j] = (real)v.q, g[j] = (real)v.gamma;
+        if (u)
+            u[j] = v;
     }
 }
 
@@ -73,7 +76,7 @@ static void lru_forward(const cell_step *s)
 {
     const int H = s->H, N = H / 2;
     real p[N], q[N], g[N];
-    units_of(s->extra, N, p, q, g);
+    units_of(s->extra, N, p, q, g, NULL);
     for (int b = 0; b < s->B; b++) {
         const size_t row = (size_t)b * H;
         lru_forward_row(N, p, q, g, s->c_prev + row, s->gates + row, s->c + row);
@@ -108,7 +111,8 @@ static void lru_backward(const cell_step *s, cell_grad *gr)
     const int H = s->H, N = H / 2;
     gr->dc_sumsq = sum_squares(gr->dc, (size_t)s->B * H);
     real p[N], q[N], g[N], dp[N], dq[N], dg[N];
-    units_of(s->extra, N, p, q, g);
+    lru_unit un[N];
+    units_of(s->extra, N, p, q, g, un);
     for (int j = 0; j < N; j++)
         dp[j] = dq[j] = dg[j] = 0;
     for (int b = 0; b < s->B; b++) {
@@ -116,7 +120,7 @@ static void lru_backward(const cell_step *s, cell_grad *gr)
         lru_backward_row(N, p, q, g, s->c_prev + row, s->gates + row, gr->dc + row, gr->dxp + row, dp, dq, dg);
     }
     for (int j = 0; j < N; j++) {
-        const lru_unit u = unit_of(s->extra, N, j);
+        const lru_unit u = un[j];
         gr->dextra[j] += (real)(-u.e_nu * (u.p * dp[j] + u.q * dq[j]));
         gr->dextra[N + j] += (real)(u.e_theta * (u.p * dq[j] - u.q * dp[j]));
         gr->dextra[2 * N + j] += g[j] * dg[j];
