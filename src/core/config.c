@@ -230,6 +230,15 @@ int config_resolve(run_spec *r, const config *c, char *err)
                          "defined for rnn_tanh, rnn_relu and rnn_sigmoid)", r->cell->name);
     if (clip_parse(&r->clip, c->clip, sub))
         return rnb_error(err, RNB_EINVAL, "clip: %s", sub);
+    r->fallback_shrink = c->fallback_shrink;
+    if (!(c->fallback_shrink >= 0 && c->fallback_shrink < 1))
+        return rnb_error(err, RNB_EINVAL, "fallback_shrink: %g is outside [0, 1)", c->fallback_shrink);
+    if (c->fallback_shrink > 0 && r->clip.kind != CLIP_NORM)
+        return rnb_error(err, RNB_EINVAL, "clip: fallback_shrink %g goes with clip = norm:THRESHOLD (Pascanu et al.'s code)",
+                         c->fallback_shrink);
+    if (c->fallback_shrink > 0 && r->cell->recurrence != REC_DENSE)
+        return rnb_error(err, RNB_EINVAL, "cell: '%s' has no dense W_hh for fallback_shrink to shrink", r->cell->name);
+    r->stop_when_solved = c->stop_when_solved;
     if (init_parse(&r->init, c->init, sub))
         return rnb_error(err, RNB_EINVAL, "init: %s", sub);
     /* the cell's constants: its keys, or its defaults where none given */

@@ -72,6 +72,22 @@ void trainer_free(trainer *tr)
     memset(tr, 0, sizeof *tr);
 }
 
+/* Pascanu et al.'s code (RNN.py, clipstyle 'rescale'): when the norm
+ * cannot be trusted, the gradient becomes S W_hh for each layer's
+ * recurrent weight and 0 for every other parameter. Returns its norm. */
+static double fallback_gradient(model *m, double shrink)
+{
+    memset(m->grads, 0, m->n_params * sizeof(real));
+    const size_t n = (size_t)m->cell->G * m->H * m->H;
+    for (int k = 0; k < m->K; k++) {
+        const stack_layer *l = &m->st.l[k];
+        real *g = m->grads + (l->p.w_hh - m->params);
+        for (size_t i = 0; i < n; i++)
+            g[i] = (real)(shrink * l->p.w_hh[i]);
+    }
+    return grad_norm(m->grads, m->n_params);
+}
+
 void trainer_step(trainer *tr, step_record *rec)
 {
     model *m = &tr->m;
@@ -93,11 +109,17 @@ void trainer_step(trainer *tr, step_record *rec)
     rec->L = m->L;
     rec->layers = m->st.l;
     rec->finite = isfinite(rec->loss) && isfinite(rec->grad_norm);
-    if (!rec->finite) {         /* never apply a non-finite gradient */
+    rec->fell_back = tr->spec.fallback_shrink > 0 && isfinite(rec->loss) &&
+                     !(rec->grad_norm <= FALLBACK_NORM);    /* NaN too */
+    if (rec->fell_back) {
+        rec->finite = true;
+        rec->grad_norm_clipped = fallback_gradient(m, tr->spec.fallback_shrink);
+    } else if (!rec->finite) {  /* never apply a non-finite gradient */
         rec->grad_norm_clipped = rec->grad_norm;
         return;
+    } else {
+        rec->grad_norm_clipped = clip_apply(&tr->spec.clip, m->grads, m->n_params, rec->grad_norm);
     }
-    rec->grad_norm_clipped = clip_apply(&tr->spec.clip, m->grads, m->n_params, rec->grad_norm);
     optim_update(&tr->opt, m->params, m->grads);
     if (m->cell->constrain)     /* the paper's constraint, after every update */
         for (int k = 0; k < m->K; k++)

@@ -10,6 +10,10 @@
 #include "model.h"
 #include "optim.h"
 
+/* Above this gradient norm (or NaN, Inf) fallback_shrink takes the step,
+ * as in Pascanu et al.'s code: float32 cannot be trusted there. */
+#define FALLBACK_NORM 1e10
+
 typedef struct {
     long step;              /* 1-based */
     double loss, metric;
@@ -17,6 +21,7 @@ typedef struct {
     double grad_norm_clipped;   /* after; equal to grad_norm when none */
     double omega;           /* Pascanu et al.'s Omega, summed over layers (spec omega > 0) */
     bool finite;            /* false: loss or gradient NaN/Inf; no update made */
+    bool fell_back;         /* fallback_shrink replaced the gradient (finite true) */
     int n_tensors;
     const double *tensor_norm;  // (n_tensors) each parameter tensor's gradient
                                 // norm before clipping (model_tensors' order)

@@ -237,6 +237,8 @@ int record_run(run_record *r, const run_spec *s, volatile sig_atomic_t *stop,
         }
         if (on_step)
             on_step(&rec, ctx);
+        if (s->stop_when_solved && r->solve_step == step)
+            break;      /* finished: its last logged row is the solved one */
         if (diverged) {
             r->status = RUN_DIVERGED;
             r->diverged_step = step;

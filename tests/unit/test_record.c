@@ -148,6 +148,81 @@ static void check_round_trip(const grid_run *g, const run_record *rec, const cha
     free(back), free(loss), free(tn);
 }
 
+/* stop_when_solved: a run that solves adding stops at its first solved
+ * logged step, status finished, solved, and every row it has is the one
+ * the run without the key has at that step. */
+static void check_stop_when_solved(void)
+{
+    grid_run g[2];
+    run_record rec[2];
+    char err[RNB_ERRLEN];
+    for (int i = 0; i < 2; i++) {
+        make_run(&g[i], "gru", "adding", "5", false, "1");
+        config_set(&g[i].cfg, "steps", "3000", err);
+        config_set(&g[i].cfg, "log_every", "50", err);
+        config_set(&g[i].cfg, "batch", "20", err);
+        config_set(&g[i].cfg, "hidden", "16", err);
+        config_set(&g[i].cfg, "lr", "1e-2", err);
+        config_set(&g[i].cfg, "stop_when_solved", i ? "false" : "true", err);
+        config_resolve(&g[i].spec, &g[i].cfg, err);
+        CHECK(&tally, record_alloc(&rec[i], &g[i].spec) == RNB_OK &&
+                          record_run(&rec[i], &g[i].spec, NULL, NULL, NULL, err) == RNB_OK, "run: %s", err);
+    }
+    const run_record *a = &rec[0], *b = &rec[1];
+    long n = a->steps_done;
+    CHECK(&tally, b->solve_step > 0 && b->solve_step < 3000, "the run solves adding (at %ld)", b->solve_step);
+    CHECK(&tally, a->status == RUN_FINISHED && a->solved && n == b->solve_step && a->solve_step == n &&
+                      a->log_step[a->n_logged - 1] == n, "stopped at %ld, solved %d at %ld (want %ld)", n,
+          (int)a->solved, a->solve_step, b->solve_step);
+    CHECK(&tally, n <= b->steps_done && memcmp(a->loss, b->loss, n * sizeof(double)) == 0 &&
+                      memcmp(a->eval_loss, b->eval_loss, a->n_logged * sizeof(double)) == 0,
+          "the stopped run's rows are the full run's");
+    record_free(&rec[0]), record_free(&rec[1]);
+}
+
+/* fallback_shrink: a gradient norm past 1e10 (an IRNN at identity 3, whose
+ * gradient grows as 3^T) makes the step W_hh -= lr S W_hh and leaves every
+ * other parameter; without it norm clipping takes the step. */
+static void check_fallback(void)
+{
+    char err[RNB_ERRLEN];
+    for (int on = 0; on < 2; on++) {
+        grid_run g;
+        make_run(&g, "rnn_relu", "adding", "40", false, "1");
+        config_set(&g.cfg, "init", "identity:3", err);
+        config_set(&g.cfg, "optimizer", "sgd", err);
+        config_set(&g.cfg, "lr", "0.1", err);
+        config_set(&g.cfg, "clip", "norm:1", err);
+        config_set(&g.cfg, "fallback_shrink", on ? "0.02" : "0", err);
+        CHECK(&tally, config_resolve(&g.spec, &g.cfg, err) == RNB_OK, "resolve: %s", err);
+        trainer tr;
+        trainer_create(&tr, &g.spec, err);
+        const size_t n = tr.m.n_params, HH = (size_t)tr.m.H * tr.m.H;
+        const size_t off = (size_t)(tr.m.st.l[0].p.w_hh - tr.m.params);
+        real *before = malloc(n * sizeof(real));
+        memcpy(before, tr.m.params, n * sizeof(real));
+        step_record sr;
+        trainer_step(&tr, &sr);
+        int shrunk = 1, kept = 1;
+        for (size_t i = 0; i < n; i++) {
+            const bool in_w_hh = i >= off && i < off + HH;
+            const real want = in_w_hh ? (real)(before[i] - (real)(0.1 * (real)(0.02 * before[i]))) : before[i];
+            shrunk &= tr.m.params[i] == want;
+            kept &= !in_w_hh || tr.m.params[i] == before[i] || before[i] == 0;
+        }
+        CHECK(&tally, sr.grad_norm > 1e10 && sr.finite, "fallback %d: norm %g past 1e10, the step taken", on,
+              sr.grad_norm);
+        if (on)
+            CHECK(&tally, sr.fell_back && shrunk && fabs(sr.grad_norm_clipped - 0.02 * 3 * sqrt((double)tr.m.H)) < 1e-6,
+                  "fallback: W_hh shrunk by lr 0.02 W_hh, nothing else moved (norm %g)", sr.grad_norm_clipped);
+        else
+            CHECK(&tally, !sr.fell_back && !shrunk && !kept && fabs(sr.grad_norm_clipped - 1) < 1e-6,
+                  "no fallback: the clipped gradient steps W_hh (norm after %g)", sr.grad_norm_clipped);
+        free(before);
+        trainer_free(&tr);
+    }
+}
+
 int main(int argc, char **argv)
 {
     const char *dir = argc > 1 ? argv[1] : ".";
@@ -166,5 +241,7 @@ int main(int argc, char **argv)
     }
     CHECK(&tally, record_is_logged(1, 10, 4) && record_is_logged(8, 10, 4) &&
                       record_is_logged(10, 10, 4) && !record_is_logged(9, 10, 4), "logged steps");
+    check_stop_when_solved();
+    check_fallback();
     return check_done(&tally);
 }
