@@ -6,7 +6,9 @@
 # grad_norm_clipped clipped), output, formats, title, cells, clips, xmax,
 # ymin, ymax.
 
-threshold(clip) = clip[1:5] eq "norm:" ? real(clip[6:]) : NaN
+# a panel is the clip mode, then ",KEY=VALUE" for each --panel key
+clip_mode(p) = strstrt(p, ",") ? p[1:strstrt(p, ",") - 1] : p
+threshold(p) = clip_mode(p)[1:5] eq "norm:" ? real(clip_mode(p)[6:]) : NaN
 do for [fmt in formats] {
     eval "set terminal " . terminal(fmt, words(clips), 1 + key_rows(words(cells)))
     set output output . "." . fmt

@@ -1,12 +1,13 @@
 # length_sweep.gp - what each cell and clip mode achieves as the time lag
 # grows: the final held-out loss over the task's memoryless baseline (below
 # 1 beats it; mean over seeds, bars min to max), and the fractions of seeds
-# that solved the task (filled circles, joined) and that diverged (open
-# triangles: their loss is missing from the left panel). Colour: cell; dash: clip mode; lines are drawn a
+# that solved the task (filled circles, joined; bars its 95% Wilson score
+# interval) and that diverged (open triangles: their loss is missing from
+# the left panel). Colour: cell; dash: clip mode; lines are drawn a
 # little apart in T so that equal ones stay visible.
 # From rnnbench: data (columns cell clip seq_len runs loss_mean loss_min
 # loss_max baseline ratio_mean ratio_min ratio_max solved_frac
-# diverged_frac), output,
+# diverged_frac solved_lo solved_hi), output,
 # formats, title, cells, clips, lengths, ymin, ymax.
 
 # Lines side by side, a little apart, so that equal values stay visible.
@@ -37,7 +38,7 @@ do for [fmt in formats] {
              with lines lw 2 lc rgb cell_color(word(cells, i)) dt clip_dash(k) \
              title cell_label(word(cells, i)) . ", clipping " . word(clips, k), \
          1 with lines lw 1.2 lc rgb "#404040" dt 2 title "baseline"
-    set title "fraction of seeds that solved the task, and that diverged"
+    set title "fraction of seeds that solved the task (bars: 95% Wilson interval), and that diverged"
     unset logscale y
     set format y "%g"
     set yrange [-0.03:1.03]
@@ -46,6 +47,10 @@ do for [fmt in formats] {
     plot for [i = 1:words(cells)] for [k = 1:words(clips)] data \
              using (column("seq_len") + dodge(i, k)):(pick("solved_frac", word(cells, i), word(clips, k))) \
              with linespoints lw 2 pt 7 ps 0.6 lc rgb cell_color(word(cells, i)) dt clip_dash(k) notitle, \
+         for [i = 1:words(cells)] for [k = 1:words(clips)] data \
+             using (column("seq_len") + dodge(i, k)):(pick("solved_frac", word(cells, i), word(clips, k))): \
+                   (pick("solved_lo", word(cells, i), word(clips, k))):(pick("solved_hi", word(cells, i), word(clips, k))) \
+             with yerrorbars lw 0.8 pt 7 ps 0.6 lc rgb cell_color(word(cells, i)) notitle, \
          for [i = 1:words(cells)] for [k = 1:words(clips)] data \
              using (column("seq_len") + dodge(i, k)):(v = pick("diverged_frac", word(cells, i), word(clips, k)), v > 0 ? v : NaN) \
              with points pt 8 ps 1.4 lw 1.5 lc rgb cell_color(word(cells, i)) notitle, \

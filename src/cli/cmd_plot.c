@@ -13,13 +13,14 @@
 
 static bool needs_value(const char *name)
 {
-    return !strcmp(name, "out") || !strcmp(name, "format") || !strcmp(name, "runs") || !strcmp(name, "layer");
+    return !strcmp(name, "out") || !strcmp(name, "format") || !strcmp(name, "runs") || !strcmp(name, "layer") ||
+           !strcmp(name, "panel");
 }
 
 static void help(void)
 {
     printf("usage: rnnbench plot RESULTS.h5 [-o DIR] [--format png,svg,pdf] [--runs FILTER] [--layer N|top|all]\n"
-           "                    [--quiet]\n"
+           "                    [--panel KEYS] [--quiet]\n"
            "\n"
            "Draws the figures of a results file with gnuplot (docs/figures.md):\n"
            "  grad_through_time  ||dL/dh_t|| against t at the first and last logged step\n"
@@ -44,10 +45,15 @@ static void help(void)
            "                    draw: top (default: each run's top layer, which the readout\n"
            "                    reads), N (0 the bottom; figures STEM_lN), or all (a figure\n"
            "                    per layer, STEM_l0, STEM_l1, ...)\n"
+           "  --panel KEYS      a panel (a dash in length_sweep) per clip mode and value of\n"
+           "                    these keys, comma-separated, which then make no figures of\n"
+           "                    their own: --panel omega puts Pascanu et al.'s three arms\n"
+           "                    (clip none; norm:1; norm:1 with omega 4) in one figure\n"
            "  --quiet           no list of what was made\n"
            "\n"
            "Exit status 0 when done, 2 for bad input (no gnuplot, not a results file or a\n"
-           "malformed one, a filter that matches nothing, a layer no run has), 1 when\n"
+           "malformed one, a filter that matches nothing, a layer no run has, an unknown\n"
+           "--panel key), 1 when\n"
            "writing or gnuplot fails. The figures go into DIR only when all are made: a\n"
            "failure leaves DIR as it was.\n");
 }
@@ -113,7 +119,7 @@ int cmd_plot(int argc, char **argv)
     parsed_args pa;
     if (args_split(&pa, n, args, needs_value, err))
         return cli_fail("plot", EXIT_USAGE, "%s", err);
-    const char *out = NULL, *formats = "png,svg,pdf", *filter = NULL, *layer_arg = "top";
+    const char *out = NULL, *formats = "png,svg,pdf", *filter = NULL, *layer_arg = "top", *panel = "";
     bool quiet = false;
     for (int i = 0; i < pa.n_opt; i++) {
         const option *o = &pa.opt[i];
@@ -125,6 +131,8 @@ int cmd_plot(int argc, char **argv)
             filter = o->value;
         else if (!strcmp(o->name, "layer") && o->value)
             layer_arg = o->value;
+        else if (!strcmp(o->name, "panel") && o->value)
+            panel = o->value;
         else if (!strcmp(o->name, "quiet") && !o->value)
             quiet = true;
         else
@@ -142,6 +150,8 @@ int cmd_plot(int argc, char **argv)
     int rc = plot_runs_read(&p, pa.pos[0], err);
     if (!rc && filter)
         rc = plot_runs_filter(&p, filter, err);
+    if (!rc)
+        rc = plot_runs_set_panel(&p, panel, err);
     if (rc) {
         plot_runs_free(&p);
         return cli_fail("plot", rc == RNB_EINVAL ? EXIT_USAGE : EXIT_RUNTIME, "%s", err);

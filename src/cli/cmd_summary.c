@@ -22,8 +22,9 @@ static void help(void)
            "  runs       runs (diverged, interrupted among them)\n"
            "  loss       held-out loss at the last logged step, mean and sd over the\n"
            "             finished runs, and the task's memoryless baseline\n"
-           "  solved     fraction of runs solved on held-out data at the end; the\n"
-           "             median first logged step at which they were\n"
+           "  solved     runs solved on held-out data at the end, of all, with the\n"
+           "             fraction's 95%% Wilson score interval; the median first logged\n"
+           "             step at which they were\n"
            "  peak|g|    the largest gradient norm before clipping, any step, any run\n"
            "  clipped    fraction of steps whose gradient clipping changed\n"
            "  vanish     median ||dL/dh_1|| / ||dL/dh_L|| at the first and last logged step,\n"
@@ -83,7 +84,7 @@ static void print_csv(const summary *s)
 {
     const bool deep = s->max_layers > 1;
     printf("point,runs,diverged,interrupted,loss_mean,loss_sd,baseline,solved_frac,"
-           "solve_step_median,peak_grad_norm,clipped_frac,vanish_first,vanish_last");
+           "solved,solved_lo,solved_hi,solve_step_median,peak_grad_norm,clipped_frac,vanish_first,vanish_last");
     if (deep) {
         printf(",num_layers,depth_first,depth_last");
         for (int l = 0; l < s->max_layers; l++)
@@ -95,9 +96,10 @@ static void print_csv(const summary *s)
         char v1[48], v2[48];
         ratio_csv(v1, sizeof v1, r->lg_vanish_first);
         ratio_csv(v2, sizeof v2, r->lg_vanish_last);
-        printf("\"%s\",%d,%d,%d,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,%s,%s", r->point,
+        printf("\"%s\",%d,%d,%d,%.9g,%.9g,%.9g,%.9g,%d,%.9g,%.9g,%.9g,%.9g,%.9g,%s,%s", r->point,
                r->runs, r->diverged, r->interrupted, r->loss_mean, r->loss_sd, r->baseline,
-               r->solved_frac, r->solve_step, r->peak_grad_norm, r->clipped_frac, v1, v2);
+               r->solved_frac, r->solved, r->solved_lo, r->solved_hi, r->solve_step, r->peak_grad_norm,
+               r->clipped_frac, v1, v2);
         if (deep) {
             ratio_csv(v1, sizeof v1, r->lg_depth_first);
             ratio_csv(v2, sizeof v2, r->lg_depth_last);
@@ -127,8 +129,8 @@ static void print_pair(double first, double last)
 static void print_table(const summary *s, int w)
 {
     const bool deep = s->max_layers > 1;
-    printf("%-*s %6s %21s %9s %7s %7s %9s %7s %19s", w, "point", "runs", "loss (mean ± sd)",
-           "baseline", "solved", "at", "peak|g|", "clipped", "vanish first/last");
+    printf("%-*s %6s %21s %9s %17s %7s %9s %7s %19s", w, "point", "runs", "loss (mean ± sd)",
+           "baseline", "solved (95% CI)", "at", "peak|g|", "clipped", "vanish first/last");
     if (deep)
         printf(" %6s %19s", "layers", "depth first/last");
     printf("\n");
@@ -141,8 +143,10 @@ static void print_table(const summary *s, int w)
         num(sd, sizeof sd, r->loss_sd, "%.2g");
         num(at, sizeof at, r->solve_step, "%.0f");
         num(peak, sizeof peak, r->peak_grad_norm, "%.3g");
-        printf("%-*s %6s %11s ± %-7s %9.4g %7.2f %7s %9s %7.3f", w, r->point, runs,
-               mean, sd, r->baseline, r->solved_frac, at, peak, r->clipped_frac);
+        char solved[16];
+        snprintf(solved, sizeof solved, "%d/%d", r->solved, r->runs);
+        printf("%-*s %6s %11s ± %-7s %9.4g %7s %.2f-%.2f %7s %9s %7.3f", w, r->point, runs,
+               mean, sd, r->baseline, solved, r->solved_lo, r->solved_hi, at, peak, r->clipped_frac);
         print_pair(r->lg_vanish_first, r->lg_vanish_last);
         if (deep) {
             printf(" %6d", r->layers);

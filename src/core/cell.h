@@ -143,6 +143,9 @@ typedef struct cell_type {
     /* Takes init = paper alone (and henaff, cayley when reparametrised):
      * PyTorch's uniform and the rest mean nothing for its parameters. */
     bool own_init_only;
+    /* Its authors' readout: kaiming normal (sd sqrt(2/H)) and a zero bias,
+     * in place of nn.Linear's uniform (exprnn: their 1_copying.py). */
+    bool kaiming_readout;
     /* Pascanu et al.'s Omega is defined for it (a plain rnn: G = 1, dense
      * W_hh, dL/dpre = dL/dh * f'): layer.h's omega. */
     bool omega_ok;

@@ -142,6 +142,6 @@ const cell_type cell_exprnn = {
     .forget_block = -1, .input_block = -1, .out_block = -1,
     .forward = exprnn_forward, .backward = exprnn_backward,
     .reparam_work = exprnn_work, .reparam_form = exprnn_form, .reparam_adjoint = exprnn_adjoint,
-    .init_paper = exprnn_init_paper, .own_init_only = true,
-    .init_paper_summary = "A: henaff (paper) or cayley 2x2 skew blocks; W_ih ~ N(0, 2/I); b ~ U(+-0.01)",
+    .init_paper = exprnn_init_paper, .own_init_only = true, .kaiming_readout = true,
+    .init_paper_summary = "A: henaff (paper) or cayley 2x2 skew blocks; W_ih ~ N(0, 2/I); b ~ U(+-0.01); readout N(0, 2/H), bias 0",
 };

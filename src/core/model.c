@@ -203,7 +203,11 @@ void model_set_lag(model *m, int T)
 void model_init_readout(model *m, const init_spec *s, rng_t *r)
 {
     const double bound = 1 / sqrt((double)m->H);
-    if (!init_readout(s, m->w_out, m->b_out, m->O, m->H, r)) {     /* nn.Linear's */
+    if (m->cell->kaiming_readout) {
+        for (size_t k = 0; k < (size_t)m->O * m->H; k++)
+            m->w_out[k] = (real)(sqrt(2.0 / m->H) * rng_normal(r));
+        memset(m->b_out, 0, (size_t)m->O * sizeof(real));
+    } else if (!init_readout(s, m->w_out, m->b_out, m->O, m->H, r)) {     /* nn.Linear's */
         init_uniform(m->w_out, (size_t)m->O * m->H, bound, r);
         init_uniform(m->b_out, m->O, bound, r);
     }

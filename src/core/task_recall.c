@@ -10,7 +10,12 @@
  * Loss: softmax cross-entropy averaged over all L steps. A memoryless model
  * predicts blank until the delimiter and then 1/S for each data symbol:
  * baseline 10 ln S / (T + 20). Metric: accuracy on the last 10 steps.
- * copy: S = 8; memorization: S = 5. */
+ * copy: S = 8; memorization: S = 5.
+ * copy_exprnn: copy in the layout of Lezcano-Casado & Martinez-Rubio's
+ * 1_copying.py (expRNN, 2019): the delimiter one step later, at the step
+ * of the first recalled symbol (10 data, T blanks, the delimiter, 9
+ * blanks), so that the answer starts as the delimiter arrives; the same
+ * targets, loss and baseline. */
 #include <math.h>
 #include <string.h>
 
@@ -22,7 +27,8 @@ enum { N_DATA = 10, BLANK = 0 };
 
 static int recall_length(int T) { return T + 2 * N_DATA; }
 
-static void recall_sample(batch *bt, int T, int B, rng_t *r, int S)
+/* delim_at: the delimiter's step */
+static void recall_sample(batch *bt, int T, int B, rng_t *r, int S, int delim_at)
 {
     const int L = recall_length(T), I = S + 2, delim = S + 1;
     memset(bt->x, 0, (size_t)L * B * I * sizeof(real));
@@ -36,7 +42,7 @@ static void recall_sample(batch *bt, int T, int B, rng_t *r, int S)
             bt->labels[(T + N_DATA + k) * B + b] = sym;
         }
         for (int t = N_DATA; t < L; t++) {
-            int sym = t == T + N_DATA - 1 ? delim : BLANK;
+            int sym = t == delim_at ? delim : BLANK;
             bt->x[((size_t)t * B + b) * I + sym] = 1;
         }
     }
@@ -52,7 +58,7 @@ static double recall_metric(const real *y, const batch *bt, int T, int B, int S)
 static void copy_sample(batch *bt, int T, int B, rng_t *r, const task_source *src)
 {
     (void)src;
-    recall_sample(bt, T, B, r, 8);
+    recall_sample(bt, T, B, r, 8, T + N_DATA - 1);
 }
 static double copy_baseline(int T) { return N_DATA * fm_log(8.0) / (T + 20); }
 static double copy_metric(const real *y, const batch *bt, int T, int B) { return recall_metric(y, bt, T, B, 8); }
@@ -70,10 +76,29 @@ const task_type task_copy = {
     .metric = copy_metric, .solved = task_solved_at_99,
 };
 
+static void copy_exprnn_sample(batch *bt, int T, int B, rng_t *r, const task_source *src)
+{
+    (void)src;
+    recall_sample(bt, T, B, r, 8, T + N_DATA);
+}
+
+const task_type task_copy_exprnn = {
+    .name = "copy_exprnn",
+    .summary = "copy with the delimiter at the first recall step (expRNN's 1_copying.py); 9-way cross-entropy over all T+20 steps",
+    .source = "Lezcano-Casado & Martinez-Rubio 2019 (their code's layout); Arjovsky, Shah & Bengio 2016",
+    .in_dim = 10, .out_dim = 9,
+    .min_T = 1,
+    .readout = READOUT_ALL, .loss = LOSS_XENT,
+    .metric_name = "accuracy on the last 10 steps",
+    .solved_rule = "accuracy on the last 10 steps >= 0.99",
+    .length = recall_length, .sample = copy_exprnn_sample, .baseline = copy_baseline,
+    .metric = copy_metric, .solved = task_solved_at_99,
+};
+
 static void memo_sample(batch *bt, int T, int B, rng_t *r, const task_source *src)
 {
     (void)src;
-    recall_sample(bt, T, B, r, 5);
+    recall_sample(bt, T, B, r, 5, T + N_DATA - 1);
 }
 static double memo_baseline(int T) { return N_DATA * log(5.0) / (T + 20); }
 static double memo_metric(const real *y, const batch *bt, int T, int B) { return recall_metric(y, bt, T, B, 5); }

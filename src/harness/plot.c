@@ -13,6 +13,7 @@
 
 #include "gnuplot.h"
 #include "status.h"
+#include "summary.h"
 #include "task.h"
 
 enum { MAX_CELLS = 32, MAX_CLIPS = 32, MAX_LENGTHS = 64, CONTEXT_LEN = 1024 };
@@ -156,18 +157,24 @@ static int cmp_clip(const void *a, const void *b)
     int ox = clip_order(x), oy = clip_order(y);
     if (ox != oy)
         return ox - oy;
-    return x->run->clip_threshold < y->run->clip_threshold ? -1 : x->run->clip_threshold > y->run->clip_threshold;
+    if (x->run->clip_threshold != y->run->clip_threshold)
+        return x->run->clip_threshold < y->run->clip_threshold ? -1 : 1;
+    return strcmp(x->panel, y->panel);     /* the panel keys' values (--panel) */
 }
 
-/* The facet's distinct values of key k, one run standing for each, sorted. */
-static int distinct(const facet *fc, int k, const plot_run **out, int max,
+static const char *cell_of(const plot_run *r) { return r->value[key("cell")]; }
+static const char *panel_of(const plot_run *r) { return r->panel; }
+
+/* The facet's distinct labels (a run's cell or panel), one run standing
+ * for each, sorted. */
+static int distinct(const facet *fc, const char *(*label)(const plot_run *), const plot_run **out, int max,
                     int (*cmp)(const void *, const void *))
 {
     int n = 0;
     for (int i = 0; i < fc->n; i++) {
         const plot_run *r = run_of(fc, i);
         int j;
-        for (j = 0; j < n && strcmp(out[j]->value[k], r->value[k]); j++)
+        for (j = 0; j < n && strcmp(label(out[j]), label(r)); j++)
             ;
         if (j == n && n < max)
             out[n++] = r;
@@ -179,12 +186,12 @@ static int distinct(const facet *fc, int k, const plot_run **out, int max,
 static void list_cells_and_clips(facet *fc)
 {
     const plot_run *rep[MAX_CELLS > MAX_CLIPS ? MAX_CELLS : MAX_CLIPS];
-    fc->n_cells = distinct(fc, key("cell"), rep, MAX_CELLS, cmp_cell);
+    fc->n_cells = distinct(fc, cell_of, rep, MAX_CELLS, cmp_cell);
     for (int j = 0; j < fc->n_cells; j++)
-        fc->cells[j] = rep[j]->value[key("cell")];
-    fc->n_clips = distinct(fc, key("clip"), rep, MAX_CLIPS, cmp_clip);
+        fc->cells[j] = cell_of(rep[j]);
+    fc->n_clips = distinct(fc, panel_of, rep, MAX_CLIPS, cmp_clip);
     for (int j = 0; j < fc->n_clips; j++)
-        fc->clips[j] = rep[j]->value[key("clip")];
+        fc->clips[j] = panel_of(rep[j]);
     fc->seed = UINT64_MAX;
     for (int i = 0; i < fc->n; i++)
         fc->seed = run_of(fc, i)->run->cfg.seed < fc->seed ? run_of(fc, i)->run->cfg.seed : fc->seed;
@@ -204,7 +211,7 @@ static const plot_run *first_seed(const facet *fc, const char *cell, const char 
     const plot_run *best = NULL;
     for (int i = 0; i < fc->n; i++) {
         const plot_run *r = run_of(fc, i);
-        if (!strcmp(r->value[key("cell")], cell) && !strcmp(r->value[key("clip")], clip) &&
+        if (!strcmp(r->value[key("cell")], cell) && !strcmp(r->panel, clip) &&
             (!best || r->run->cfg.seed < best->run->cfg.seed))
             best = r;
     }
@@ -321,7 +328,7 @@ static void cells_and_clips(gp_vars *v, const facet *fc)
     for (int j = 0; j < fc->n_clips && len < sizeof def; j++) {
         int runs = 0, diverged = 0;
         for (int i = 0; i < fc->n; i++)
-            if (!strcmp(run_of(fc, i)->value[key("clip")], fc->clips[j]))
+            if (!strcmp(run_of(fc, i)->panel, fc->clips[j]))
                 runs++, diverged += run_of(fc, i)->run->status == RUN_DIVERGED;
         if (diverged)
             len += snprintf(def + len, sizeof def - len, "k eq \"%s\" ? \" (%d of %d runs diverged)\" : ",
@@ -669,7 +676,7 @@ static int fig_training(facet *fc, const char *stem, gp_vars *v, char *err)
             double *pairs = NULL;   /* (step, loss) of every run of this cell and clip */
             for (int i = 0; !rc && i < fc->n; i++) {
                 const plot_run *r = run_of(fc, i);
-                if (strcmp(r->value[key("cell")], fc->cells[c]) || strcmp(r->value[key("clip")], fc->clips[k]))
+                if (strcmp(r->value[key("cell")], fc->cells[c]) || strcmp(r->panel, fc->clips[k]))
                     continue;
                 results_data loss, step = {0};
                 double *grown;
@@ -864,7 +871,8 @@ static int fig_length(facet *fc, const char *stem, gp_vars *v, char *err)
     qsort(T, nT, sizeof *T, cmp_long);
     tsv t;
     int rc = tsv_open(&t, fc, stem, "cell\tclip\tseq_len\truns\tloss_mean\tloss_min\tloss_max\tbaseline\t"
-                                    "ratio_mean\tratio_min\tratio_max\tsolved_frac\tdiverged_frac\n", err);
+                                    "ratio_mean\tratio_min\tratio_max\tsolved_frac\tdiverged_frac\t"
+                                    "solved_lo\tsolved_hi\n", err);
     double lo = 1, hi = 1;
     for (int c = 0; !rc && c < fc->n_cells; c++)
         for (int k = 0; k < fc->n_clips; k++)
@@ -873,7 +881,7 @@ static int fig_length(facet *fc, const char *stem, gp_vars *v, char *err)
                 int runs = 0, finite = 0, solved = 0, diverged = 0;
                 for (int i = 0; i < fc->n; i++) {
                     const plot_run *r = run_of(fc, i);
-                    if (strcmp(r->value[key("cell")], fc->cells[c]) || strcmp(r->value[key("clip")], fc->clips[k]) ||
+                    if (strcmp(r->value[key("cell")], fc->cells[c]) || strcmp(r->panel, fc->clips[k]) ||
                         r->run->cfg.seq_len != T[j])
                         continue;
                     runs++, solved += r->run->solved != 0, base = r->run->baseline;
@@ -888,10 +896,13 @@ static int fig_length(facet *fc, const char *stem, gp_vars *v, char *err)
                 if (!finite)
                     mn = mx = NAN;
                 fprintf(t.f, "%s\t%s\t%ld\t%d\t", fc->cells[c], fc->clips[k], T[j], runs);
+                double wlo, whi;
+                wilson_interval(solved, runs, &wlo, &whi);
                 double vals[] = {mean, mn, mx, base, mean / base, mn / base, mx / base, (double)solved / runs,
-                                 (double)diverged / runs};
-                for (int q = 0; q < 9; q++)
-                    put_num(t.f, vals[q]), fputc(q < 8 ? '\t' : '\n', t.f);
+                                 (double)diverged / runs, wlo, whi};
+                const int nv = sizeof vals / sizeof vals[0];
+                for (int q = 0; q < nv; q++)
+                    put_num(t.f, vals[q]), fputc(q < nv - 1 ? '\t' : '\n', t.f);
                 widen(mn / base, &lo, &hi), widen(mx / base, &lo, &hi);
             }
     if ((rc = tsv_close(&t, rc, err)))
@@ -1002,7 +1013,12 @@ static int draw_all(const plot_runs *p, const plot_options *o, const char *work,
     for (int fig = 0; !rc && fig < (int)(sizeof figures / sizeof figures[0]); fig++) {
         if (figures[fig].deep && plot_runs_max_layers(p) < 2)
             continue;   /* one layer everywhere: no depth to draw, nothing to say */
-        const char *drawn[] = {"cell", "clip", "seed", figures[fig].draws_T ? "seq_len" : NULL, NULL};
+        const char *drawn[5 + PLOT_MAX_PANEL_KEYS] = {"cell", "clip", "seed"};
+        int n_drawn = 3;
+        if (figures[fig].draws_T)
+            drawn[n_drawn++] = "seq_len";
+        for (int j = 0; j < p->n_panel_keys; j++)
+            drawn[n_drawn++] = config_key_name(p->panel_key[j]);
         bool facet_keys[PLOT_MAX_KEYS];
         for (int k = 0; k < config_key_count(); k++)
             facet_keys[k] = p->varies[k] && !drawn_by(drawn, config_key_name(k)) && !attached(p, k, drawn);

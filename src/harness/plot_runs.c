@@ -42,6 +42,34 @@ int plot_runs_read(plot_runs *p, const char *path, char *err)
     for (p->n = 0; p->n < p->file.n; p->n++)
         list_run(&p->file.runs[p->n], &p->runs[p->n]);
     find_varying(p);
+    return plot_runs_set_panel(p, "", err);
+}
+
+int plot_runs_set_panel(plot_runs *p, const char *keys, char *err)
+{
+    p->n_panel_keys = 0;
+    for (const char *tok = keys; *tok;) {
+        size_t len = strcspn(tok, ",");
+        char name[64];
+        snprintf(name, sizeof name, "%.*s", (int)(len < sizeof name ? len : sizeof name - 1), tok);
+        int k = config_key_find(name);
+        if (k < 0)
+            return rnb_error(err, RNB_EINVAL, "--panel: '%s' is not a key (rnnbench train --help lists them)", name);
+        if (!strcmp(name, "clip") || !strcmp(name, "cell") || !strcmp(name, "seed"))
+            return rnb_error(err, RNB_EINVAL, "--panel: '%s' is drawn already; name the keys beside clip", name);
+        if (p->n_panel_keys == PLOT_MAX_PANEL_KEYS)
+            return rnb_error(err, RNB_EINVAL, "--panel: at most %d keys", PLOT_MAX_PANEL_KEYS);
+        p->panel_key[p->n_panel_keys++] = k;
+        tok += len + (tok[len] == ',');
+    }
+    const int clip = config_key_find("clip");
+    for (int i = 0; i < p->n; i++) {
+        plot_run *r = &p->runs[i];
+        size_t len = snprintf(r->panel, sizeof r->panel, "%s", r->value[clip]);
+        for (int j = 0; j < p->n_panel_keys && len < sizeof r->panel; j++)
+            len += snprintf(r->panel + len, sizeof r->panel - len, ",%s=%s", config_key_name(p->panel_key[j]),
+                            r->value[p->panel_key[j]]);
+    }
     return RNB_OK;
 }
 

@@ -58,6 +58,19 @@ static double median_log(double *v, int n)
     return n % 2 ? v[n / 2] : log_mean2(v[n / 2 - 1], v[n / 2]);
 }
 
+void wilson_interval(int k, int n, double *lo, double *hi)
+{
+    if (n <= 0) {
+        *lo = *hi = NAN;
+        return;
+    }
+    const double z = 1.959963984540054, p = (double)k / n, z2n = z * z / n;
+    const double centre = (p + z2n / 2) / (1 + z2n);
+    const double half = z / (1 + z2n) * sqrt(p * (1 - p) / n + z2n / (4.0 * n));
+    *lo = k == 0 ? 0 : fmax(0, centre - half);
+    *hi = k == n ? 1 : fmin(1, centre + half);
+}
+
 /* What one run contributes. */
 typedef struct {
     char point[EXP_NAME_LEN];
@@ -227,7 +240,9 @@ static int aggregate(summary_row *row, run_facts *runs, int n, char *err)
     }
     row->loss_mean = finite ? sum / finite : NAN;
     row->loss_sd = finite > 1 ? sqrt(fmax(0, (sum2 - sum * sum / finite) / (finite - 1))) : NAN;
+    row->solved = solved;
     row->solved_frac = (double)solved / n;
+    wilson_interval(solved, n, &row->solved_lo, &row->solved_hi);
     row->clipped_frac = steps ? clipped / steps : 0;
     k = 0;
     for (int i = 0; i < n; i++)

@@ -49,6 +49,13 @@ rm -f "$dir/figs/$s.png" "$dir/figs/$s.svg"
     /usr/bin/python3 "$here/plot_check.py" "$dir/plotcheck.h5" "$dir/l0" >"$dir/l0.check" &&
     ok || { fail "--layer 0: $(ls "$dir/l0" 2>&1 | tr '\n' ' ')"; cat "$dir/l0.check"; }
 
+# --panel seq_len: the lag joins the clip mode as a panel (clip none and
+# norm:0.5 at T = 10 and 20), and makes no figures of its own: 6 figures
+"$bin" plot "$dir/plotcheck.h5" -o "$dir/panel" --format png --panel seq_len --quiet &&
+    [ "$(ls "$dir/panel"/*.png | wc -l)" -eq 6 ] &&
+    [ "$(cut -f3 "$dir/panel/grad_norm.tsv" | sed 1d | sort -u | tr '\n' ' ')" = "none,seq_len=10 none,seq_len=20 norm:0.5,seq_len=10 norm:0.5,seq_len=20 " ] &&
+    ok || fail "--panel seq_len: $(ls "$dir/panel" 2>&1 | tr '\n' ' ')"
+
 # results files of schemas 1 and 2, and of several layers: results_schemas.sh
 
 # bad input: exit 2, one line naming the problem, no output folder
@@ -79,6 +86,8 @@ bad no_parent "cannot make the folder" "$bin" plot "$dir/plotcheck.h5" -o "$dir/
 bad two_files "expected one RESULTS.h5" "$bin" plot "$dir/plotcheck.h5" "$dir/plotcheck.h5" -o "$dir/out_two_files"
 bad no_layer "--layer 1: every run has one layer (0)" "$bin" plot "$dir/plotcheck.h5" -o "$dir/out_no_layer" --layer 1
 bad bad_layer "--layer: 'bottom' is not a layer" "$bin" plot "$dir/plotcheck.h5" -o "$dir/out_bad_layer" --layer bottom
+bad bad_panel "--panel: 'omgea' is not a key" "$bin" plot "$dir/plotcheck.h5" -o "$dir/out_bad_panel" --panel omgea
+bad panel_clip "--panel: 'clip' is drawn already" "$bin" plot "$dir/plotcheck.h5" -o "$dir/out_panel_clip" --panel clip
 
 # every cell of the registry has its own colour in plots/style.gp
 names=$(sed -n 's/^cell_names *= *"\(.*\)"/\1/p' "$here/../../plots/style.gp")

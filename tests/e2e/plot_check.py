@@ -35,6 +35,13 @@ def same(a, b, rel=0.0):
     return a == b or abs(a - b) <= rel * max(abs(a), abs(b))
 
 
+def wilson(k, n, z=1.959963984540054):
+    """The 95% Wilson score interval of k of n, as rnnbench's summary."""
+    p, d = k / n, 1 + z * z / n
+    c, h = (p + z * z / (2 * n)) / d, z / d * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    return (0.0 if k == 0 else c - h), (1.0 if k == n else c + h)
+
+
 def expect(ok, what):
     global checked, failed
     checked += 1
@@ -182,6 +189,9 @@ for stem in sorted(stems):
             expect(same(num(r["baseline"]), gs[0].attrs["baseline"]), stem + ": baseline")
             expect(same(num(r["solved_frac"]), sum(int(g.attrs["solved"]) for g in gs) / len(gs)), stem + ": solved")
             expect(same(num(r["diverged_frac"]), sum(g.attrs["status"] == "diverged" for g in gs) / len(gs)), stem + ": diverged")
+            lo, hi = wilson(sum(int(g.attrs["solved"]) for g in gs), len(gs))
+            expect(same(num(r["solved_lo"]), lo, 1e-12) and same(num(r["solved_hi"]), hi, 1e-12),
+                   stem + ": solved's Wilson interval")
             if loss:
                 expect(same(num(r["loss_mean"]), sum(loss) / len(loss), 1e-15) and
                        same(num(r["loss_min"]), min(loss)) and same(num(r["loss_max"]), max(loss)),

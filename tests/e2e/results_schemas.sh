@@ -5,7 +5,9 @@
 #   schema 1, 2  the committed files of tests/e2e/old (old/make.py: what
 #                rnnbench 0.2.0 wrote, schema 2, and a rewrite of it as
 #                0.1.0 wrote schema 1): summary prints exactly what 0.2.0
-#                printed for them (old/*.summary, *.csv); plot draws their
+#                printed for them (old/*.summary, *.csv), with the solved
+#                count and its Wilson interval that came after (columns
+#                added; every other one 0.2.0's to the byte); plot draws their
 #                figures (schema 1: no spectrum), each TSV value the file's
 #                (plot_check.py)
 #   schema 3     a fresh file of one- and two-layer runs: schema_check.py;
@@ -30,7 +32,7 @@ figures() { (cd "$1" && ls *.png 2>/dev/null | sed 's/\.png$//' | tr '\n' ' '); 
 for s in 1 2; do
     f="$old/schema$s.h5"
     "$bin" summary "$f" >"$dir/s$s.txt" 2>&1 && diff "$old/schema$s.summary" "$dir/s$s.txt" >"$dir/s$s.diff" &&
-        ok "schema $s: summary as rnnbench 0.2.0 printed it" || { bad "schema $s: summary"; cat "$dir/s$s.diff" "$dir/s$s.txt"; }
+        ok "schema $s: summary as rnnbench 0.2.0 printed it (and the solved interval)" || { bad "schema $s: summary"; cat "$dir/s$s.diff" "$dir/s$s.txt"; }
     "$bin" summary "$f" --csv >"$dir/s$s.csv" 2>&1 && diff "$old/schema$s.csv" "$dir/s$s.csv" >"$dir/s$s.cdiff" &&
         ok "schema $s: summary --csv as rnnbench 0.2.0 printed it" || { bad "schema $s: summary --csv"; cat "$dir/s$s.cdiff"; }
 done
@@ -108,6 +110,20 @@ for p, lgs in points.items():
             close(r["depth_" + phase], [lg[i, 0, -1] - lg[i, K - 1, -1] for lg in lgs], (p, "depth", phase))
         else:
             assert r["depth_" + phase] == "nan", (p, "depth of one layer")
+# the solved count and its Wilson interval, computed here from each run's
+# solved attribute
+solved = {}
+for name, g in f["runs"].items():
+    solved.setdefault(point(name), []).append(int(g.attrs["solved"]))
+def wilson(k, n, z=1.959963984540054):
+    p, d = k / n, 1 + z * z / n
+    c, h = (p + z * z / (2 * n)) / d, z / d * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    return (0.0 if k == 0 else c - h), (1.0 if k == n else c + h)
+for p, v in solved.items():
+    lo, hi = wilson(sum(v), len(v))
+    r = table[p]
+    assert int(r["solved"]) == sum(v) and abs(float(r["solved_lo"]) - lo) < 1e-8 and \
+        abs(float(r["solved_hi"]) - hi) < 1e-8, (p, r["solved"], r["solved_lo"], r["solved_hi"], lo, hi)
 PY
     { bad "schema 3: summary"; cat "$dir/layers.txt" "$dir/layers.csv"; }
 
@@ -123,9 +139,12 @@ for seed in (1, 2):
     lg, dh = g["dh_log10"], g["dh_norm"]
     lg[0, 1, 0] = lg[0, 1, -1] - 400.3
     dh[0, 1, 0] = 0.0
+f["runs/cell=lstm,num_layers=2,seed=1"].attrs["solved"] = 1   # 1 of 2: Wilson 0.0945-0.9055
 PY
 "$bin" summary "$dir/deep.h5" >"$dir/deep.txt" 2>&1 && "$bin" summary "$dir/deep.h5" --csv >"$dir/deep.csv" 2>&1 &&
     grep -q "^cell=lstm,num_layers=2 .* 5.0e-401/" "$dir/deep.txt" &&
+    grep -q "^cell=lstm,num_layers=2 .*  1/2 0.09-0.91 " "$dir/deep.txt" &&
+    grep -q '^"cell=lstm,num_layers=2",\([^,]*,\)\{6\}0.5,1,0.0945' "$dir/deep.csv" &&
     grep -q '^"cell=lstm,num_layers=2",.*,5.01187234e-401,' "$dir/deep.csv" &&
     ok "a vanishing ratio past float64's range: 5.0e-401" || { bad "a ratio past float64's range"; cat "$dir/deep.txt" "$dir/deep.csv"; }
 

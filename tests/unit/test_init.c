@@ -11,6 +11,7 @@
 #include "../check.h"
 #include "config.h"
 #include "init.h"
+#include "model.h"
 #include "spectral.h"
 #include "status.h"
 
@@ -345,6 +346,24 @@ static double sd_of(const real *v, size_t n)
     return sqrt(sq / n);
 }
 
+/* exprnn's readout, as their 1_copying.py: kaiming normal, bias 0 */
+static void test_exprnn_readout(void)
+{
+    model m;
+    init_spec s;
+    rng_t r;
+    char err[RNB_ERRLEN];
+    rng_seed(&r, 4, RNG_STREAM_INIT);
+    init_parse(&s, "paper", err);
+    CHECK(&tally, model_create(&m, cell_find("exprnn"), task_find("copy"), 1, 5, 2, 64, false) == 0, "exprnn model");
+    model_init_readout(&m, &s, &r);
+    const double sd = sd_of(m.w_out, (size_t)m.O * m.H), want = sqrt(2.0 / 64);
+    CHECK(&tally, fabs(sd / want - 1) < 0.1 && top_abs(m.b_out, m.O) == 0,
+          "exprnn: the readout N(0, 2/H) (sd %g, want %g), bias 0", sd, want);
+    model_free(&m);
+}
+
+
 static void test_lru(void)
 {
     enum { HL = 64, N = HL / 2, IL = 64 };
@@ -466,6 +485,7 @@ int main(void)
     test_indrnn();
     test_linear_inits();
     test_exprnn();
+    test_exprnn_readout();
     test_lru();
     test_pascanu();
     return check_done(&tally);

@@ -27,12 +27,14 @@ static void free_batch(batch *bt)
     free(bt->x), free(bt->labels), free(bt->values);
 }
 
-static void test_copy(void)
+/* copy (delimiter at T+9) and copy_exprnn (at T+10, the first recall
+ * step): the same targets, loss and baseline */
+static void test_copy(const char *name, int delim_at)
 {
-    const task_type *t = task_find("copy");
+    const task_type *t = task_find(name);
     const int T = 30, B = 64, L = T + 20, I = 10;
     CHECK(&tally, t && t->length(T) == L && t->in_dim == 10 && t->out_dim == 9,
-          "copy: L = T+20, 10 inputs, 9 classes");
+          "%s: L = T+20, 10 inputs, 9 classes", name);
     batch bt;
     alloc_batch(&bt, t, T, B);
     rng_t r;
@@ -58,7 +60,7 @@ static void test_copy(void)
                 counts[sym]++;
                 /* the same symbol is the target 10 steps after the delimiter */
                 bad_target += bt.labels[(T + 10 + s) * B + b] != sym;
-            } else if (s == T + 9) {
+            } else if (s == T + delim_at) {
                 bad_layout += sym != 9;         /* the delimiter */
             } else {
                 bad_layout += sym != 0;         /* blanks */
@@ -66,13 +68,13 @@ static void test_copy(void)
             if (s < T + 10)
                 bad_target += label != 0;
         }
-    CHECK(&tally, bad_onehot == 0, "copy: %d inputs not one-hot", bad_onehot);
-    CHECK(&tally, bad_layout == 0, "copy: %d inputs out of place", bad_layout);
-    CHECK(&tally, bad_target == 0, "copy: %d targets wrong", bad_target);
+    CHECK(&tally, bad_onehot == 0, "%s: %d inputs not one-hot", name, bad_onehot);
+    CHECK(&tally, bad_layout == 0, "%s: %d inputs out of place", name, bad_layout);
+    CHECK(&tally, bad_target == 0, "%s: %d targets wrong", name, bad_target);
     int lo = B * 10, hi = 0;
     for (int k = 1; k <= 8; k++)
         lo = counts[k] < lo ? counts[k] : lo, hi = counts[k] > hi ? counts[k] : hi;
-    CHECK(&tally, lo > 40 && hi < 120, "copy: data symbols not uniform on 1-8 (%d..%d of 640)", lo, hi);
+    CHECK(&tally, lo > 40 && hi < 120, "%s: data symbols not uniform on 1-8 (%d..%d of 640)", name, lo, hi);
 
     /* The memoryless predictor: blank for sure until the delimiter, then
      * uniform over the 8 data symbols. Its loss is 10 ln 8 / (T+20). */
@@ -85,10 +87,10 @@ static void test_copy(void)
         }
     double loss = loss_xent(dy, y, bt.labels, L * B, 9);
     CHECK(&tally, fabs(loss - t->baseline(T)) < 1e-9,
-          "copy: memoryless loss %.9g, baseline says %.9g", loss, t->baseline(T));
-    CHECK(&tally, fabs(t->baseline(T) - 10 * log(8.0) / (T + 20)) < 1e-15, "copy: baseline formula");
+          "%s: memoryless loss %.9g, baseline says %.9g", name, loss, t->baseline(T));
+    CHECK(&tally, fabs(t->baseline(T) - 10 * log(8.0) / (T + 20)) < 1e-15, "%s: baseline formula", name);
     double m = t->metric(y, &bt, T, B);
-    CHECK(&tally, m >= 0 && m <= 0.2, "copy: metric of a constant guess %g, expected about 1/8", m);
+    CHECK(&tally, m >= 0 && m <= 0.2, "%s: metric of a constant guess %g, expected about 1/8", name, m);
     /* a perfect predictor scores 1 */
     for (int s = 0; s < L; s++)
         for (int b = 0; b < B; b++) {
@@ -96,8 +98,8 @@ static void test_copy(void)
             for (int k = 0; k < 9; k++)
                 z[k] = k == bt.labels[s * B + b] ? 10 : 0;
         }
-    CHECK(&tally, t->metric(y, &bt, T, B) == 1.0, "copy: perfect metric");
-    CHECK(&tally, t->solved(0.0, 1.0) && !t->solved(0.0, 0.9), "copy: solved rule");
+    CHECK(&tally, t->metric(y, &bt, T, B) == 1.0, "%s: perfect metric", name);
+    CHECK(&tally, t->solved(0.0, 1.0) && !t->solved(0.0, 0.9), "%s: solved rule", name);
     free(y), free(dy);
     free_batch(&bt);
 }
@@ -349,7 +351,8 @@ static void test_determinism(void)
 
 int main(void)
 {
-    test_copy();
+    test_copy("copy", 9);
+    test_copy("copy_exprnn", 10);
     test_adding();
     test_temporal("temporal_order", 2, (const int[]){1, 5}, 4);
     test_temporal("temporal_order3", 3, (const int[]){1, 3, 6}, 8);
