@@ -42,6 +42,14 @@ int cmd_list(int argc, char **argv)
            "                     orthogonal and identity only for cells with a dense weight_hh\n"
            "  chrono[:TMAX]      forget bias log U[1, TMAX-1], input bias its negative; TMAX default the\n"
            "                     sequence length (Tallec & Ollivier 2018); cells with input and forget gates\n"
+           "  normal:STD         every weight N(0, STD^2), the readout too, biases 0: Pascanu, Mikolov &\n"
+           "                     Bengio 2013's \"sigmoid\" (0.01, rnn_sigmoid) and \"basic tanh\" (0.1)\n"
+           "  sparse:K:RHO       their \"smart tanh\": weights N(0, 0.01^2), K entries of each column of\n"
+           "                     weight_hh kept, scaled to spectral radius RHO (their code: 15, 0.95)\n"
+           "  glorot             each gate block U(+-sqrt(6/(fan_in + fan_out))), the readout too, biases\n"
+           "                     0 (Arjovsky, Shah & Bengio 2016's code)\n"
+           "  glorot_identity    glorot, then weight_hh = I: their IRNN\n"
+           "  henaff, cayley     exprnn's skew blocks (Lezcano-Casado & Martinez-Rubio 2019); paper = henaff\n"
            "\nclip modes (--clip):\n"
            "  none               the raw gradient\n"
            "  norm:THRESHOLD     rescale the whole gradient to THRESHOLD when its L2 norm is above it,\n"
@@ -53,7 +61,8 @@ int cmd_list(int argc, char **argv)
            "\noptimizers (--optimizer), as torch.optim defines them:\n"
            "  sgd                p -= lr g\n"
            "  momentum           v = mu v + g; p -= lr v  (--nesterov: p -= lr (g + mu v))\n"
-           "  rmsprop            s = alpha s + (1-alpha) g^2; p -= lr g / (sqrt(s) + eps)\n"
+           "  rmsprop            s = alpha s + (1-alpha) g^2; p -= lr g / (sqrt(s) + eps); s starts at\n"
+           "                     --rms-init (0; Arjovsky et al.'s code: 1e-3, with alpha 0.9, eps 0)\n"
            "  adam               Kingma & Ba 2015, with bias correction\n");
     return EXIT_OK;
 }

@@ -72,9 +72,10 @@ static void print_header(const config *c, const run_spec *s)
         config_key_value(c, i, v, sizeof v);
         printf(" %s=%s", config_key_name(i), v);
     }
-    int L = s->task->length(s->T), Lmax = s->task->length(run_max_lag(s));
-    if (Lmax != L)
-        printf("\n# sequence length %d to %d (variable_length), %zu parameters, workspace %.2f MiB\n", L, Lmax,
+    int L = s->task->length(s->T_min ? s->T_min : s->T), Lmax = s->task->length(run_max_lag(s));
+    if (run_lag_varies(s))
+        printf("\n# sequence length %d to %d (%s), %zu parameters, workspace %.2f MiB\n", L, Lmax,
+               s->T_min ? "seq_len_min" : "variable_length",
                model_param_count(s->cell, s->task, s->K, s->H, s->learn_h0), trainer_bytes(s) / 1048576.0);
     else
         printf("\n# sequence length %d, %zu parameters, workspace %.2f MiB\n", L,

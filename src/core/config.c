@@ -184,6 +184,10 @@ int config_resolve(run_spec *r, const config *c, char *err)
     if (r->T < r->task->min_T)
         return rnb_error(err, RNB_EINVAL, "seq_len: task %s needs at least %d", r->task->name, r->task->min_T);
     r->variable_length = c->variable_length;
+    if (c->seq_len_min != 0 && (c->seq_len_min < r->task->min_T || c->seq_len_min >= r->T))
+        return rnb_error(err, RNB_EINVAL, "seq_len_min: %ld is not in [%d, seq_len %d) (0: none)", c->seq_len_min,
+                         r->task->min_T, r->T);
+    r->T_min = (int)c->seq_len_min;
     r->learn_h0 = c->learn_h0;
     /* The BLAS calls take int sizes: the largest is L*B rows of G*H. */
     if ((double)r->task->length(run_max_lag(r)) * r->B * r->cell->G * r->H > 2147483647.0)
@@ -288,12 +292,30 @@ int config_resolve(run_spec *r, const config *c, char *err)
     return RNB_OK;
 }
 
-int run_max_lag(const run_spec *r) { return r->variable_length ? r->T + r->T / 10 : r->T; }
+int run_max_lag(const run_spec *r)
+{
+    const int base = r->T_min ? r->T - 1 : r->T;
+    return r->variable_length ? base + base / 10 : base;
+}
+
+bool run_lag_varies(const run_spec *s) { return s->variable_length || s->T_min; }
+
+int run_draw_lag(const run_spec *s, rng_t *r)
+{
+    int lag = s->T_min ? s->T_min + (int)rng_below(r, (uint64_t)(s->T - s->T_min)) : s->T;
+    return s->variable_length ? lag + (int)rng_below(r, (uint64_t)(lag / 10 + 1)) : lag;
+}
 
 double run_baseline(const run_spec *r)
 {
+    const int lo = r->T_min ? r->T_min : r->T, hi = r->T_min ? r->T - 1 : r->T;
     double sum = 0;
-    for (int T = r->T; T <= run_max_lag(r); T++)
-        sum += r->task->baseline(T);
-    return sum / (run_max_lag(r) - r->T + 1);
+    for (int base = lo; base <= hi; base++) {
+        const int top = r->variable_length ? base + base / 10 : base;
+        double inner = 0;
+        for (int T = base; T <= top; T++)
+            inner += r->task->baseline(T);
+        sum += inner / (top - base + 1);
+    }
+    return sum / (hi - lo + 1);
 }

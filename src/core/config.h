@@ -21,14 +21,15 @@
 
 /* X(key, type, default, section, help); section: the experiment file's */
 #define CONFIG_KEYS(X)                                                        \
-    X(task,        STR,  "adding",  task,  "task: copy, adding, multiplication, temporal_order, temporal_order3, random_permutation, memorization, copy_exprnn (rnnbench list)") \
+    X(task,        STR,  "adding",  task,  "task: copy, adding, multiplication, temporal_order, temporal_order3, random_permutation, memorization, copy_exprnn, adding_pascanu (rnnbench list)") \
     X(seq_len,     INT,  "100",     task,  "time lag T of the task (copy's sequences are T+20 long)") \
     X(variable_length, BOOL, "false", task, "draw each batch's lag uniformly from [T, T + T/10] (Hochreiter & Schmidhuber 1997); norms aligned to the sequence's end") \
+    X(seq_len_min, INT,  "0",       task,  "with it, each batch's lag T is first drawn uniformly from [seq_len_min, seq_len), then variable_length's jitter (Pascanu et al.'s code: min_length, max_length); 0: T = seq_len") \
     X(cell,        STR,  "lstm",    model, "cell type: rnn_tanh, rnn_relu, lstm, gru, indrnn, mingru, minlstm, ... (rnnbench list)") \
     X(hidden,      INT,  "128",     model, "hidden units H (of every layer)")   \
     X(learn_h0,    BOOL, "false",   model, "each layer's initial state h_0 (and c_0) a trained parameter, zeros at start, the same for every sequence (Arjovsky et al.'s code)") \
     X(num_layers,  INT,  "1",       model, "recurrent layers, stacked as PyTorch's num_layers: layer k > 0 reads layer k-1's h_t") \
-    X(init,        STR,  "uniform", model, "initial weights: uniform, paper (the cell's own paper's), orthogonal[:GAIN], identity[:SCALE], chrono[:TMAX], normal:STD, sparse:K:RHO (Pascanu et al.'s); exprnn: paper, henaff or cayley") \
+    X(init,        STR,  "uniform", model, "initial weights: uniform, paper (the cell's own paper's), orthogonal[:GAIN], identity[:SCALE], chrono[:TMAX], normal:STD, sparse:K:RHO (Pascanu et al.'s), glorot, glorot_identity (Arjovsky et al.'s); exprnn: paper, henaff or cayley") \
     X(forget_bias, OPTREAL, "none", model, "forget-gate bias (lstm); none keeps the init's") \
     X(cornn_dt,    OPTREAL, "none", model, "cornn: the time step dt; none: the authors' adding default, 0.06") \
     X(cornn_gamma, OPTREAL, "none", model, "cornn: gamma, the oscillators' stiffness; none: 66 (adding)") \
@@ -96,6 +97,7 @@ typedef struct {
     int K;                  /* num_layers */
     bool learn_h0;          /* each layer's h_0 (c_0) a parameter */
     bool variable_length;   /* each batch's lag uniform on [T, T + T/10] */
+    int T_min;              /* > 0: the lag first drawn from [T_min, T) */
     long steps;
     optim_spec optim;
     clip_spec clip;
@@ -111,10 +113,16 @@ typedef struct {
 
 int config_resolve(run_spec *r, const config *c, char *err);
 
-/* The longest lag a run sees: T, or T + T/10 with variable_length. */
+/* The longest lag a run sees: T (T - 1 with T_min), plus a tenth of it
+ * with variable_length. */
 int run_max_lag(const run_spec *r);
-/* The run's memoryless baseline: the task's at T, or with variable_length
- * its mean over the lags drawn (they are equally likely). */
+/* A batch's lag: T, or drawn from [T_min, T), then with variable_length
+ * uniform on [lag, lag + lag/10]; from r, which only a draw advances. */
+int run_draw_lag(const run_spec *s, rng_t *r);
+/* Whether a run's batches differ in length. */
+bool run_lag_varies(const run_spec *s);
+/* The run's memoryless baseline: the task's at T, or its mean over the
+ * lags drawn (run_draw_lag's distribution). */
 double run_baseline(const run_spec *r);
 
 #endif

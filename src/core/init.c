@@ -19,10 +19,11 @@ int init_parse(init_spec *s, const char *text, char *err)
         {"henaff", INIT_HENAFF},
         {"cayley", INIT_CAYLEY},
         {"glorot", INIT_GLOROT},
+        {"glorot_identity", INIT_GLOROT_IDENTITY},
     };
     memset(s, 0, sizeof *s);    /* no forget bias unless set apart */
     static const char usage[] = "(uniform, paper, henaff, cayley, orthogonal[:GAIN], identity[:SCALE], "
-                                "chrono[:TMAX], normal:STD, sparse:K:RHO, glorot)";
+                                "chrono[:TMAX], normal:STD, sparse:K:RHO, glorot, glorot_identity)";
     if (strncmp(text, "normal:", 7) == 0 || strncmp(text, "sparse:", 7) == 0) {
         const bool sparse = text[0] == 's';
         char *end;
@@ -217,18 +218,26 @@ static int pascanu_init(layer_params *p, const cell_type *cell, int I, int H, co
 }
 
 /* Arjovsky et al.'s Glorot-uniform init (init.h): the bounds of each
- * gate block, [H, I] and [H, H], alike for every block. */
-static int glorot_init(layer_params *p, const cell_type *cell, int I, int H, rng_t *r, char *err)
+ * gate block, [H, I] and [H, H], alike for every block; with identity,
+ * W_hh = I after it (the draws as glorot's, so the other weights are the
+ * same). */
+static int glorot_init(layer_params *p, const cell_type *cell, int I, int H, bool s_kind_identity, rng_t *r,
+                       char *err)
 {
     if (cell->recurrence != REC_DENSE)
         return rnb_error(err, RNB_EINVAL, "init glorot: cell '%s' has no dense weight_hh", cell->name);
     draw_weights(p, cell, I, H, false, sqrt(6.0 / (I + H)), sqrt(6.0 / (2.0 * H)), r);
+    if (s_kind_identity)    /* their IRNN: W_hh = I in every block */
+        for (int g = 0; g < cell->G; g++)
+            for (int i = 0; i < H; i++)
+                for (int j = 0; j < H; j++)
+                    p->w_hh[((size_t)g * H + i) * H + j] = i == j;
     return RNB_OK;
 }
 
 bool init_readout(const init_spec *s, real *w, real *b, int O, int H, rng_t *r)
 {
-    if (s->kind == INIT_GLOROT)
+    if (s->kind == INIT_GLOROT || s->kind == INIT_GLOROT_IDENTITY)
         init_uniform(w, (size_t)O * H, sqrt(6.0 / (H + O)), r);
     else if (s->kind == INIT_NORMAL || s->kind == INIT_SPARSE)
         normal_fill(w, (size_t)O * H, s->kind == INIT_NORMAL ? s->gain : 0.01, r);
@@ -278,8 +287,10 @@ int init_layer(layer_params *p, const cell_type *cell, int I, int H,
                          : "init henaff/cayley: cell '%s' has no skew-reparametrised recurrence", cell->name);
     if (cell->own_init_only && !cell->reparam_form && s->kind != INIT_PAPER)
         return rnb_error(err, RNB_EINVAL, "init: cell '%s' takes its paper's init alone: paper", cell->name);
-    if (s->kind == INIT_NORMAL || s->kind == INIT_SPARSE || s->kind == INIT_GLOROT) {
-        int rc = s->kind == INIT_GLOROT ? glorot_init(p, cell, I, H, r, err) : pascanu_init(p, cell, I, H, s, r, err);
+    const bool glorot = s->kind == INIT_GLOROT || s->kind == INIT_GLOROT_IDENTITY;
+    if (s->kind == INIT_NORMAL || s->kind == INIT_SPARSE || glorot) {
+        int rc = glorot ? glorot_init(p, cell, I, H, s->kind == INIT_GLOROT_IDENTITY, r, err)
+                        : pascanu_init(p, cell, I, H, s, r, err);
         return rc ? rc : forget_bias(p, cell, H, s);
     }
     if ((s->kind == INIT_PAPER || skew_init) && cell->init_paper) {

@@ -31,6 +31,8 @@
  *                      weight_ch) U(+-sqrt(6/(2H))), the readout
  *                      U(+-sqrt(6/(H + O))), extras as weight_hh, every
  *                      bias 0 (their forget bias 1 is forget_bias = 1)
+ *   glorot_identity    glorot, then weight_hh = I: their IRNN (the same
+ *                      draws, so every other weight is glorot's)
  *   chrono[:tmax]      as uniform, then the chrono init of Tallec &
  *                      Ollivier 2018 for cells with input and forget gates:
  *                      forget bias b_f ~ log U[1, tmax - 1], input bias
@@ -49,7 +51,8 @@
 #include "rng.h"
 
 typedef enum { INIT_UNIFORM, INIT_ORTHOGONAL, INIT_IDENTITY, INIT_CHRONO, INIT_PAPER, INIT_HENAFF,
-               INIT_CAYLEY, INIT_NORMAL, INIT_SPARSE, INIT_GLOROT } init_kind;
+               INIT_CAYLEY, INIT_NORMAL, INIT_SPARSE, INIT_GLOROT,
+               INIT_GLOROT_IDENTITY } init_kind;
 
 typedef struct init_spec {
     init_kind kind;

@@ -59,7 +59,7 @@ int trainer_create(trainer *tr, const run_spec *s, char *err)
             l->ws.konst[i] = s->konst[i];
     }
     model_init_readout(&tr->m, &s->init, &init_rng);
-    model_set_lag(&tr->m, s->T);
+    model_set_lag(&tr->m, s->T_min ? s->T_min : s->T);    /* T itself is out of range with T_min */
     return RNB_OK;
 }
 
@@ -91,8 +91,8 @@ static double fallback_gradient(model *m, double shrink)
 void trainer_step(trainer *tr, step_record *rec)
 {
     model *m = &tr->m;
-    if (tr->spec.variable_length)
-        model_set_lag(m, tr->spec.T + (int)rng_below(&tr->data_rng, tr->spec.T / 10 + 1));
+    if (run_lag_varies(&tr->spec))
+        model_set_lag(m, run_draw_lag(&tr->spec, &tr->data_rng));
     const task_source train = {tr->spec.task_data, SPLIT_TRAIN};
     m->task->sample(&m->bt, m->T, m->B, &tr->data_rng, &train);
     memset(rec, 0, sizeof *rec);
@@ -135,8 +135,8 @@ double trainer_evaluate(trainer *tr, double *metric)
     double loss = 0, met = 0;
     for (int k = 0; k < chunks; k++) {
         double mk;
-        if (tr->spec.variable_length)
-            model_set_lag(m, tr->spec.T + (int)rng_below(&r, tr->spec.T / 10 + 1));
+        if (run_lag_varies(&tr->spec))
+            model_set_lag(m, run_draw_lag(&tr->spec, &r));
         m->task->sample(&m->bt, m->T, m->B, &r, &heldout);
         loss += model_forward(m, &mk);
         met += mk;

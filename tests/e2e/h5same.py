@@ -26,7 +26,8 @@ NEW_KEYS = {"num_layers": lambda v: v == 1,      # keys added since 0.2.0, at th
             "lr_orth": np.isnan, "lru_r_min": lambda v: v == 0, "lru_r_max": lambda v: v == 1,
             "lru_max_phase": lambda v: v == 6.28, "omega": lambda v: v == 0,
             "rms_init": lambda v: v == 0, "learn_h0": lambda v: v == "false",
-            "fallback_shrink": lambda v: v == 0, "stop_when_solved": lambda v: v == "false"}
+            "fallback_shrink": lambda v: v == 0, "stop_when_solved": lambda v: v == "false",
+            "seq_len_min": lambda v: v == 0}
 
 
 def items(f):

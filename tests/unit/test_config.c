@@ -6,6 +6,7 @@
 
 #include "../check.h"
 #include "config.h"
+#include "rng.h"
 #include "status.h"
 
 static check_tally tally;
@@ -55,9 +56,56 @@ static void expect_resolve_error(const char *key, const char *value, const char 
           "resolve %s=%s: rc %d, err '%s' should mention '%s'", key, value, rc, err, mention);
 }
 
+/* The lag a batch gets: variable_length alone draws as it did before
+ * seq_len_min (T + rng_below(T/10 + 1)); with seq_len_min every lag of
+ * [T_min, T) comes, jittered, and none past run_max_lag; the baseline is
+ * the mean over that distribution (copy's varies with T). */
+static void test_lags(void)
+{
+    char err[RNB_ERRLEN];
+    config c;
+    config_defaults(&c);
+    config_set(&c, "task", "copy", err);
+    config_set(&c, "seq_len", "40", err);
+    config_set(&c, "variable_length", "true", err);
+    run_spec s;
+    CHECK(&tally, config_resolve(&s, &c, err) == RNB_OK, "variable_length: %s", err);
+    rng_t a, b;
+    rng_seed(&a, 3, RNG_STREAM_DATA), rng_seed(&b, 3, RNG_STREAM_DATA);
+    int same = 1;
+    for (int i = 0; i < 1000; i++)
+        same &= run_draw_lag(&s, &a) == 40 + (int)rng_below(&b, 40 / 10 + 1);
+    CHECK(&tally, same && run_max_lag(&s) == 44, "variable_length: the draws of before, max 44");
+    config_set(&c, "seq_len_min", "10", err);
+    CHECK(&tally, config_resolve(&s, &c, err) == RNB_OK, "seq_len_min: %s", err);
+    int seen[64] = {0}, outside = 0;
+    for (int i = 0; i < 20000; i++) {
+        int lag = run_draw_lag(&s, &a);
+        outside += lag < 10 || lag > run_max_lag(&s);
+        if (lag >= 0 && lag < 64)
+            seen[lag]++;
+    }
+    int missing = 0;
+    for (int lag = 10; lag <= 42; lag++)   /* 39 + 39/10 = 42 */
+        missing += seen[lag] == 0;
+    double want = 0;
+    for (int base = 10; base < 40; base++) {
+        double inner = 0;
+        for (int T = base; T <= base + base / 10; T++)
+            inner += 10 * log(8.0) / (T + 20);
+        want += inner / (base / 10 + 1) / 30;
+    }
+    CHECK(&tally, outside == 0 && missing == 0 && run_max_lag(&s) == 42 && fabs(run_baseline(&s) - want) < 1e-12,
+          "seq_len_min 10, seq_len 40: %d lags outside, %d of 10..42 never drawn, max %d, baseline %.9g (%.9g)",
+          outside, missing, run_max_lag(&s), run_baseline(&s), want);
+    expect_resolve_error("seq_len_min", "100", "seq_len_min");
+    expect_resolve_error("seq_len_min", "1", "seq_len_min");     /* adding needs T >= 2 */
+}
+
 int main(void)
 {
     test_defaults();
+    test_lags();
 
     expect_set_error("hidden", "12x", RNB_EINVAL, "hidden");
     expect_set_error("hidden", "", RNB_EINVAL, "hidden");

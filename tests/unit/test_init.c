@@ -467,6 +467,26 @@ static void test_pascanu(void)
     const double to = top_abs(w, O * 5);
     CHECK(&tally, to <= bo && to > 0.98 * bo && top_abs(b, O) == 0, "glorot: the readout U(+-%g), max %g", bo, to);
     free(slab);
+    /* glorot_identity on rnn_relu (their IRNN): W_hh = I, W_ih glorot's
+     * draw, the readout glorot's */
+    const cell_type *relu = cell_find("rnn_relu");
+    layer_params q;
+    real *slab2 = make(relu, &q);
+    slab = make(relu, &p);
+    rng_t r1, r2;
+    rng_seed(&r1, 9, RNG_STREAM_INIT), rng_seed(&r2, 9, RNG_STREAM_INIT);
+    init_spec sg, sid;
+    init_parse(&sg, "glorot", err);
+    CHECK(&tally, init_parse(&sid, "glorot_identity", err) == RNB_OK && init_layer(&p, relu, I, H, &sid, &r1, err) == RNB_OK &&
+                      init_layer(&q, relu, I, H, &sg, &r2, err) == RNB_OK, "glorot_identity: %s", err);
+    int off_eye = 0;
+    for (int i = 0; i < H; i++)
+        for (int j = 0; j < H; j++)
+            off_eye += p.w_hh[(size_t)i * H + j] != (i == j);
+    CHECK(&tally, off_eye == 0 && memcmp(p.w_ih, q.w_ih, (size_t)H * I * sizeof(real)) == 0 &&
+                      top_abs(p.b_ih, H) == 0 && top_abs(p.b_hh, H) == 0 && init_readout(&sid, w, b, O, 5, &r),
+          "glorot_identity: W_hh = I (%d entries off), W_ih as glorot's, biases 0", off_eye);
+    free(slab), free(slab2);
     static const char *const bad[] = {"normal", "normal:-1", "normal:x", "sparse:0:0.9", "sparse:5", "sparse:5:x",
                                       "sparse:5:0"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {

@@ -158,6 +158,50 @@ static void test_adding(void)
     free_batch(&bt);
 }
 
+/* adding_pascanu: markers in [0, 0.1T) and [0.1T, 0.5T), both reached;
+ * the target their mean; predicting 0.5 scores 1/24; their criterion
+ * (squared error <= 0.04) holds for a constant 0.5 with probability
+ * 1 - 2 (2 * 0.3^2) = 0.64 (the mean of two uniforms is triangular) */
+static void test_adding_pascanu(void)
+{
+    const task_type *t = task_find("adding_pascanu");
+    const int T = 40, B = 20000;
+    CHECK(&tally, t && t->length(T) == T && t->in_dim == 2 && t->out_dim == 1, "adding_pascanu: L = T, 2 in, 1 out");
+    batch bt;
+    alloc_batch(&bt, t, T, B);
+    rng_t r;
+    rng_seed(&r, 6, RNG_STREAM_DATA);
+    t->sample(&bt, T, B, &r, &synthetic);
+    int bad = 0, lo1 = T, hi1 = -1, lo2 = T, hi2 = -1;
+    for (int b = 0; b < B; b++) {
+        int pos[3], n = 0;
+        double sum = 0;
+        for (int s = 0; s < T; s++) {
+            const real *x = bt.x + ((size_t)s * B + b) * 2;
+            bad += !(x[0] >= 0 && x[0] < 1) || (x[1] != 0 && x[1] != 1);
+            if (x[1] == 1 && n < 3)
+                pos[n++] = s, sum += x[0];
+        }
+        bad += n != 2 || fabs(bt.values[b] - sum / 2) > 1e-6;
+        if (n == 2) {
+            lo1 = pos[0] < lo1 ? pos[0] : lo1, hi1 = pos[0] > hi1 ? pos[0] : hi1;
+            lo2 = pos[1] < lo2 ? pos[1] : lo2, hi2 = pos[1] > hi2 ? pos[1] : hi2;
+        }
+    }
+    CHECK(&tally, bad == 0 && lo1 == 0 && hi1 == 3 && lo2 == 4 && hi2 == 19,
+          "adding_pascanu: %d bad; first marker %d..%d (0..3), second %d..%d (4..19)", bad, lo1, hi1, lo2, hi2);
+    real *y = malloc(B * sizeof(real)), *dy = malloc(B * sizeof(real));
+    for (int b = 0; b < B; b++)
+        y[b] = 0.5;
+    const double loss = loss_mse(dy, y, bt.values, B), m = t->metric(y, &bt, T, B);
+    CHECK(&tally, fabs(loss / t->baseline(T) - 1) < 0.03 && fabs(t->baseline(T) - 1.0 / 24) < 1e-15,
+          "adding_pascanu: predicting 0.5 gives MSE %g, baseline 1/24", loss);
+    CHECK(&tally, fabs(m - 0.64) < 0.015, "adding_pascanu: a constant 0.5 within 0.2 for %g (0.64)", m);
+    CHECK(&tally, t->solved(1, 0.995) && !t->solved(0, 0.98), "adding_pascanu: solved at under 1%% wrong");
+    free(y), free(dy);
+    free_batch(&bt);
+}
+
 /* Which symbol of I a one-hot input row holds; -1 if it is not one-hot. */
 static int onehot(const real *x, int I)
 {
@@ -353,6 +397,7 @@ int main(void)
 {
     test_copy("copy", 9);
     test_copy("copy_exprnn", 10);
+    test_adding_pascanu();
     test_adding();
     test_temporal("temporal_order", 2, (const int[]){1, 5}, 4);
     test_temporal("temporal_order3", 3, (const int[]){1, 3, 6}, 8);
