@@ -19,7 +19,7 @@ static bool needs_value(const char *name)
 
 static void help(void)
 {
-    printf("usage: rnnbench run EXPERIMENT.ini [-o OUT.h5] [--threads N] [--resume | --force] [--quiet]\n"
+    printf("usage: rnnbench run EXPERIMENT.ini [-o OUT.h5] [--threads N] [--resume | --force] [--quiet] [--check]\n"
            "\n"
            "Runs every point of the experiment's grid, one run per thread, and writes\n"
            "one HDF5 results file (docs/results.md). Then `rnnbench summary OUT.h5`.\n"
@@ -32,6 +32,9 @@ static void help(void)
            "                  this file as it is now (parameters, text, precision, version)\n"
            "  --force         replace an existing OUT (and its parts)\n"
            "  --quiet         no progress\n"
+           "  --check         read the file, expand its grid and check every run (keys,\n"
+           "                  values, memory) as a sweep would, print how many runs it\n"
+           "                  has, and stop: nothing is run or written\n"
            "\n"
            "Ctrl-C or SIGTERM: running runs stop at their next step and are written as\n"
            "interrupted; OUT is valid; --resume finishes the sweep. One process writes an\n"
@@ -108,6 +111,7 @@ static int run(int argc, char **argv)
         return FAIL(EXIT_USAGE, "%s", err);
     sweep_opts opts = {.threads = omp_get_num_procs()};
     const char *out = NULL;
+    bool check_only = false;
     for (int i = 0; i < pa.n_opt; i++) {
         const option *o = &pa.opt[i];
         if (!strcmp(o->name, "out") && o->value)
@@ -121,6 +125,8 @@ static int run(int argc, char **argv)
             opts.force = true;
         else if (!strcmp(o->name, "quiet") && !o->value)
             opts.quiet = true;
+        else if (!strcmp(o->name, "check") && !o->value)
+            check_only = true;
         else
             return FAIL(EXIT_USAGE, "unknown option --%s (rnnbench run --help)", o->name);
     }
@@ -148,6 +154,12 @@ static int run(int argc, char **argv)
     if (rc) {
         experiment_free(&e);
         return FAIL(rc == RNB_ENOMEM ? EXIT_RUNTIME : EXIT_USAGE, "%s", err);
+    }
+    if (check_only) {
+        if (is_rank0())
+            printf("%s: experiment %s, %d runs, each valid\n", pa.pos[0], e.name, e.n_runs);
+        experiment_free(&e);
+        return EXIT_OK;
     }
     char default_out[1200];
     if (!out) {
