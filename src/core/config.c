@@ -240,8 +240,12 @@ int config_resolve(run_spec *r, const config *c, char *err)
     if (c->fallback_shrink > 0 && r->clip.kind != CLIP_NORM)
         return rnb_error(err, RNB_EINVAL, "clip: fallback_shrink %g goes with clip = norm:THRESHOLD (Pascanu et al.'s code)",
                          c->fallback_shrink);
-    if (c->fallback_shrink > 0 && r->cell->recurrence != REC_DENSE)
-        return rnb_error(err, RNB_EINVAL, "cell: '%s' has no dense W_hh for fallback_shrink to shrink", r->cell->name);
+    if (c->fallback_shrink > 0 && o->kind != OPT_SGD)     /* with moments the rest would move */
+        return rnb_error(err, RNB_EINVAL, "optimizer: fallback_shrink is a step of plain sgd (Pascanu et al.'s), not %s",
+                         c->optimizer);
+    if (c->fallback_shrink > 0 && !r->cell->omega_ok)
+        return rnb_error(err, RNB_EINVAL, "cell: fallback_shrink is Pascanu et al.'s rule for rnn_tanh, rnn_relu "
+                         "and rnn_sigmoid, not '%s'", r->cell->name);
     r->stop_when_solved = c->stop_when_solved;
     if (init_parse(&r->init, c->init, sub))
         return rnb_error(err, RNB_EINVAL, "init: %s", sub);
@@ -276,6 +280,11 @@ int config_resolve(run_spec *r, const config *c, char *err)
         r->init.gain = r->task->length(r->T);     /* chrono's tmax: the sequence */
     if (r->init.kind == INIT_CHRONO && (r->cell->forget_block < 0 || r->cell->input_block < 0))
         return rnb_error(err, RNB_EINVAL, "init: chrono needs a cell with input and forget gates, not '%s'", r->cell->name);
+    const init_kind k = r->init.kind;
+    if ((k == INIT_ORTHOGONAL || k == INIT_IDENTITY || k == INIT_SPARSE || k == INIT_GLOROT ||
+         k == INIT_GLOROT_IDENTITY) && r->cell->recurrence != REC_DENSE)
+        return rnb_error(err, RNB_EINVAL, "init: %s needs a cell with a dense weight_hh, not '%s'", c->init,
+                         r->cell->name);
     if (r->init.kind == INIT_CHRONO && !(r->init.gain > 2))
         return rnb_error(err, RNB_EINVAL, "init: chrono's tmax %g is not above 2", r->init.gain);
     if (r->init.kind == INIT_CHRONO && r->init.set_forget_bias)

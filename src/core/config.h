@@ -51,7 +51,7 @@
     X(rms_init,    REAL, "0",       train, "rmsprop: the squared-gradient average's start (PyTorch 0; Arjovsky et al.'s code 1e-3, with alpha 0.9, eps 0)") \
     X(omega,       REAL, "0",       train, "rnn_tanh, rnn_relu, rnn_sigmoid: the weight of Pascanu et al.'s regulariser Omega (2013, eq. 9; their code's 2); 0: none") \
     X(clip,        STR,  "none",    train, "gradient clipping: none, norm:THRESHOLD, value:THRESHOLD, step:THRESHOLD") \
-    X(fallback_shrink, REAL, "0",   train, "clip norm: a step whose gradient norm is NaN, Inf or above 1e10 becomes W_hh -= lr S W_hh, nothing else, and the run goes on (Pascanu et al.'s code: S = 0.02); 0: such a step ends the run as diverged") \
+    X(fallback_shrink, REAL, "0",   train, "with clip norm and sgd, for rnn_tanh, rnn_relu, rnn_sigmoid: a step whose gradient norm is NaN, Inf or above 1e10 becomes W_hh -= lr S W_hh, nothing else, and the run goes on (Pascanu et al.'s code: S = 0.02); 0: a non-finite step ends the run as diverged") \
     X(stop_when_solved, BOOL, "false", train, "end the run at the first logged step whose held-out set is solved (Pascanu et al.'s code stops there)") \
     X(seed,        U64,  "1",       train, "seed of the run's random streams")  \
     X(log_every,   INT,  "25",      log,   "steps between records of ||dL/dh_t|| and the held-out loss (first and last steps always)") \

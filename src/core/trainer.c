@@ -109,8 +109,8 @@ void trainer_step(trainer *tr, step_record *rec)
     rec->L = m->L;
     rec->layers = m->st.l;
     rec->finite = isfinite(rec->loss) && isfinite(rec->grad_norm);
-    rec->fell_back = tr->spec.fallback_shrink > 0 && isfinite(rec->loss) &&
-                     !(rec->grad_norm <= FALLBACK_NORM);    /* NaN too */
+    /* their test is on the norm alone: an infinite loss falls back too */
+    rec->fell_back = tr->spec.fallback_shrink > 0 && !(rec->grad_norm <= FALLBACK_NORM);    /* NaN too */
     if (rec->fell_back) {
         rec->finite = true;
         rec->grad_norm_clipped = fallback_gradient(m, tr->spec.fallback_shrink);

@@ -294,7 +294,10 @@ static void cell_label(const facet *fc, const char *cell, char *out, size_t n)
             first = run_of(fc, i);
     for (int k = 0; k < config_key_count() && first; k++) {
         const char *name = config_key_name(k);
-        if (!fc->p->varies[k] || fc->facet_keys[k] || !strcmp(name, "cell") || !strcmp(name, "clip") ||
+        bool in_panel = false;      /* a --panel key labels panels, not lines */
+        for (int j = 0; j < fc->p->n_panel_keys; j++)
+            in_panel |= fc->p->panel_key[j] == k;
+        if (!fc->p->varies[k] || fc->facet_keys[k] || in_panel || !strcmp(name, "cell") || !strcmp(name, "clip") ||
             !strcmp(name, "seed") || !strcmp(name, "seq_len"))
             continue;
         bool same = true;

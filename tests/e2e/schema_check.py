@@ -141,14 +141,16 @@ for name, g in runs.items():
               f"{name}: {log} = log10({norm}) where {norm} is representable")
         check(np.all(np.isneginf(b[a == 0]) | (b[a == 0] < -300)), f"{name}: {log} of a zero norm")
     steps = g["log_step"][()]
+    stopped = g.attrs.get("stop_when_solved", "false") == "true" and g.attrs["solve_step"] == n
+    fell_back = float(g.attrs.get("fallback_shrink", 0)) > 0
     if status == "finished":
-        check(n == g.attrs["steps"], f"{name}: finished with all steps")
+        check(n == g.attrs["steps"] or stopped, f"{name}: finished with all steps (or stopped solved)")
         check(m > 0 and steps[0] == 1 and steps[-1] == n, f"{name}: log_step from 1 to {n}: {steps}")
         check(np.all(np.diff(steps) > 0), f"{name}: log_step increasing")
         every = int(g.attrs["log_every"])
         want = sorted({1, n} | set(range(every, n + 1, every)))
         check(list(steps) == want, f"{name}: logged steps {list(steps)[:6]}..., want {want[:6]}...")
-        check(np.all(np.isfinite(g["dh_norm"][()])) and np.all(g["dh_norm"][()] >= 0),
+        check(fell_back or (np.all(np.isfinite(g["dh_norm"][()])) and np.all(g["dh_norm"][()] >= 0)),
               f"{name}: dh_norm finite")
     if status == "diverged":
         d = int(g.attrs["diverged_step"])
@@ -158,7 +160,7 @@ for name, g in runs.items():
         check(steps[-1] == d, f"{name}: the diverged step is logged")
     clip = g.attrs["clip"]
     gn, gc = g["grad_norm"][()], g["grad_norm_clipped"][()]
-    ok = np.isfinite(gn)
+    ok = np.isfinite(gn) & ~(fell_back & ~(gn <= 1e10))   # a fallback step's is 0.02 ||W_hh||
     if clip == "none":
         check(np.array_equal(gn[ok], gc[ok]), f"{name}: no clipping, norms equal")
     elif clip.startswith("norm:"):

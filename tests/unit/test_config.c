@@ -99,6 +99,27 @@ static void test_lags(void)
           "seq_len_min 10, seq_len 40: %d lags outside, %d of 10..42 never drawn, max %d, baseline %.9g (%.9g)",
           outside, missing, run_max_lag(&s), run_baseline(&s), want);
     expect_resolve_error("seq_len_min", "100", "seq_len_min");
+    /* fallback_shrink: with clip norm, sgd and a plain RNN only, S in [0, 1) */
+    expect_resolve_error("fallback_shrink", "0.02", "fallback_shrink");     /* clip none */
+    expect_resolve_error("fallback_shrink", "1", "fallback_shrink");
+    static const char *const setups[][4] = {
+        {"rnn_tanh", "norm:1", "adam", "optimizer"}, {"lstm", "norm:1", "sgd", "cell"},
+        {"rnn_tanh", "value:1", "sgd", "clip"}, {"rnn_tanh", "norm:1", "sgd", NULL}};
+    for (int i = 0; i < 4; i++) {
+        config_defaults(&c);
+        config_set(&c, "cell", setups[i][0], err), config_set(&c, "clip", setups[i][1], err);
+        config_set(&c, "optimizer", setups[i][2], err), config_set(&c, "fallback_shrink", "0.02", err);
+        err[0] = 0;
+        const int rc = config_resolve(&s, &c, err);
+        CHECK(&tally, setups[i][3] ? rc == RNB_EINVAL && strncmp(err, setups[i][3], strlen(setups[i][3])) == 0
+                                   : rc == RNB_OK,
+              "fallback_shrink with %s, %s, %s: '%s'", setups[i][0], setups[i][1], setups[i][2], err);
+    }
+    /* an init a cell cannot take is refused before any run starts (run --check) */
+    config_defaults(&c);
+    config_set(&c, "cell", "indrnn", err), config_set(&c, "init", "glorot_identity", err);
+    CHECK(&tally, config_resolve(&s, &c, err) == RNB_EINVAL && strstr(err, "dense"), "glorot_identity on indrnn: '%s'",
+          err);
     expect_resolve_error("seq_len_min", "1", "seq_len_min");     /* adding needs T >= 2 */
 }
 

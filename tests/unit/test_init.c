@@ -356,6 +356,8 @@ static void test_exprnn_readout(void)
     rng_seed(&r, 4, RNG_STREAM_INIT);
     init_parse(&s, "paper", err);
     CHECK(&tally, model_create(&m, cell_find("exprnn"), task_find("copy"), 1, 5, 2, 64, false) == 0, "exprnn model");
+    for (int k = 0; k < m.O; k++)
+        m.b_out[k] = 1;     /* so that a bias left alone shows */
     model_init_readout(&m, &s, &r);
     const double sd = sd_of(m.w_out, (size_t)m.O * m.H), want = sqrt(2.0 / 64);
     CHECK(&tally, fabs(sd / want - 1) < 0.1 && top_abs(m.b_out, m.O) == 0,
@@ -484,8 +486,9 @@ static void test_pascanu(void)
         for (int j = 0; j < H; j++)
             off_eye += p.w_hh[(size_t)i * H + j] != (i == j);
     CHECK(&tally, off_eye == 0 && memcmp(p.w_ih, q.w_ih, (size_t)H * I * sizeof(real)) == 0 &&
-                      top_abs(p.b_ih, H) == 0 && top_abs(p.b_hh, H) == 0 && init_readout(&sid, w, b, O, 5, &r),
-          "glorot_identity: W_hh = I (%d entries off), W_ih as glorot's, biases 0", off_eye);
+                      top_abs(p.b_ih, H) == 0 && top_abs(p.b_hh, H) == 0 && init_readout(&sid, w, b, O, 5, &r) &&
+                      top_abs(w, O * 5) <= bo && top_abs(w, O * 5) > 0.98 * bo,
+          "glorot_identity: W_hh = I (%d entries off), W_ih as glorot's, biases 0, the readout U(+-%g)", off_eye, bo);
     free(slab), free(slab2);
     static const char *const bad[] = {"normal", "normal:-1", "normal:x", "sparse:0:0.9", "sparse:5", "sparse:5:x",
                                       "sparse:5:0"};

@@ -164,7 +164,7 @@ static void check_stop_when_solved(void)
         config_set(&g[i].cfg, "hidden", "16", err);
         config_set(&g[i].cfg, "lr", "1e-2", err);
         config_set(&g[i].cfg, "stop_when_solved", i ? "false" : "true", err);
-        config_resolve(&g[i].spec, &g[i].cfg, err);
+        CHECK(&tally, config_resolve(&g[i].spec, &g[i].cfg, err) == RNB_OK, "stop_when_solved: %s", err);
         CHECK(&tally, record_alloc(&rec[i], &g[i].spec) == RNB_OK &&
                           record_run(&rec[i], &g[i].spec, NULL, NULL, NULL, err) == RNB_OK, "run: %s", err);
     }
