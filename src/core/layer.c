@@ -406,21 +406,6 @@ enum { SCALE_MAX = 1000 };
 enum { SCALE_MAX = 120 };
 #endif
 
-/* v (n) times 2^k, each element rounded once. */
-static void scale_pow2(real *v, size_t n, int k)
-{
-    if (k == 0)
-        return;
-    if (k >= -SCALE_MAX && k <= SCALE_MAX) {
-        const real f = LDEXP((real)1, k);
-        for (size_t i = 0; i < n; i++)
-            v[i] *= f;
-        return;
-    }
-    for (size_t i = 0; i < n; i++)
-        v[i] = LDEXP(v[i], k);
-}
-
 /* The binary exponent of the largest |v[i]| (2^e <= max < 2^(e+1); a
  * subnormal counts as the exponent field's 0, below every normal);
  * EXP_ZERO when all are 0, EXP_NONFINITE when one is NaN or infinite.
@@ -450,6 +435,33 @@ GATE_LOOP static int top_exponent(const real *v, size_t n)
     if (m >= INF_BITS)
         return EXP_NONFINITE;
     return (int)(m >> MANT_BITS) - EXP_BIAS;
+}
+
+/* v (n) times 2^k, each element rounded once. */
+static void scale_pow2(real *v, size_t n, int k)
+{
+    if (k == 0)
+        return;
+    if (k >= -SCALE_MAX && k <= SCALE_MAX) {
+        const real f = LDEXP((real)1, k);
+        for (size_t i = 0; i < n; i++)
+            v[i] *= f;
+        return;
+    }
+    /* Scaled far down (a timestep's weight-gradient term of a gradient
+     * that has vanished): when every result is below half the smallest
+     * subnormal, each rounds to a zero of its own sign, as ldexp gives,
+     * without a call per element (which took half of a vanishing run). */
+    const int top = k < 0 ? top_exponent(v, n) : EXP_NONFINITE;
+    if (top == EXP_ZERO)
+        return;
+    if (top != EXP_NONFINITE && (long)top + k + 1 <= -(EXP_BIAS - 1 + MANT_BITS) - 1) {
+        for (size_t i = 0; i < n; i++)
+            v[i] *= 0;
+        return;
+    }
+    for (size_t i = 0; i < n; i++)
+        v[i] = LDEXP(v[i], k);
 }
 
 /* The larger exponent of two top_exponent() results. */
