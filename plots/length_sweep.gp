@@ -38,7 +38,7 @@ do for [fmt in formats] {
              with lines lw 2 lc rgb cell_color(word(cells, i)) dt clip_dash(k) \
              title cell_label(word(cells, i)) . ", clipping " . word(clips, k), \
          1 with lines lw 1.2 lc rgb "#404040" dt 2 title "baseline"
-    set title "fraction of seeds that solved the task (bars: 95% Wilson interval), and that diverged"
+    set title "seeds that solved the task (bars: 95% Wilson interval) and that diverged"
     unset logscale y
     set format y "%g"
     set yrange [-0.03:1.03]
