@@ -63,6 +63,7 @@ int cmd_list(int argc, char **argv)
            "  momentum           v = mu v + g; p -= lr v  (--nesterov: p -= lr (g + mu v))\n"
            "  rmsprop            s = alpha s + (1-alpha) g^2; p -= lr g / (sqrt(s) + eps); s starts at\n"
            "                     --rms-init (0; Arjovsky et al.'s code: 1e-3, with alpha 0.9, eps 0)\n"
-           "  adam               Kingma & Ba 2015, with bias correction\n");
+           "  adam               Kingma & Ba 2015, with bias correction\n"
+           "  --lr-step E:F      any of them: lr (and lr_orth) times F after every E-th update\n");
     return EXIT_OK;
 }

@@ -208,6 +208,16 @@ int config_resolve(run_spec *r, const config *c, char *err)
         return rnb_error(err, RNB_EINVAL, "lr: %g is not positive", o->lr);
     if (!(o->lr_orth > 0))
         return rnb_error(err, RNB_EINVAL, "lr_orth: %g is not positive", o->lr_orth);
+    if (strcmp(c->lr_step, "none") != 0) {
+        char *end;
+        o->lr_every = strtol(c->lr_step, &end, 10);
+        if (end == c->lr_step || *end != ':' || o->lr_every < 1)
+            return rnb_error(err, RNB_EINVAL, "lr_step: '%s' is not EVERY:FACTOR (EVERY >= 1) or none", c->lr_step);
+        const char *f = end + 1;
+        o->lr_factor = strtod(f, &end);
+        if (end == f || *end || !(o->lr_factor > 0) || !isfinite(o->lr_factor))
+            return rnb_error(err, RNB_EINVAL, "lr_step: '%s': FACTOR is not a positive number", c->lr_step);
+    }
     if (o->momentum < 0 || o->momentum >= 1)
         return rnb_error(err, RNB_EINVAL, "momentum: %g is outside [0, 1)", o->momentum);
     if (o->alpha < 0 || o->alpha >= 1)

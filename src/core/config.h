@@ -42,6 +42,7 @@
     X(optimizer,   STR,  "adam",    train, "sgd, momentum, rmsprop or adam (PyTorch's definitions)") \
     X(lr,          REAL, "1e-3",    train, "learning rate")                     \
     X(lr_orth,     OPTREAL, "none", train, "exprnn: learning rate of the orthogonal parameters A (the authors' lr_orth); none: lr; other cells have none") \
+    X(lr_step,     STR,  "none",    train, "EVERY:FACTOR: lr (and lr_orth) times FACTOR after every EVERY-th update (IndRNN's code: 20000:0.1); none: constant") \
     X(momentum,    REAL, "0.9",     train, "momentum: mu")                      \
     X(nesterov,    BOOL, "false",   train, "momentum: Nesterov's form")         \
     X(alpha,       REAL, "0.99",    train, "rmsprop: smoothing constant")       \

@@ -116,4 +116,6 @@ void optim_update(optim_state *o, real *p, const real *g)
         at = o->orth_off[k] + o->orth_n[k];
     }
     update_span(o, p, g, at, o->n, o->s.lr);
+    if (o->s.lr_every > 0 && o->step % o->s.lr_every == 0)
+        o->s.lr *= o->s.lr_factor, o->s.lr_orth *= o->s.lr_factor;
 }

@@ -30,6 +30,8 @@ typedef struct {
     double beta1, beta2;    /* adam */
     double eps;             /* rmsprop, adam */
     double rms_init;        /* rmsprop: the squared average's start */
+    long lr_every;          /* > 0: lr and lr_orth times lr_factor after */
+    double lr_factor;       /*      every lr_every-th update (a step schedule) */
 } optim_spec;
 
 typedef struct {

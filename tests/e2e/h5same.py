@@ -27,7 +27,7 @@ NEW_KEYS = {"num_layers": lambda v: v == 1,      # keys added since 0.2.0, at th
             "lru_max_phase": lambda v: v == 6.28, "omega": lambda v: v == 0,
             "rms_init": lambda v: v == 0, "learn_h0": lambda v: v == "false",
             "fallback_shrink": lambda v: v == 0, "stop_when_solved": lambda v: v == "false",
-            "seq_len_min": lambda v: v == 0}
+            "seq_len_min": lambda v: v == 0, "lr_step": lambda v: v == "none"}
 
 
 def items(f):

@@ -99,6 +99,9 @@ static void test_lags(void)
           "seq_len_min 10, seq_len 40: %d lags outside, %d of 10..42 never drawn, max %d, baseline %.9g (%.9g)",
           outside, missing, run_max_lag(&s), run_baseline(&s), want);
     expect_resolve_error("seq_len_min", "100", "seq_len_min");
+    expect_resolve_error("lr_step", "0:0.1", "lr_step");
+    expect_resolve_error("lr_step", "100", "lr_step");
+    expect_resolve_error("lr_step", "100:-1", "lr_step");
     /* fallback_shrink: with clip norm, sgd and a plain RNN only, S in [0, 1) */
     expect_resolve_error("fallback_shrink", "0.02", "fallback_shrink");     /* clip none */
     expect_resolve_error("fallback_shrink", "1", "fallback_shrink");

@@ -187,10 +187,37 @@ static void test_parse(void)
     }
 }
 
+/* lr_step: after every lr_every-th update lr (and lr_orth) take the
+ * factor; the same as an optimizer whose lr is changed by hand there, bit
+ * for bit, for every kind (adam's moments and step count go on). */
+static void test_lr_step(int c)
+{
+    optim_spec s = configs[c].spec, plain = s;
+    s.lr_every = 3, s.lr_factor = 0.5;
+    optim_state a, b;
+    if (optim_init(&a, &s, N) || optim_init(&b, &plain, N))
+        abort();
+    real pa[N], pb[N];
+    for (int k = 0; k < N; k++)
+        pa[k] = pb[k] = (real)p0[k];
+    for (int t = 0; t < 7; t++) {
+        real g[N];
+        for (int k = 0; k < N; k++)
+            g[k] = (real)grad(t, k);
+        optim_update(&a, pa, g);
+        optim_update(&b, pb, g);
+        if (t == 2 || t == 5)   /* after updates 3 and 6 */
+            b.s.lr *= 0.5, b.s.lr_orth *= 0.5;
+    }
+    CHECK(&tally, memcmp(pa, pb, sizeof pa) == 0 && a.s.lr == plain.lr * 0.25,
+          "%s: lr_step 3:0.5 is lr halved by hand after updates 3 and 6 (lr now %g)", configs[c].name, a.s.lr);
+    optim_free(&a), optim_free(&b);
+}
+
 int main(void)
 {
     for (int c = 0; c < NCONFIG; c++)
-        test_config(c), test_orth_span(c);
+        test_config(c), test_orth_span(c), test_lr_step(c);
     test_rms_init();
     test_parse();
     return check_done(&tally);
