@@ -4,7 +4,8 @@
 # readout reads) and timestep t (horizontal), at the first logged training
 # step (left of a pair of panels) and the last (right). A pair per run (a
 # cell x clip mode at one seed), one colour scale for all.
-# From rnnbench: data (columns run cell clip seed phase step layer t dh_norm
+# From rnnbench: t_label (the timestep axis: "timestep t of the input
+# sequence", "pixel index t (raster order)", ...), data (columns run cell clip seed phase step layer t dh_norm
 # dh_log10; the header row, then one block per panel, blocks separated by
 # two blank lines; index k is panel k, so the columns go by number here: a
 # header is not seen past index 0), output, formats, title, panel_cells,
@@ -27,7 +28,7 @@ do for [fmt in formats] {
     set xrange [0.5:L + 0.5]
     set yrange [-0.5:K - 0.5]
     set ytics 0, (K <= 8 ? 1 : ceil(K / 8.0))
-    set xlabel "timestep t of the input sequence"
+    set xlabel t_label
     set ylabel "layer l (0: bottom)"
     unset key
     unset grid

@@ -2,7 +2,8 @@
 # timestep t (horizontal): how the gradient's reach changes as the run
 # learns. One panel per run (a cell x clip mode at one seed), at one layer
 # (column layer; the top unless rnnbench plot --layer says otherwise).
-# From rnnbench: data (columns run cell clip seed layer step t dh_norm dh_log10; the header
+# From rnnbench: t_label (the timestep axis: "timestep t of the input
+# sequence", "pixel index t (raster order)", ...), data (columns run cell clip seed layer step t dh_norm dh_log10; the header
 # row, then one block per panel, blocks separated by two blank lines and
 # the rows of a training step by one, as pm3d wants; index k is panel k,
 # so the columns go by number here: a header is not seen past index 0), output,
@@ -24,7 +25,7 @@ do for [fmt in formats] {
     set cbrange [cbmin:cbmax]
     set cblabel "log_{10} ||∂L/∂h_t||" enhanced
     set xrange [1:L]
-    set xlabel "timestep t of the input sequence"
+    set xlabel t_label
     set ylabel "training step"
     unset key
     unset grid

@@ -2,7 +2,8 @@
 # timestep t, one line per cell, at the first logged training step (dashed)
 # and the last (solid); one panel per clip mode; one layer of each run (the
 # top unless rnnbench plot --layer says otherwise).
-# From rnnbench: data (columns run cell clip seed layer phase step t dh_norm
+# From rnnbench: t_label (the timestep axis: "timestep t of the input
+# sequence", "pixel index t (raster order)", ...), data (columns run cell clip seed layer phase step t dh_norm
 # dh_log10), output, formats, title, cells, clips, cell_label(c),
 # clip_note(k), layer_note (", layer 0 (bottom)", "" for one-layer runs),
 # L (timesteps), ymin, ymax, ytic (decades: the axis is
@@ -18,7 +19,7 @@ do for [fmt in formats] {
     set mytics (ytic > 1 ? 1 : 2)
     set xrange [1:L]
     set yrange [ymin:ymax]
-    set xlabel "timestep t of the input sequence"
+    set xlabel t_label
     set ylabel "gradient norm ||∂L/∂h_t||" enhanced
     eval key_place(words(cells), "bottom right")
     do for [k = 1:words(clips)] {

@@ -8,6 +8,7 @@
 #include "args.h"
 #include "bench.h"
 #include "cli.h"
+#include "idx.h"
 #include "kernels.h"
 #include "status.h"
 
@@ -110,6 +111,7 @@ int cmd_bench(int argc, char **argv)
     if (!specs)
         return cli_fail("bench", EXIT_RUNTIME, "out of memory");
     int n = 0;
+    image_cache images = {0};   /* the image tasks' dataset, read once */
     for (int a = 0; a < nc; a++)
         for (int b = 0; b < nt; b++)
             for (int c = 0; c < nl; c++)
@@ -120,7 +122,7 @@ int cmd_bench(int argc, char **argv)
                     const char *size = sl[d / nk], *K = kl[d % nk];
                     char *x = strchr(size, 'x');
                     if (!x || sscanf(size, "%ldx%ld", &B, &H) != 2) {
-                        free(specs);
+                        free(specs), image_cache_free(&images);
                         return cli_fail("bench", EXIT_USAGE, "--sizes: '%s' is not BATCHxHIDDEN", size);
                     }
                     cfg.batch = B, cfg.hidden = H;
@@ -129,15 +131,19 @@ int cmd_bench(int argc, char **argv)
                         config_set(&cfg, "cell", cl[a], err) || config_set(&cfg, "task", tl[b], err) ||
                         config_set(&cfg, "seq_len", ll[c], err) || config_set(&cfg, "num_layers", K, err) ||
                         config_resolve(&specs[n], &cfg, err)) {
-                        free(specs);
+                        free(specs), image_cache_free(&images);
                         return cli_fail("bench", EXIT_USAGE, "--%s", err);
+                    }
+                    if (image_cache_attach(&images, cfg.data_dir, &specs[n], err)) {
+                        free(specs), image_cache_free(&images);
+                        return cli_fail("bench", EXIT_USAGE, "%s", err);
                     }
                     n++;
                 }
 
     FILE *csv = NULL;
     if (csv_path && !(csv = fopen(csv_path, "w"))) {
-        free(specs);
+        free(specs), image_cache_free(&images);
         return cli_fail("bench", EXIT_USAGE, "--csv: cannot write %s", csv_path);
     }
     if (csv)
@@ -157,7 +163,7 @@ int cmd_bench(int argc, char **argv)
         if (bench_run(&r, s, seconds, threads, err)) {
             if (csv)
                 fclose(csv);
-            free(specs);
+            free(specs), image_cache_free(&images);
             return cli_fail("bench", EXIT_RUNTIME, "%s", err);
         }
         double gf = r.flops * r.steps_per_s / 1e9, gg = r.flops * r.gemm_steps_per_s / 1e9;
@@ -178,7 +184,7 @@ int cmd_bench(int argc, char **argv)
                     r.steps_per_s_nonorm, cost, r.gemm_steps_per_s, gg, 100 * gf / gg, threads,
                     r.agg_steps_per_s, scaling, peak, 100 * gf / peak, s->K);
     }
-    free(specs);
+    free(specs), image_cache_free(&images);
     if (csv && fclose(csv) != 0)
         return cli_fail("bench", EXIT_RUNTIME, "--csv: error writing %s", csv_path);
     printf("# ofPeak: model GFLOP/s as a share of the FMA peak above\n"

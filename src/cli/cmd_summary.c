@@ -20,7 +20,8 @@ static void help(void)
            "\n"
            "One row per grid point, over the runs that differ only in their seed:\n"
            "  runs       runs (diverged, interrupted among them)\n"
-           "  loss       held-out loss at the last logged step, mean and sd over the\n"
+           "  loss       held-out loss at the last logged step (over a dataset: on its\n"
+           "             whole test split, after the last step), mean and sd over the\n"
            "             finished runs, and the task's memoryless baseline\n"
            "  solved     runs solved on held-out data at the end, of all, with the\n"
            "             fraction's 95%% Wilson score interval; the median first logged\n"
@@ -36,6 +37,9 @@ static void help(void)
            "  depth      median ||dL/dh_T^0|| / ||dL/dh_T^top||, bottom layer over top at the\n"
            "             last timestep T, at the first and last logged step\n"
            "and, below the table, vanish at each layer of the points with more than one.\n"
+           "When a run is over a dataset (smnist, psmnist, rmnist), also:\n"
+           "  accuracy   its test accuracy at the end (on the whole test split), mean and sd\n"
+           "             over the finished runs; such a point has no solved rule (-)\n"
            "Ratios come from dh_log10 where the file has it, so that one past float64's\n"
            "range is printed too (1.0e-400).\n"
            "--csv: the same columns, comma-separated, full precision (with more than one\n"
@@ -90,6 +94,8 @@ static void print_csv(const summary *s)
         for (int l = 0; l < s->max_layers; l++)
             printf(",vanish_first_l%d,vanish_last_l%d", l, l);
     }
+    if (s->benchmark)
+        printf(",metric_mean,metric_sd");
     printf("\n");
     for (int i = 0; i < s->n; i++) {
         const summary_row *r = &s->rows[i];
@@ -113,6 +119,8 @@ static void print_csv(const summary *s)
                 printf(",%s,%s", v1, v2);
             }
         }
+        if (s->benchmark)
+            printf(",%.9g,%.9g", r->metric_mean, r->metric_sd);
         printf("\n");
     }
 }
@@ -133,6 +141,8 @@ static void print_table(const summary *s, int w)
            "baseline", "solved (95% CI)", "at", "peak|g|", "clipped", "vanish first/last");
     if (deep)
         printf(" %6s %19s", "layers", "depth first/last");
+    if (s->benchmark)
+        printf(" %21s", "accuracy (mean ± sd)");
     printf("\n");
     for (int i = 0; i < s->n; i++) {
         const summary_row *r = &s->rows[i];
@@ -143,14 +153,24 @@ static void print_table(const summary *s, int w)
         num(sd, sizeof sd, r->loss_sd, "%.2g");
         num(at, sizeof at, r->solve_step, "%.0f");
         num(peak, sizeof peak, r->peak_grad_norm, "%.3g");
-        char solved[16];
-        snprintf(solved, sizeof solved, "%d/%d", r->solved, r->runs);
-        printf("%-*s %6s %11s ± %-7s %9.4g %7s %.2f-%.2f %7s %9s %7.3f", w, r->point, runs,
-               mean, sd, r->baseline, solved, r->solved_lo, r->solved_hi, at, peak, r->clipped_frac);
+        char k_of_n[24], solved[48];    /* a benchmark has no solved rule: its accuracy is at the end */
+        snprintf(k_of_n, sizeof k_of_n, "%d/%d", r->solved, r->runs);
+        if (r->benchmark)
+            snprintf(solved, sizeof solved, "%17s", "-");
+        else
+            snprintf(solved, sizeof solved, "%7s %.2f-%.2f", k_of_n, r->solved_lo, r->solved_hi);
+        printf("%-*s %6s %11s ± %-7s %9.4g %s %7s %9s %7.3f", w, r->point, runs,
+               mean, sd, r->baseline, solved, at, peak, r->clipped_frac);
         print_pair(r->lg_vanish_first, r->lg_vanish_last);
         if (deep) {
             printf(" %6d", r->layers);
             print_pair(r->lg_depth_first, r->lg_depth_last);
+        }
+        if (r->benchmark) {
+            char acc[16], acc_sd[16];
+            num(acc, sizeof acc, r->metric_mean, "%.4f");
+            num(acc_sd, sizeof acc_sd, r->metric_sd, "%.2g");
+            printf(" %11s ± %-7s", acc, acc_sd);
         }
         printf("\n");
     }

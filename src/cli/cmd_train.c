@@ -68,7 +68,7 @@ static void print_header(const config *c, const run_spec *s)
 {
     printf("# rnnbench %s train, %s\n#", RNNBENCH_VERSION, RNB_PRECISION);
     for (int i = 0; i < config_key_count(); i++) {
-        char v[64];
+        cfg_str v;
         config_key_value(c, i, v, sizeof v);
         printf(" %s=%s", config_key_name(i), v);
     }
@@ -184,6 +184,7 @@ int cmd_train(int argc, char **argv)
         }
     }
     run_spec spec;
+    int rc;
     if (config_resolve(&spec, &c, err))
         return cli_fail("train", EXIT_USAGE, "--%s", err);
     /* train keeps the record a sweep's run keeps (record_run, the one
@@ -195,8 +196,12 @@ int cmd_train(int argc, char **argv)
         char flag[64];
         return cli_fail("train", EXIT_USAGE, "--%s: the run %s", flag_of(k, flag, sizeof flag), err);
     }
+    c.seq_len = spec.T;     /* an image task's own, as the header shows it */
     if (!print_every)
         print_every = spec.steps >= 20 ? (int)(spec.steps / 20) : 1;
+    image_cache images = {0};
+    if ((rc = image_cache_attach(&images, c.data_dir, &spec, err)))
+        return cli_fail("train", rc == RNB_ENOMEM ? EXIT_RUNTIME : EXIT_USAGE, "%s", err);
 
     /* The norms file is written beside its name and renamed at the end,
      * so that it is whole or absent. */
@@ -204,8 +209,10 @@ int cmd_train(int argc, char **argv)
     FILE *norms = NULL;
     if (norms_path) {
         snprintf(norms_tmp, sizeof norms_tmp, "%s.tmp.%ld", norms_path, (long)getpid());
-        if (!(norms = fopen(norms_tmp, "w")))
+        if (!(norms = fopen(norms_tmp, "w"))) {
+            image_cache_free(&images);
             return cli_fail("train", EXIT_USAGE, "--norms: cannot write %s", norms_path);
+        }
         fprintf(norms, "step\tt\tdh_norm%s\tlayer\n", spec.cell->has_c ? "\tdc_norm" : "");
     }
 
@@ -215,6 +222,7 @@ int cmd_train(int argc, char **argv)
         free(top_dh);
         if (norms)
             fclose(norms), remove(norms_tmp);
+        image_cache_free(&images);
         return cli_fail("train", EXIT_RUNTIME, "out of memory for a run of %.0f bytes",
                         (double)trainer_bytes(&spec) + record_bytes(&spec));
     }
@@ -222,10 +230,10 @@ int cmd_train(int argc, char **argv)
     train_ctx ctx = {.spec = &spec, .norms = norms, .quiet = quiet, .print_every = print_every,
                      .tail_from = spec.steps - spec.steps / 10, .top_dh = top_dh};
     double t0 = clock_seconds();
-    int rc = record_run(&r, &spec, NULL, on_step, &ctx, err);
+    rc = record_run(&r, &spec, NULL, on_step, &ctx, err);
     double secs = clock_seconds() - t0;
     if (rc) {
-        record_free(&r), free(top_dh);
+        record_free(&r), free(top_dh), image_cache_free(&images);
         if (norms)
             fclose(norms), remove(norms_tmp);
         return cli_fail("train", rc == RNB_ENOMEM ? EXIT_RUNTIME : EXIT_USAGE, "%s", err);
@@ -235,7 +243,7 @@ int cmd_train(int argc, char **argv)
         ok = fclose(norms) == 0 && ok;
         if (!ok || rename(norms_tmp, norms_path) != 0) {
             remove(norms_tmp);
-            record_free(&r), free(top_dh);
+            record_free(&r), free(top_dh), image_cache_free(&images);
             return cli_fail("train", EXIT_RUNTIME, "--norms: error writing %s", norms_path);
         }
     }
@@ -253,9 +261,8 @@ int cmd_train(int argc, char **argv)
             printf(" %.3e%s", ctx.depth_dh[k], k < spec.K - 1 ? "," : "\n");
     }
     if (r.n_logged)
-        printf("# held-out set (%d sequences) at step %ld: loss %.6g, metric %.4g\n",
-               ((spec.eval_batch + spec.B - 1) / spec.B) * spec.B, r.log_step[r.n_logged - 1],
-               r.final_loss, r.final_metric);
+        printf("# held-out set (%ld sequences) at step %ld: loss %.6g, metric %.4g\n",
+               r.final_eval_size, r.log_step[r.n_logged - 1], r.final_loss, r.final_metric);
     if (ctx.n_tail) {
         double loss = ctx.tail_loss / ctx.n_tail, metric = ctx.tail_metric / ctx.n_tail;
         printf("# %s after %ld steps in %.2f s (%.1f steps/s): loss %.6g, metric %.4g "
@@ -266,6 +273,6 @@ int cmd_train(int argc, char **argv)
     } else {
         printf("# %s after %ld steps in %.2f s\n", status, last->step, secs);
     }
-    record_free(&r), free(top_dh);
+    record_free(&r), free(top_dh), image_cache_free(&images);
     return EXIT_OK;
 }

@@ -181,6 +181,17 @@ int config_resolve(run_spec *r, const config *c, char *err)
         (rc = positive_int(&r->K, c->num_layers, "num_layers", 64, err)) ||
         (rc = positive_int(&r->B, c->batch, "batch", 1000000, err)))
         return rc;
+    /* the image tasks' length is the image's: seq_len left at its
+     * default (or set to it) takes it */
+    if (r->task->fixed_T) {
+        if (r->T != r->task->fixed_T && r->T != strtol(config_key_default(config_key_find("seq_len")), NULL, 10))
+            return rnb_error(err, RNB_EINVAL, "seq_len: task %s's sequences are %d steps long; leave seq_len "
+                             "out or set it to %d", r->task->name, r->task->fixed_T, r->task->fixed_T);
+        r->T = r->task->fixed_T;
+        if (c->variable_length || c->seq_len_min)
+            return rnb_error(err, RNB_EINVAL, "%s: task %s's sequences all have %d steps",
+                             c->variable_length ? "variable_length" : "seq_len_min", r->task->name, r->T);
+    }
     if (r->T < r->task->min_T)
         return rnb_error(err, RNB_EINVAL, "seq_len: task %s needs at least %d", r->task->name, r->task->min_T);
     r->variable_length = c->variable_length;
@@ -302,6 +313,7 @@ int config_resolve(run_spec *r, const config *c, char *err)
     if (r->init.set_forget_bias && r->cell->forget_block < 0)
         return rnb_error(err, RNB_EINVAL, "forget_bias: cell '%s' has no forget gate", r->cell->name);
     r->seed = c->seed;
+    r->perm_seed = c->perm_seed;
     if ((rc = positive_int(&r->log_every, c->log_every, "log_every", 1 << 30, err)))
         return rc;
     if (c->eval_batch == 0)

@@ -21,8 +21,10 @@
 
 /* X(key, type, default, section, help); section: the experiment file's */
 #define CONFIG_KEYS(X)                                                        \
-    X(task,        STR,  "adding",  task,  "task: copy, adding, multiplication, temporal_order, temporal_order3, random_permutation, memorization, copy_exprnn, adding_pascanu (rnnbench list)") \
-    X(seq_len,     INT,  "100",     task,  "time lag T of the task (copy's sequences are T+20 long)") \
+    X(task,        STR,  "adding",  task,  "task: copy, adding, multiplication, temporal_order, temporal_order3, random_permutation, memorization, copy_exprnn, adding_pascanu, smnist, psmnist, rmnist (rnnbench list)") \
+    X(seq_len,     INT,  "100",     task,  "time lag T of the task (copy's sequences are T+20 long); the image tasks have their own (smnist, psmnist 784; rmnist 28)") \
+    X(data_dir,    STR,  "/usr/share/datasets/fashion-mnist", task, "smnist, psmnist, rmnist: the folder of the four IDX files (.gz or not; Debian's dataset-fashion-mnist)") \
+    X(perm_seed,   U64,  "1",       task,  "psmnist: seed of its one fixed pixel permutation (runs that share it see the same order)") \
     X(variable_length, BOOL, "false", task, "draw each batch's lag uniformly from [T, T + T/10] (Hochreiter & Schmidhuber 1997); norms aligned to the sequence's end") \
     X(seq_len_min, INT,  "0",       task,  "with it, each batch's lag T is first drawn uniformly from [seq_len_min, seq_len), then variable_length's jitter (Pascanu et al.'s code: min_length, max_length); 0: T = seq_len") \
     X(cell,        STR,  "lstm",    model, "cell type: rnn_tanh, rnn_relu, lstm, gru, indrnn, mingru, minlstm, ... (rnnbench list)") \
@@ -58,7 +60,7 @@
     X(log_every,   INT,  "25",      log,   "steps between records of ||dL/dh_t|| and the held-out loss (first and last steps always)") \
     X(eval_batch,  INT,  "0",       log,   "sequences in the fixed held-out set, rounded up to whole batches; 0: one batch")
 
-typedef char cfg_str[64];
+typedef char cfg_str[256];     /* data_dir holds a path */
 #define CFG_CTYPE_STR     cfg_str
 #define CFG_CTYPE_INT     long
 #define CFG_CTYPE_REAL    double
@@ -108,6 +110,7 @@ typedef struct {
     double fallback_shrink; /* > 0: a blown-up gradient becomes S W_hh (clip norm) */
     bool stop_when_solved;
     uint64_t seed;
+    uint64_t perm_seed;     /* psmnist's pixel permutation */
     int log_every;
     int eval_batch;
 } run_spec;

@@ -13,7 +13,7 @@ typedef struct { uint64_t s[4]; } rng_t;
  * uses one stream for its initial weights, one for its training batches and
  * one for its held-out batch, so that changing the task does not change the
  * weights. */
-enum { RNG_STREAM_INIT = 1, RNG_STREAM_DATA = 2, RNG_STREAM_EVAL = 3 };
+enum { RNG_STREAM_INIT = 1, RNG_STREAM_DATA = 2, RNG_STREAM_EVAL = 3, RNG_STREAM_PERM = 4 };
 
 void     rng_seed(rng_t *r, uint64_t seed, uint64_t stream);
 uint64_t rng_next(rng_t *r);

@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "real.h"
 #include "rng.h"
@@ -28,12 +29,16 @@ typedef enum { SPLIT_TRAIN, SPLIT_HELDOUT } task_split;
 
 /* What a batch is drawn from besides the run's random stream: a task over
  * a dataset reads its data (loaded once by the harness, read-only; the
- * core does no I/O) and the split; the synthetic tasks draw everything
- * from the stream, data NULL, and get their held-out set from a stream of
- * its own (the trainer's). */
+ * core does no I/O), the split, the run's own state (its place in the
+ * epoch) and, held out, which sequences: index, index + 1, ... of the
+ * split's fixed order. The synthetic tasks draw everything from the
+ * stream, data and state NULL, and get their held-out set from a stream
+ * of its own (the trainer's). */
 typedef struct {
     const void *data;
     task_split split;
+    void *state;            /* task_type.state_bytes, per run (read-only held out); NULL for synthetic tasks */
+    long index;             /* SPLIT_HELDOUT: the batch's first sequence */
 } task_source;
 
 typedef struct task_type {
@@ -53,6 +58,16 @@ typedef struct task_type {
     /* y: logits (L, B, O) for READOUT_ALL, outputs (B, O) for READOUT_LAST */
     double (*metric)(const real *y, const batch *bt, int T, int B);
     bool (*solved)(double loss, double metric);
+    /* Tasks over a dataset (NULL and 0 for the synthetic ones): its name,
+     * the one lag its sequences have, the sequences in a split, and the
+     * run's own state (its epoch order, a pixel permutation), set up once
+     * when the run starts from data and the run's perm_seed. */
+    const char *dataset;
+    int fixed_T;
+    long (*split_size)(const void *data, task_split split);
+    size_t (*state_bytes)(const void *data);
+    void (*state_init)(void *state, const void *data, uint64_t perm_seed);
+    bool permuted;          /* its pixels come in image_permutation(perm_seed)'s order */
 } task_type;
 
 const task_type *task_find(const char *name);

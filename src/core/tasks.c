@@ -4,11 +4,13 @@
 #include "task.h"
 
 extern const task_type task_copy, task_adding, task_multiplication, task_temporal_order,
-    task_temporal_order3, task_random_permutation, task_memorization, task_copy_exprnn, task_adding_pascanu;
+    task_temporal_order3, task_random_permutation, task_memorization, task_copy_exprnn, task_adding_pascanu,
+    task_smnist, task_psmnist, task_rmnist;
 
 static const task_type *const tasks[] = {
     &task_copy, &task_adding, &task_multiplication, &task_temporal_order,
     &task_temporal_order3, &task_random_permutation, &task_memorization, &task_copy_exprnn, &task_adding_pascanu,
+    &task_smnist, &task_psmnist, &task_rmnist,
 };
 
 int task_count(void) { return (int)(sizeof tasks / sizeof tasks[0]); }

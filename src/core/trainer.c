@@ -14,12 +14,21 @@ static size_t optim_bytes(const run_spec *s, size_t n_params)
     return moments * n_params * sizeof(real);
 }
 
+static size_t task_state_bytes(const run_spec *s);
+
 size_t trainer_bytes(const run_spec *s)
 {
     size_t n = model_param_count(s->cell, s->task, s->K, s->H, s->learn_h0);
     size_t nt = model_tensor_count(s->cell, s->K, s->learn_h0);
     return model_bytes(s->cell, s->task, s->K, run_max_lag(s), s->B, s->H, s->learn_h0) +
-           optim_bytes(s, n) + nt * (sizeof(model_tensor) + sizeof(double));
+           optim_bytes(s, n) + nt * (sizeof(model_tensor) + sizeof(double)) + task_state_bytes(s);
+}
+
+/* A task over a dataset keeps the run's place in it (0 bytes before the
+ * harness has attached the data, and for the synthetic tasks). */
+static size_t task_state_bytes(const run_spec *s)
+{
+    return s->task->state_bytes && s->task_data ? s->task->state_bytes(s->task_data) : 0;
 }
 
 int trainer_create(trainer *tr, const run_spec *s, char *err)
@@ -31,7 +40,10 @@ int trainer_create(trainer *tr, const run_spec *s, char *err)
     tr->n_tensors = model_tensor_count(s->cell, s->K, s->learn_h0);
     tr->tensors = malloc((size_t)tr->n_tensors * sizeof *tr->tensors);
     tr->tensor_norm = malloc((size_t)tr->n_tensors * sizeof *tr->tensor_norm);
-    if (optim_init(&tr->opt, &s->optim, tr->m.n_params) || !tr->tensors || !tr->tensor_norm) {
+    if (task_state_bytes(s))
+        tr->task_state = malloc(task_state_bytes(s));
+    if (optim_init(&tr->opt, &s->optim, tr->m.n_params) || !tr->tensors || !tr->tensor_norm ||
+        (task_state_bytes(s) && !tr->task_state)) {
         trainer_free(tr);
         return rnb_error(err, RNB_ENOMEM, "out of memory for a run of %zu bytes", trainer_bytes(s));
     }
@@ -59,6 +71,8 @@ int trainer_create(trainer *tr, const run_spec *s, char *err)
             l->ws.konst[i] = s->konst[i];
     }
     model_init_readout(&tr->m, &s->init, &init_rng);
+    if (tr->task_state)
+        s->task->state_init(tr->task_state, s->task_data, s->perm_seed);
     model_set_lag(&tr->m, s->T_min ? s->T_min : s->T);    /* T itself is out of range with T_min */
     return RNB_OK;
 }
@@ -69,6 +83,7 @@ void trainer_free(trainer *tr)
     model_free(&tr->m);
     free(tr->tensors);
     free(tr->tensor_norm);
+    free(tr->task_state);
     memset(tr, 0, sizeof *tr);
 }
 
@@ -93,7 +108,7 @@ void trainer_step(trainer *tr, step_record *rec)
     model *m = &tr->m;
     if (run_lag_varies(&tr->spec))
         model_set_lag(m, run_draw_lag(&tr->spec, &tr->data_rng));
-    const task_source train = {tr->spec.task_data, SPLIT_TRAIN};
+    const task_source train = {tr->spec.task_data, SPLIT_TRAIN, tr->task_state, 0};
     m->task->sample(&m->bt, m->T, m->B, &tr->data_rng, &train);
     memset(rec, 0, sizeof *rec);
     rec->step = ++tr->step;
@@ -126,15 +141,15 @@ void trainer_step(trainer *tr, step_record *rec)
             m->cell->constrain(&m->st.l[k].p, m->H, m->task->length(tr->spec.T));
 }
 
-double trainer_evaluate(trainer *tr, double *metric)
+double trainer_evaluate(trainer *tr, long n, double *metric)
 {
     model *m = &tr->m;
     rng_t r = tr->eval_rng;
-    const task_source heldout = {tr->spec.task_data, SPLIT_HELDOUT};
-    int chunks = (tr->spec.eval_batch + m->B - 1) / m->B;
+    long chunks = (n + m->B - 1) / m->B;
     double loss = 0, met = 0;
-    for (int k = 0; k < chunks; k++) {
+    for (long k = 0; k < chunks; k++) {
         double mk;
+        const task_source heldout = {tr->spec.task_data, SPLIT_HELDOUT, tr->task_state, k * m->B};
         if (run_lag_varies(&tr->spec))
             model_set_lag(m, run_draw_lag(&tr->spec, &r));
         m->task->sample(&m->bt, m->T, m->B, &r, &heldout);
@@ -143,4 +158,13 @@ double trainer_evaluate(trainer *tr, double *metric)
     }
     *metric = met / chunks;
     return loss / chunks;
+}
+
+long trainer_final_eval_size(const trainer *tr)
+{
+    const run_spec *s = &tr->spec;
+    if (!s->task->split_size)
+        return ((long)s->eval_batch + s->B - 1) / s->B * s->B;
+    long n = s->task->split_size(s->task_data, SPLIT_HELDOUT) / s->B * s->B;
+    return n > 0 ? n : s->B;
 }

@@ -42,6 +42,7 @@ typedef struct {
     int n_tensors;
     model_tensor *tensors;  // (n_tensors) the parameter tensors, for their norms
     double *tensor_norm;    // (n_tensors)
+    void *task_state;       /* a task over a dataset: its place in the epoch (task_type.state_bytes) */
 } trainer;
 
 /* Peak bytes a run allocates: the workspace formula, from the spec alone. */
@@ -50,9 +51,17 @@ int trainer_create(trainer *tr, const run_spec *s, char *err);
 void trainer_free(trainer *tr);
 void trainer_step(trainer *tr, step_record *rec);
 
-/* Loss and metric on the run's fixed held-out set: spec.eval_batch
- * sequences, rounded up to whole batches, drawn afresh each time from the
- * same stream state (so no storage), forward only. Means over the set. */
-double trainer_evaluate(trainer *tr, double *metric);
+/* Loss and metric on the run's fixed held-out set: n sequences (the
+ * logged steps: spec.eval_batch), rounded up to whole batches, forward
+ * only; means over the set. A synthetic task draws them afresh each time
+ * from the same stream state (so no storage); a task over a dataset reads
+ * the held-out split's first n, wrapping round. */
+double trainer_evaluate(trainer *tr, long n, double *metric);
+
+/* The sequences trainer_evaluate reads for a run's final loss and metric:
+ * spec.eval_batch rounded up to whole batches, or for a task over a
+ * dataset its whole held-out split, in whole batches (all of it when the
+ * batch divides it; one batch at least). */
+long trainer_final_eval_size(const trainer *tr);
 
 #endif

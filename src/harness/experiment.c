@@ -517,7 +517,7 @@ static int key_of_message(const char *msg)
  * twice) would make two runs of one grid point. */
 static bool same_value(const experiment *e, int k, int i, int j)
 {
-    char sub[RNB_ERRLEN], a[64], b[64];
+    char sub[RNB_ERRLEN], a[sizeof(cfg_str)], b[sizeof(cfg_str)];
     config x, y;
     config_defaults(&x), config_defaults(&y);
     config_set(&x, config_key_name(k), e->values[k][i], sub);
@@ -617,7 +617,7 @@ static int expand(experiment *e, parse_ctx *c, char *err)
         for (int k = 0; k < K; k++) {
             if (e->n_values[k] < 2)
                 continue;
-            char v[64];
+            cfg_str v;
             config_key_value(&g->cfg, k, v, sizeof v);
             if (len < (int)sizeof g->name)
                 len += snprintf(g->name + len, sizeof g->name - len, "%s%s=%s", named++ ? "," : "",
@@ -632,12 +632,29 @@ static int expand(experiment *e, parse_ctx *c, char *err)
                 return rnb_error(err, RNB_EINVAL, "%s:%d: run %s: %s", e->path, line, g->name, sub);
             return rnb_error(err, RNB_EINVAL, "%s:%d: %s", e->path, line, sub);
         }
+        g->cfg.seq_len = g->spec.T;     /* an image task's own, as it is recorded */
         int k;
         if (experiment_check_memory(&g->cfg, &g->spec, given, true, avail, &k, sub))
             return rnb_error(err, RNB_EINVAL, "%s:%d: %s%s %s", e->path, k >= 0 ? c->key_line[k] : 0,
                              named ? "run " : "the run", named ? g->name : "", sub);
     }
     e->n_runs = (int)total;
+    return RNB_OK;
+}
+
+/* The image tasks' files, read once per folder; an error names the file. */
+static int attach_images(experiment *e, char *err)
+{
+    for (int r = 0; r < e->n_runs; r++) {
+        grid_run *g = &e->runs[r];
+        if (!g->spec.task->dataset)
+            continue;
+        if (!e->images && !(e->images = calloc(1, sizeof *e->images)))
+            return rnb_error(err, RNB_ENOMEM, "out of memory");
+        int rc = image_cache_attach(e->images, g->cfg.data_dir, &g->spec, err);
+        if (rc)
+            return rc;
+    }
     return RNB_OK;
 }
 
@@ -660,6 +677,8 @@ int experiment_load(experiment *e, const char *path, char *err)
     if (!rc)
         rc = expand(e, &c, err);
     free_pairs(&c);
+    if (!rc)
+        rc = attach_images(e, err);
     return rc;
 }
 
@@ -669,5 +688,8 @@ void experiment_free(experiment *e)
     for (int k = 0; k < 64; k++)
         free(e->values[k]);
     free(e->runs);
+    if (e->images)
+        image_cache_free(e->images);
+    free(e->images);
     memset(e, 0, sizeof *e);
 }

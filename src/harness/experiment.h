@@ -20,6 +20,7 @@
 #define RNB_EXPERIMENT_H
 
 #include "config.h"
+#include "idx.h"
 
 enum { EXP_MAX_VALUES = 256, EXP_NAME_LEN = 512 };
 
@@ -40,6 +41,7 @@ typedef struct {
     int together_line;
     int n_runs;
     grid_run *runs;
+    image_cache *images;        /* the datasets the runs read (idx.h), each once */
 } experiment;
 
 /* Reads, validates and expands path. On bad input: RNB_EINVAL and err

@@ -443,6 +443,17 @@ static void layer_note(gp_vars *v, const facet *fc)
     gp_str(v, "layer_note", out);
 }
 
+/* t_label: what the timestep axis counts, a pixel or a row of an image
+ * task (the facet's first run's), else the input sequence's step. */
+static void t_axis(gp_vars *v, const facet *fc)
+{
+    const task_type *t = task_find(run_of(fc, 0)->run->cfg.task);
+    gp_str(v, "t_label", !t || !t->dataset ? "timestep t of the input sequence"
+                         : t->in_dim > 1  ? "image row t"
+                         : t->permuted    ? "pixel index t (permuted order)"
+                                          : "pixel index t (raster order)");
+}
+
 /* 1. ||dL/dh_t|| against t at the first and the last logged step. */
 static int fig_through_time(facet *fc, const char *stem, gp_vars *v, char *err)
 {
@@ -476,6 +487,7 @@ static int fig_through_time(facet *fc, const char *stem, gp_vars *v, char *err)
     double ymin, ymax;      /* in decades: the axis is log10, so a norm past float64's floor is drawn */
     exponent_range(lo, hi, &ymin, &ymax);
     title(v, fc, "gradient reaching each timestep", true);
+    t_axis(v, fc);
     layer_note(v, fc);
     cells_and_clips(v, fc);
     gp_num(v, "L", L);
@@ -565,6 +577,7 @@ static int fig_heatmap(facet *fc, const char *stem, gp_vars *v, char *err)
     /* a cell a row and a clip mode a column; one clip mode: a row of cells */
     int cols = pn.n == fc->n_cells * fc->n_clips && fc->n_clips > 1 ? fc->n_clips : pn.n < 4 ? pn.n : 4;
     title(v, fc, "gradient reaching each timestep, through training", true);
+    t_axis(v, fc);
     layer_note(v, fc);
     cells_and_clips(v, fc);
     gp_str(v, "panel_cells", pn.cells);
@@ -645,6 +658,7 @@ static int fig_depth_time(facet *fc, const char *stem, gp_vars *v, char *err)
     const int runs = pn.n / 2;
     const int pairs = runs == fc->n_cells * fc->n_clips && fc->n_clips > 1 && fc->n_clips <= 3 ? fc->n_clips : 1;
     title(v, fc, "gradient reaching each layer and timestep, first and last logged step", true);
+    t_axis(v, fc);
     cells_and_clips(v, fc);
     gp_str(v, "panel_cells", pn.cells);
     gp_str(v, "panel_clips", pn.clips);

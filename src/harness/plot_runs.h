@@ -10,7 +10,7 @@
 #include "experiment.h"
 #include "results_read.h"
 
-enum { PLOT_MAX_KEYS = 48, PLOT_VALUE_LEN = 64, PLOT_PANEL_LEN = 256, PLOT_MAX_PANEL_KEYS = 4 };
+enum { PLOT_MAX_KEYS = 48, PLOT_VALUE_LEN = sizeof(cfg_str), PLOT_PANEL_LEN = 256, PLOT_MAX_PANEL_KEYS = 4 };
 
 typedef struct {
     const results_run *run;                     /* its name, parameters, outcome */

@@ -133,7 +133,7 @@ static void log_row(run_record *r, trainer *tr, const step_record *rec)
     }
     /* the held-out loss after this step's update, but only of a finite one */
     if (rec->finite) {
-        r->eval_loss[i] = trainer_evaluate(tr, &r->eval_metric[i]);
+        r->eval_loss[i] = trainer_evaluate(tr, tr->spec.eval_batch, &r->eval_metric[i]);
     } else {
         r->eval_loss[i] = NAN;
         r->eval_metric[i] = NAN;
@@ -245,10 +245,14 @@ int record_run(run_record *r, const run_spec *s, volatile sig_atomic_t *stop,
             break;
         }
     }
+    r->final_eval_size = trainer_final_eval_size(&tr);
     if (r->n_logged > 0) {
         long k = r->n_logged - 1;
         r->final_loss = r->eval_loss[k];
         r->final_metric = r->eval_metric[k];
+        /* over a dataset: the whole held-out split, after the last step */
+        if (s->task->split_size && isfinite(r->final_loss))
+            r->final_loss = trainer_evaluate(&tr, r->final_eval_size, &r->final_metric);
         r->solved = r->status == RUN_FINISHED && s->task->solved(r->final_loss, r->final_metric);
     } else {
         r->final_loss = r->final_metric = NAN;

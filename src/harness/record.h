@@ -45,7 +45,9 @@ typedef struct {
     run_status status;
     long diverged_step;     /* 0 unless diverged */
     double wall_seconds;
-    double final_loss, final_metric;    /* held-out, at the last logged step */
+    double final_loss, final_metric;    /* held-out, at the last logged step; over a
+                                           dataset, on its whole held-out split */
+    long final_eval_size;               /* the held-out sequences they are means over */
     bool solved;
     long solve_step;        /* first logged step solved on held-out data, or -1 */
 } run_record;

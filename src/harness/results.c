@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "h5io.h"
+#include "images.h"
 #include "status.h"
 
 /* FNV-1a, 64 bits: enough to tell an edited experiment file from the
@@ -47,7 +48,7 @@ static int write_params(h5file *f, const char *grp, const grid_run *g, char *err
 {
     int rc = RNB_OK;
     for (int k = 0; k < config_key_count() && !rc; k++) {
-        char v[64];
+        cfg_str v;
         config_key_value(&g->cfg, k, v, sizeof v);
         const char *key = config_key_name(k);
         switch (config_key_type(k)) {
@@ -113,7 +114,7 @@ int results_read_params(h5file *f, const char *grp, config *c, char *err)
         const char *key = config_key_name(k);
         if (!h5io_has_attr(f, grp, key))
             continue;   /* a key newer than the file (variable_length): its default */
-        char v[64];
+        cfg_str v;
         long l;
         unsigned long long u;
         double d;
@@ -164,6 +165,18 @@ static int tensor_names(h5file *f, const char *ds, const run_spec *s, const run_
     return rc;
 }
 
+/* psmnist's pixel order, as it was drawn: step t saw pixel [t]. */
+static int write_permutation(h5file *f, const char *name, uint64_t seed, char *err)
+{
+    int perm[IMAGE_PIXELS];
+    long p[IMAGE_PIXELS];
+    const long dims[] = {IMAGE_PIXELS};
+    image_permutation(perm, IMAGE_PIXELS, seed);
+    for (int i = 0; i < IMAGE_PIXELS; i++)
+        p[i] = perm[i];
+    return h5io_write_series_long(f, name, 1, dims, p, err);
+}
+
 static int write_run(h5file *f, const char *grp, const grid_run *g, const run_record *rec,
                      const char *text_hash, char *err)
 {
@@ -192,7 +205,8 @@ static int write_run(h5file *f, const char *grp, const grid_run *g, const run_re
          ((rc = h5io_write_series_double(f, DS("w_hh_radius"), 3, d_blocks, rec->w_hh_radius, err)) ||
           (rc = h5io_write_series_double(f, DS("w_hh_sigma"), 3, d_blocks, rec->w_hh_sigma, err)))) ||
         (rec->w_hh_orth_error &&
-         (rc = h5io_write_series_double(f, DS("w_hh_orth_error"), 2, d_blocks, rec->w_hh_orth_error, err))))
+         (rc = h5io_write_series_double(f, DS("w_hh_orth_error"), 2, d_blocks, rec->w_hh_orth_error, err))) ||
+        (s->task->permuted && (rc = write_permutation(f, DS("pixel_permutation"), s->perm_seed, err))))
         return rc;
 #undef DS
     if ((rc = write_params(f, grp, g, err)) ||
@@ -204,6 +218,7 @@ static int write_run(h5file *f, const char *grp, const grid_run *g, const run_re
         (rc = h5io_set_attr_double(f, grp, "wall_seconds", rec->wall_seconds, err)) ||
         (rc = h5io_set_attr_double(f, grp, "final_loss", rec->final_loss, err)) ||
         (rc = h5io_set_attr_double(f, grp, "final_metric", rec->final_metric, err)) ||
+        (rc = h5io_set_attr_long(f, grp, "final_eval_size", rec->final_eval_size, err)) ||
         (rc = h5io_set_attr_double(f, grp, "baseline", run_baseline(s), err)) ||
         (rc = h5io_set_attr_long(f, grp, "solved", rec->solved, err)) ||
         (rc = h5io_set_attr_long(f, grp, "solve_step", rec->solve_step, err)) ||
@@ -307,7 +322,7 @@ bool results_has_parts(const results *r) { return last_part(r) >= 0; }
  * would make it: if not, what differs, in what. */
 static bool differs(h5file *f, const char *grp, const grid_run *g, const char *hash, char *what, size_t n)
 {
-    char sub[RNB_ERRLEN], there[EXP_NAME_LEN], here[64];
+    char sub[RNB_ERRLEN], there[EXP_NAME_LEN], here[sizeof(cfg_str)];
     config c;
     if (results_read_params(f, grp, &c, sub)) {
         snprintf(what, n, "%s", sub);
@@ -317,7 +332,7 @@ static bool differs(h5file *f, const char *grp, const grid_run *g, const char *h
         config_key_value(&c, k, there, sizeof there);
         config_key_value(&g->cfg, k, here, sizeof here);
         if (strcmp(there, here)) {
-            snprintf(what, n, "%s is %s there, %s in the experiment file", config_key_name(k), there, here);
+            snprintf(what, n, "%s is %.100s there, %.100s in the experiment file", config_key_name(k), there, here);
             return true;
         }
     }

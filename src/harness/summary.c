@@ -75,7 +75,8 @@ void wilson_interval(int k, int n, double *lo, double *hi)
 typedef struct {
     char point[EXP_NAME_LEN];
     run_status status;
-    double final_loss, baseline, peak;
+    double final_loss, final_metric, baseline, peak;
+    bool benchmark;         /* a task over a dataset: its result is the metric, no solved rule */
     long solved, solve_step, steps, clipped;
     int layers;
     double *lg_vanish;      /* (2 x layers) log10 ||dL/dh_1^l|| / ||dL/dh_L^l||: [l] first, [layers + l] last */
@@ -181,7 +182,9 @@ static int read_run(const results_file *rf, const results_run *run, run_facts *r
 {
     strip_seed(r->point, sizeof r->point, run->name);
     r->status = run->status;
-    r->final_loss = run->final_loss, r->baseline = run->baseline;
+    r->final_loss = run->final_loss, r->final_metric = run->final_metric, r->baseline = run->baseline;
+    const task_type *task = task_find(run->cfg.task);
+    r->benchmark = task && task->dataset;
     r->solved = run->solved, r->solve_step = run->solve_step;
     int rc = read_grad_norms(rf, run, r, err);
     return rc ? rc : read_ratios(rf, run, r, err);
@@ -212,11 +215,36 @@ static void aggregate_ratios(summary_row *row, const run_facts *runs, int n, dou
     row->lg_depth_last = median_ratio(runs, n, DEPTH_LAST, 0, tmp);
 }
 
+/* Mean and sample sd of v (n); NaN where n is too small for either. */
+static void mean_sd(const double *v, int n, double *mean, double *sd)
+{
+    double sum = 0, sum2 = 0;
+    for (int i = 0; i < n; i++)
+        sum += v[i], sum2 += v[i] * v[i];
+    *mean = n ? sum / n : NAN;
+    *sd = n > 1 ? sqrt(fmax(0, (sum2 - sum * sum / n) / (n - 1))) : NAN;
+}
+
+/* The held-out loss and metric of the runs that finished with a finite loss. */
+static void aggregate_final(summary_row *row, const run_facts *runs, int n, double *tmp)
+{
+    int k = 0;
+    for (int pass = 0; pass < 2; pass++, k = 0) {
+        for (int i = 0; i < n; i++)
+            if (isfinite(runs[i].final_loss) && runs[i].status == RUN_FINISHED)
+                tmp[k++] = pass ? runs[i].final_metric : runs[i].final_loss;
+        if (pass)
+            mean_sd(tmp, k, &row->metric_mean, &row->metric_sd);
+        else
+            mean_sd(tmp, k, &row->loss_mean, &row->loss_sd);
+    }
+}
+
 static int aggregate(summary_row *row, run_facts *runs, int n, char *err)
 {
     double *tmp = malloc(sizeof(double) * (n + 1));
-    double sum = 0, sum2 = 0, steps = 0, clipped = 0;
-    int finite = 0, solved = 0, k;
+    double steps = 0, clipped = 0;
+    int solved = 0, k;
     row->runs = n;
     row->baseline = runs[0].baseline;
     row->peak_grad_norm = 0;
@@ -225,8 +253,7 @@ static int aggregate(summary_row *row, run_facts *runs, int n, char *err)
         run_facts *r = &runs[i];
         row->diverged += r->status == RUN_DIVERGED;
         row->interrupted += r->status == RUN_INTERRUPTED;
-        if (isfinite(r->final_loss) && r->status == RUN_FINISHED)
-            sum += r->final_loss, sum2 += r->final_loss * r->final_loss, finite++;
+        row->benchmark |= r->benchmark;
         solved += r->solved != 0;
         if (r->peak > row->peak_grad_norm)
             row->peak_grad_norm = r->peak;
@@ -238,8 +265,7 @@ static int aggregate(summary_row *row, run_facts *runs, int n, char *err)
         free(tmp);
         return rnb_error(err, RNB_ENOMEM, "out of memory");
     }
-    row->loss_mean = finite ? sum / finite : NAN;
-    row->loss_sd = finite > 1 ? sqrt(fmax(0, (sum2 - sum * sum / finite) / (finite - 1))) : NAN;
+    aggregate_final(row, runs, n, tmp);
     row->solved = solved;
     row->solved_frac = (double)solved / n;
     wilson_interval(solved, n, &row->solved_lo, &row->solved_hi);
@@ -272,6 +298,7 @@ static int group(summary *s, const run_facts *facts, int n_runs, char *err)
         snprintf(row->point, sizeof row->point, "%s", facts[i].point);
         rc = aggregate(row, same, n, err);
         s->max_layers = row->layers > s->max_layers ? row->layers : s->max_layers;
+        s->benchmark |= row->benchmark;
     }
     free(same), free(used);
     return rc;

@@ -19,6 +19,9 @@ typedef struct {
     char point[EXP_NAME_LEN];   /* the run name without its seed */
     int runs, diverged, interrupted;
     double loss_mean, loss_sd;  /* held-out loss at the last logged step, over finite runs */
+    double metric_mean, metric_sd;  /* the task's metric there (final_metric), over the same runs */
+    bool benchmark;             /* a task over a dataset (smnist, ...): no solved rule, its
+                                   result is the metric, a test accuracy */
     double baseline;
     int solved;                 /* runs solved at the end */
     double solved_frac;         /* solved / runs */
@@ -46,6 +49,7 @@ typedef struct {
     char precision[16];
     int n;
     int max_layers;             /* the most layers of any run: 1 for a file of one-layer runs */
+    bool benchmark;             /* some row is: the table and CSV add its accuracy */
     summary_row *rows;
 } summary;
 

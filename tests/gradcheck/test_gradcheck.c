@@ -39,6 +39,7 @@
 #include "rng.h"
 #include "stack.h"
 #include "activation.h"
+#include "images.h"
 
 #if !defined(RNB_DOUBLE)
 #error "finite-difference checks need the double core"
@@ -824,6 +825,23 @@ static void check_direct_scales(const cell_type *cell, rng_t *r)
 
 /* ---- 5: each task's loss through the whole model ---------------------- */
 
+/* The image tasks' data: a few images of random pixels (tiny_make). */
+static image_set tiny;
+static unsigned char tiny_pixels[2][5 * IMAGE_PIXELS], tiny_labels[2][5];
+
+static void tiny_make(rng_t *r)
+{
+    for (int s = 0; s < 2; s++) {
+        tiny.n[s] = 5;
+        tiny.pixels[s] = tiny_pixels[s];
+        tiny.labels[s] = tiny_labels[s];
+        for (int p = 0; p < 5 * IMAGE_PIXELS; p++)
+            tiny_pixels[s][p] = (unsigned char)rng_below(r, 256);
+        for (int i = 0; i < 5; i++)
+            tiny_labels[s][i] = (unsigned char)rng_below(r, IMAGE_CLASSES);
+    }
+}
+
 /* K layers; scaled: each layer rescaling as FORCED's top K; room > 0:
  * buffers made for lag + room, the batch at lag (a shorter batch of a
  * variable_length run); learn_h0: each layer's h_0 (c_0) a parameter */
@@ -840,7 +858,12 @@ static void check_model_h0(const cell_type *cell, const task_type *task, int K, 
             m.st.l[l].ws.rescale_to = FORCED[KS - K + l][1];
         }
     fill(m.params, m.n_params, 0.6, r);
-    task->sample(&m.bt, lag, B, r, &(task_source){NULL, SPLIT_TRAIN});
+    void *state = task->dataset ? malloc(task->state_bytes(&tiny)) : NULL;
+    if (state)
+        task->state_init(state, &tiny, 7);
+    task->sample(&m.bt, lag, B, r,
+                 &(task_source){.data = state ? &tiny : NULL, .split = SPLIT_TRAIN, .state = state});
+    free(state);
     double metric;
     model_forward_backward(&m, &metric);
     char what[400];
@@ -1021,17 +1044,30 @@ int main(void)
         rng_t rt;
         rng_seed(&rt, 20261201, 200 + i);
         for (int K = 1; K <= KS; K++) {
-            for (int k = 0; k < task_count(); k++)   /* every task's loss, at a short lag */
-                check_model(cell, task_at(k), K, false, task_at(k)->min_T > 6 ? task_at(k)->min_T : 6, 0,
-                            k < FIRST_TASKS ? &r : &rt);
+            for (int k = 0; k < task_count(); k++)   /* every synthetic task's loss, at a short lag */
+                if (!task_at(k)->dataset)
+                    check_model(cell, task_at(k), K, false, task_at(k)->min_T > 6 ? task_at(k)->min_T : 6, 0,
+                                k < FIRST_TASKS ? &r : &rt);
             check_model(cell, task_find("copy"), K, false, 4, 3, &r);   /* variable_length's shorter batch */
             check_model(cell, task_find("temporal_order"), K, false, 10, 1, &r);
         }
         for (int k = 0; k < task_count(); k++)
-            check_model(cell, task_at(k), KS, true, task_at(k)->min_T > 6 ? task_at(k)->min_T : 6, 0,
-                        k < FIRST_TASKS ? &r : &rt);
+            if (!task_at(k)->dataset)
+                check_model(cell, task_at(k), KS, true, task_at(k)->min_T > 6 ? task_at(k)->min_T : 6, 0,
+                            k < FIRST_TASKS ? &r : &rt);
         check_model(cell, task_find("copy"), KS, true, 4, 3, &r);
     }
+    /* the image tasks over a few images: every cell row by row (T = 28),
+     * two cells pixel by pixel (T = 784: the same loss, longer) */
+    rng_t ri;
+    rng_seed(&ri, 20261201, 300);
+    tiny_make(&ri);
+    for (int i = 0; i < cell_count(); i++) {
+        I = cell_at(i)->out_map ? H : 3;
+        check_model(cell_at(i), task_find("rmnist"), 1, false, IMAGE_ROWS, 0, &ri);
+    }
+    check_model(cell_find("lstm"), task_find("smnist"), 1, false, IMAGE_PIXELS, 0, &ri);
+    check_model(cell_find("rnn_tanh"), task_find("psmnist"), 1, false, IMAGE_PIXELS, 0, &ri);
     /* learned initial states, every cell, their own stream (the draws
      * above stay as they were) */
     rng_t rh;

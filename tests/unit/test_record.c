@@ -84,7 +84,7 @@ static void check_against_trainer(const grid_run *g, const run_record *rec)
                 if (rec->has_c)
                     same_rows &= memcmp(rec->dc_norm + row0 + off, ws->dc_norm, sr.L * sizeof(double)) == 0;
             }
-            double m, l = trainer_evaluate(&tr, &m);
+            double m, l = trainer_evaluate(&tr, tr.spec.eval_batch, &m);
             same_eval &= rec->eval_loss[k] == l && rec->eval_metric[k] == m;
             k++;
         }

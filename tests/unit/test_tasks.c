@@ -8,11 +8,12 @@
 #include "../check.h"
 #include "loss.h"
 #include "rng.h"
+#include "images.h"
 #include "task.h"
 
 static check_tally tally;
 /* the synthetic tasks read no data */
-static const task_source synthetic = {NULL, SPLIT_TRAIN};
+static const task_source synthetic = {.split = SPLIT_TRAIN};
 
 static void alloc_batch(batch *bt, const task_type *t, int T, int B)
 {
@@ -393,6 +394,110 @@ static void test_determinism(void)
     CHECK(&tally, task_find("nope") == NULL, "unknown task");
 }
 
+/* The image tasks over a few images of known pixels: pixel p of image i
+ * of a split is (i * 7 + p + 100 * split) mod 256, its label i. */
+enum { N_TRAIN = 7, N_TEST = 3 };
+static unsigned char px_train[N_TRAIN * IMAGE_PIXELS], px_test[N_TEST * IMAGE_PIXELS];
+static unsigned char lb_train[N_TRAIN], lb_test[N_TEST];
+
+static image_set known_images(void)
+{
+    for (int i = 0; i < N_TRAIN; i++)
+        for (int p = 0; p < IMAGE_PIXELS; p++)
+            px_train[i * IMAGE_PIXELS + p] = (unsigned char)((i * 7 + p) % 256), lb_train[i] = (unsigned char)i;
+    for (int i = 0; i < N_TEST; i++)
+        for (int p = 0; p < IMAGE_PIXELS; p++)
+            px_test[i * IMAGE_PIXELS + p] = (unsigned char)((i * 7 + p + 100) % 256), lb_test[i] = (unsigned char)i;
+    return (image_set){.n = {N_TRAIN, N_TEST}, .pixels = {px_train, px_test}, .labels = {lb_train, lb_test}};
+}
+
+/* Step t of row b of bt holds the pixels order[t*I .. t*I+I-1] of image
+ * `image` of the split: the count of those that do not. */
+static int misplaced(const batch *bt, int T, int B, int b, int I, const int *order, int image, int split)
+{
+    int bad = 0;
+    for (int t = 0; t < T; t++)
+        for (int j = 0; j < I; j++) {
+            int p = order ? order[t * I + j] : t * I + j;
+            double want = ((image * 7 + p + 100 * split) % 256) / 255.0;
+            bad += fabs(bt->x[((size_t)t * B + b) * I + j] - want) > 1e-7;
+        }
+    return bad;
+}
+
+static void test_images(const char *name, int T, int I)
+{
+    const task_type *t = task_find(name);
+    CHECK(&tally, t && t->fixed_T == T && t->length(T) == T && t->in_dim == I && t->out_dim == 10 && t->dataset,
+          "%s: %d steps of %d, 10 classes, over a dataset", name, T, I);
+    if (!t)
+        return;
+    image_set d = known_images();
+    const int B = 3, perm_seed = 5;
+    void *state = malloc(t->state_bytes(&d));
+    t->state_init(state, &d, perm_seed);
+    int perm[IMAGE_PIXELS], *order = NULL;
+    if (t->permuted) {
+        image_permutation(perm, IMAGE_PIXELS, perm_seed);
+        order = perm;
+    }
+    batch bt;
+    alloc_batch(&bt, t, T, B);
+    rng_t r;
+    rng_seed(&r, 4, RNG_STREAM_DATA);
+    /* two epochs in batches of 3: each shows every image once, in another order */
+    int seen[2][N_TRAIN] = {{0}}, bad = 0, pos = 0, first[N_TRAIN], second[N_TRAIN];
+    for (int k = 0; k < (2 * N_TRAIN + B - 1) / B; k++) {
+        t->sample(&bt, T, B, &r, &(task_source){.data = &d, .split = SPLIT_TRAIN, .state = state});
+        for (int b = 0; b < B && pos < 2 * N_TRAIN; b++, pos++) {
+            int i = bt.labels[b];
+            bad += i < 0 || i >= N_TRAIN || misplaced(&bt, T, B, b, I, order, i, 0) != 0;
+            if (i >= 0 && i < N_TRAIN) {
+                seen[pos / N_TRAIN][i]++;
+                (pos < N_TRAIN ? first : second)[pos % N_TRAIN] = i;
+            }
+        }
+    }
+    int once = 0;
+    for (int e = 0; e < 2; e++)
+        for (int i = 0; i < N_TRAIN; i++)
+            once += seen[e][i] == 1;
+    CHECK(&tally, bad == 0, "%s: %d training rows not their image in %s order", name, bad, order ? "perm's" : "raster");
+    CHECK(&tally, once == 2 * N_TRAIN, "%s: an epoch is not a permutation of the training images", name);
+    CHECK(&tally, memcmp(first, second, sizeof first) != 0, "%s: two epochs in the same order", name);
+    /* held out: the index-th test image on, wrapping round */
+    t->sample(&bt, T, B, &r, &(task_source){.data = &d, .split = SPLIT_HELDOUT, .state = state, .index = 2});
+    bad = 0;
+    for (int b = 0; b < B; b++)
+        bad += bt.labels[b] != (2 + b) % N_TEST || misplaced(&bt, T, B, b, I, order, (2 + b) % N_TEST, 1) != 0;
+    CHECK(&tally, bad == 0, "%s: %d held-out rows not test images 2, 0, 1", name, bad);
+    CHECK(&tally, t->split_size(&d, SPLIT_TRAIN) == N_TRAIN && t->split_size(&d, SPLIT_HELDOUT) == N_TEST,
+          "%s: split sizes", name);
+    /* uniform logits score the baseline ln 10, and 1/10 of the rows right */
+    real y[3 * 10] = {0}, dy[3 * 10];
+    double loss = loss_xent(dy, y, bt.labels, B, 10);
+    CHECK(&tally, fabs(loss - t->baseline(T)) < 1e-12 && fabs(t->baseline(T) - log(10.0)) < 1e-15,
+          "%s: uniform logits %g, baseline %g", name, loss, t->baseline(T));
+    free(state);
+    free_batch(&bt);
+}
+
+/* psmnist's order: a permutation, not the raster, fixed by its seed. */
+static void test_pixel_permutation(void)
+{
+    int a[IMAGE_PIXELS], b[IMAGE_PIXELS], c[IMAGE_PIXELS], count[IMAGE_PIXELS] = {0}, fixed = 0;
+    image_permutation(a, IMAGE_PIXELS, 1);
+    image_permutation(b, IMAGE_PIXELS, 1);
+    image_permutation(c, IMAGE_PIXELS, 2);
+    for (int p = 0; p < IMAGE_PIXELS; p++)
+        count[a[p]]++, fixed += a[p] == p;
+    int ones = 0;
+    for (int p = 0; p < IMAGE_PIXELS; p++)
+        ones += count[p] == 1;
+    CHECK(&tally, ones == IMAGE_PIXELS && fixed < 10, "permutation: %d of 784 pixels once, %d in place", ones, fixed);
+    CHECK(&tally, memcmp(a, b, sizeof a) == 0 && memcmp(a, c, sizeof a) != 0, "permutation: fixed by its seed");
+}
+
 int main(void)
 {
     test_copy("copy", 9);
@@ -405,5 +510,9 @@ int main(void)
     test_memorization();
     test_multiplication();
     test_determinism();
+    test_images("smnist", 784, 1);
+    test_images("psmnist", 784, 1);
+    test_images("rmnist", 28, 28);
+    test_pixel_permutation();
     return check_done(&tally);
 }
