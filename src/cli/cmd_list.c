@@ -31,7 +31,7 @@ int cmd_list(int argc, char **argv)
     for (int i = 0; i < task_count(); i++) {
         const task_type *t = task_at(i);
         printf("  %-*s %s\n  %-*s   source: %s\n", w, t->name, t->summary, w, "", t->source);
-        printf("  %-*s   metric: %s; solved when %s\n", w, "", t->metric_name, t->solved_rule);
+        printf("  %-*s   metric: %s; %s%s\n", w, "", t->metric_name, t->dataset ? "" : "solved when ", t->solved_rule);
     }
     printf("\ninits (--init; --forget-bias B for cells with a forget gate):\n"
            "  uniform            every weight and bias U(-1/sqrt(H), 1/sqrt(H)), PyTorch's default\n"

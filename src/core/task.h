@@ -51,7 +51,8 @@ typedef struct task_type {
     readout_mode readout;
     loss_kind loss;
     const char *metric_name;
-    const char *solved_rule;    /* says what solved() tests, for the docs */
+    const char *solved_rule;    /* says what solved() tests, for the docs ("solved when" it;
+                                   over a dataset a sentence: it has none) */
     int (*length)(int T);
     void (*sample)(batch *bt, int T, int B, rng_t *r, const task_source *src);
     double (*baseline)(int T);  /* the memoryless loss */

@@ -124,7 +124,7 @@ static bool images_solved(double loss, double metric)
         .name = #NAME, .summary = SUMMARY, .source = SOURCE,                   \
         .in_dim = I_, .out_dim = IMAGE_CLASSES, .min_T = T_,                   \
         .readout = READOUT_LAST, .loss = LOSS_XENT,                            \
-        .metric_name = "accuracy", .solved_rule = "none (a benchmark: read its test accuracy)", \
+        .metric_name = "accuracy", .solved_rule = "no solved rule (a benchmark: read its test accuracy)", \
         .length = images_length, .sample = images_sample, .baseline = images_baseline, \
         .metric = images_metric, .solved = images_solved,                      \
         .dataset = "fashion-mnist", .fixed_T = T_, .split_size = images_split_size, \
