@@ -5,8 +5,8 @@
 # step (left of a pair of panels) and the last (right). A pair per run (a
 # cell x clip mode at one seed), one colour scale for all.
 # From rnnbench: t_label (the timestep axis: "timestep t of the input
-# sequence", "pixel index t (raster order)", ...), data (columns run cell clip seed phase step layer t dh_norm
-# dh_log10; the header row, then one block per panel, blocks separated by
+# sequence", "pixel t (raster order)", ...), data (columns run cell
+# clip seed phase step layer t dh_norm dh_log10; the header row, then one block per panel, blocks separated by
 # two blank lines; index k is panel k, so the columns go by number here: a
 # header is not seen past index 0), output, formats, title, panel_cells,
 # panel_clips, panel_steps (a word per panel, in block order), rows, cols,

@@ -3,8 +3,8 @@
 # learns. One panel per run (a cell x clip mode at one seed), at one layer
 # (column layer; the top unless rnnbench plot --layer says otherwise).
 # From rnnbench: t_label (the timestep axis: "timestep t of the input
-# sequence", "pixel index t (raster order)", ...), data (columns run cell clip seed layer step t dh_norm dh_log10; the header
-# row, then one block per panel, blocks separated by two blank lines and
+# sequence", "pixel t (raster order)", ...), data (columns run cell
+# clip seed layer step t dh_norm dh_log10; the header row, then one block per panel, blocks separated by two blank lines and
 # the rows of a training step by one, as pm3d wants; index k is panel k,
 # so the columns go by number here: a header is not seen past index 0), output,
 # formats, title, panel_cells, panel_clips (a word per panel, in block

@@ -3,9 +3,9 @@
 # and the last (solid); one panel per clip mode; one layer of each run (the
 # top unless rnnbench plot --layer says otherwise).
 # From rnnbench: t_label (the timestep axis: "timestep t of the input
-# sequence", "pixel index t (raster order)", ...), data (columns run cell clip seed layer phase step t dh_norm
-# dh_log10), output, formats, title, cells, clips, cell_label(c),
-# clip_note(k), layer_note (", layer 0 (bottom)", "" for one-layer runs),
+# sequence", "pixel t (raster order)", ...), data (columns run cell
+# clip seed layer phase step t dh_norm dh_log10), output, formats, title,
+# cells, clips, cell_label(c), clip_note(k), layer_note (", layer 0 (bottom)", "" for one-layer runs),
 # L (timesteps), ymin, ymax, ytic (decades: the axis is
 # log10 ||dL/dh_t||, drawn from dh_log10, so that a gradient past float64's
 # floor is drawn to its end; labelled as powers of ten).

@@ -450,8 +450,8 @@ static void t_axis(gp_vars *v, const facet *fc)
     const task_type *t = task_find(run_of(fc, 0)->run->cfg.task);
     gp_str(v, "t_label", !t || !t->dataset ? "timestep t of the input sequence"
                          : t->in_dim > 1  ? "image row t"
-                         : t->permuted    ? "pixel index t (permuted order)"
-                                          : "pixel index t (raster order)");
+                         : t->permuted    ? "step t: pixel pixel_permutation[t] (a fixed random order)"
+                                          : "pixel t (raster order)");
 }
 
 /* 1. ||dL/dh_t|| against t at the first and the last logged step. */

@@ -261,14 +261,19 @@ static int sweep_grid(const experiment *e, const results *res, const sweep_opts 
         const run_spec *s = &e->runs[p.order[k]].spec;
         peak += trainer_bytes(s) + record_bytes(s);
     }
+    /* and one copy of each dataset the runs read, shared by them all */
+    char data[64] = "";
+    if (e->images && e->images->n)
+        snprintf(data, sizeof data, " and %.1f MiB of data", image_cache_bytes(e->images) / 1048576);
     if (!opts->quiet && mpi->size == 1)
         fprintf(stderr, "rnnbench run: %s, %d runs (%d kept from before), %d threads, kernels %s, "
-                "at most %.1f MiB for runs in flight, into %s\n",
-                e->path, p.n_pending, o->kept, workers, kernels_path(), peak / 1048576, res->out);
+                "at most %.1f MiB for runs in flight%s, into %s\n",
+                e->path, p.n_pending, o->kept, workers, kernels_path(), peak / 1048576, data, res->out);
     else if (!opts->quiet && mpi->rank == 0)
         fprintf(stderr, "rnnbench run: %s, %d runs (%d kept from before) over %d MPI ranks, %d threads "
-                "on rank 0, kernels %s, at most %.1f MiB a rank for runs in flight, into %s\n",
-                e->path, p.n_pending, o->kept, mpi->size, workers, kernels_path(), peak / 1048576, res->out);
+                "on rank 0, kernels %s, at most %.1f MiB a rank for runs in flight%s, into %s\n",
+                e->path, p.n_pending, o->kept, mpi->size, workers, kernels_path(), peak / 1048576, data,
+                res->out);
 
     struct sigaction old_int, old_term;
     install(&old_int, &old_term);
