@@ -284,7 +284,10 @@ static void title(gp_vars *v, const facet *fc, const char *what, bool one_seed)
 }
 
 /* A cell's label: its name, and the keys that vary with it alone (as
- * init under together = cell+init): "rnn_relu, init identity". */
+ * init under together = cell+init: "rnn_relu, init identity"), where
+ * they are not at their default or none (which say nothing), as many as
+ * fit in LABEL_MAX characters, so that the key fits below the panel. */
+enum { LABEL_MAX = 30 };
 static void cell_label(const facet *fc, const char *cell, char *out, size_t n)
 {
     size_t len = snprintf(out, n, "%s", cell);
@@ -304,8 +307,20 @@ static void cell_label(const facet *fc, const char *cell, char *out, size_t n)
         for (int i = 0; i < fc->n && same; i++)
             if (!strcmp(run_of(fc, i)->value[key("cell")], cell))
                 same = !strcmp(run_of(fc, i)->value[k], first->value[k]);
-        if (same && len < n)
-            len += snprintf(out + len, n - len, ", %s %s", name, first->value[k]);
+        /* at its default (or none) a key says nothing the reader lacks */
+        char def[PLOT_VALUE_LEN];
+        config d;
+        config_defaults(&d);
+        config_key_value(&d, k, def, sizeof def);
+        if (!same || !strcmp(first->value[k], def) || !strcmp(first->value[k], "none"))
+            continue;
+        char more[2 * PLOT_VALUE_LEN];
+        int m = snprintf(more, sizeof more, ", %s %s", name, first->value[k]);
+        if (len + m > LABEL_MAX) {      /* the rest is in the file, not the key */
+            snprintf(out + len, n - len, ", …");
+            return;
+        }
+        len += snprintf(out + len, n - len, "%s", more);
     }
 }
 
