@@ -250,8 +250,9 @@ int record_run(run_record *r, const run_spec *s, volatile sig_atomic_t *stop,
         long k = r->n_logged - 1;
         r->final_loss = r->eval_loss[k];
         r->final_metric = r->eval_metric[k];
-        /* over a dataset: the whole held-out split, after the last step */
-        if (s->task->split_size && isfinite(r->final_loss))
+        /* over a dataset: the whole held-out split, after the last step
+         * (not for a run cut short: Ctrl-C is not kept waiting for it) */
+        if (s->task->split_size && r->status == RUN_FINISHED && isfinite(r->final_loss))
             r->final_loss = trainer_evaluate(&tr, r->final_eval_size, &r->final_metric);
         r->solved = r->status == RUN_FINISHED && s->task->solved(r->final_loss, r->final_metric);
     } else {
