@@ -28,7 +28,8 @@ static void help(void)
            "then P runs on P threads together (a sweep's throughput).\n"
            "\n"
            "  --cells     default rnn_tanh,lstm,gru\n"
-           "  --tasks     default copy\n"
+           "  --tasks     default copy (smnist, psmnist, rmnist read Fashion-MNIST from\n"
+           "              data_dir's default, /usr/share/datasets/fashion-mnist)\n"
            "  --sizes     batch x hidden, default 20x40,20x50,20x64,10x128,128x128,128x256,128x512\n"
            "              (Arjovsky et al. LSTM 40, Pascanu et al. H=50 batch 20, nnRNN H=128\n"
            "              batch 10, and larger)\n"
@@ -134,9 +135,10 @@ int cmd_bench(int argc, char **argv)
                         free(specs), image_cache_free(&images);
                         return cli_fail("bench", EXIT_USAGE, "--%s", err);
                     }
-                    if (image_cache_attach(&images, cfg.data_dir, &specs[n], err)) {
+                    int rc = image_cache_attach(&images, cfg.data_dir, &specs[n], err);
+                    if (rc) {
                         free(specs), image_cache_free(&images);
-                        return cli_fail("bench", EXIT_USAGE, "%s", err);
+                        return cli_fail("bench", rc == RNB_ENOMEM ? EXIT_RUNTIME : EXIT_USAGE, "%s", err);
                     }
                     n++;
                 }

@@ -12,6 +12,8 @@
 enum { IMAGE_ROWS = 28, IMAGE_COLS = 28, IMAGE_PIXELS = IMAGE_ROWS * IMAGE_COLS, IMAGE_CLASSES = 10 };
 
 typedef struct {
+    uint32_t crc32;                     /* of the four files' data, as read (the harness's):
+                                           which copy of the dataset a run saw */
     long n[2];                          /* images in [SPLIT_TRAIN] and [SPLIT_HELDOUT] */
     const unsigned char *pixels[2];     // (n, IMAGE_ROWS, IMAGE_COLS) 0..255, row-major
     const unsigned char *labels[2];     // (n) 0..IMAGE_CLASSES-1

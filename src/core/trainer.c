@@ -34,6 +34,8 @@ static size_t task_state_bytes(const run_spec *s)
 int trainer_create(trainer *tr, const run_spec *s, char *err)
 {
     memset(tr, 0, sizeof *tr);
+    if (s->task->dataset && !s->task_data)     /* the harness attaches it: a caller that did not */
+        return rnb_error(err, RNB_EINVAL, "task %s: its dataset (%s) is not loaded", s->task->name, s->task->dataset);
     tr->spec = *s;
     if (model_create(&tr->m, s->cell, s->task, s->K, run_max_lag(s), s->B, s->H, s->learn_h0))
         return rnb_error(err, RNB_ENOMEM, "out of memory for a run of %zu bytes", trainer_bytes(s));

@@ -58,10 +58,10 @@ void trainer_step(trainer *tr, step_record *rec);
  * the held-out split's first n, wrapping round. */
 double trainer_evaluate(trainer *tr, long n, double *metric);
 
-/* The sequences trainer_evaluate reads for a run's final loss and metric:
- * spec.eval_batch rounded up to whole batches, or for a task over a
- * dataset its whole held-out split, in whole batches (all of it when the
- * batch divides it; one batch at least). */
+/* The sequences trainer_evaluate reads for a finished run's final loss
+ * and metric: spec.eval_batch rounded up to whole batches, or for a task
+ * over a dataset its whole held-out split, in whole batches (all of it
+ * when the batch divides it; one batch at least). */
 long trainer_final_eval_size(const trainer *tr);
 
 #endif

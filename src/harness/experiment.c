@@ -651,9 +651,11 @@ static int attach_images(experiment *e, char *err)
             continue;
         if (!e->images && !(e->images = calloc(1, sizeof *e->images)))
             return rnb_error(err, RNB_ENOMEM, "out of memory");
-        int rc = image_cache_attach(e->images, g->cfg.data_dir, &g->spec, err);
-        if (rc)
-            return rc;
+        char sub[RNB_ERRLEN];
+        int rc = image_cache_attach(e->images, g->cfg.data_dir, &g->spec, sub);
+        if (rc)     /* a file's own fault names the file; a sweep's names the experiment */
+            return rnb_error(err, rc, "%s%s%s", strncmp(sub, "data_dir:", 9) ? "" : e->path,
+                             strncmp(sub, "data_dir:", 9) ? "" : ": ", sub);
     }
     return RNB_OK;
 }

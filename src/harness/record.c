@@ -245,15 +245,17 @@ int record_run(run_record *r, const run_spec *s, volatile sig_atomic_t *stop,
             break;
         }
     }
-    r->final_eval_size = trainer_final_eval_size(&tr);
+    r->final_eval_size = ((long)s->eval_batch + s->B - 1) / s->B * s->B;    /* the logged rows' set */
     if (r->n_logged > 0) {
         long k = r->n_logged - 1;
         r->final_loss = r->eval_loss[k];
         r->final_metric = r->eval_metric[k];
         /* over a dataset: the whole held-out split, after the last step
          * (not for a run cut short: Ctrl-C is not kept waiting for it) */
-        if (s->task->split_size && r->status == RUN_FINISHED && isfinite(r->final_loss))
+        if (s->task->split_size && r->status == RUN_FINISHED && isfinite(r->final_loss) && !(stop && *stop)) {
+            r->final_eval_size = trainer_final_eval_size(&tr);
             r->final_loss = trainer_evaluate(&tr, r->final_eval_size, &r->final_metric);
+        }
         r->solved = r->status == RUN_FINISHED && s->task->solved(r->final_loss, r->final_metric);
     } else {
         r->final_loss = r->final_metric = NAN;

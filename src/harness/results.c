@@ -165,6 +165,9 @@ static int tensor_names(h5file *f, const char *ds, const run_spec *s, const run_
     return rc;
 }
 
+/* The CRC-32 of the dataset a run over one read. */
+static unsigned data_crc(const run_spec *s) { return ((const image_set *)s->task_data)->crc32; }
+
 /* psmnist's pixel order, as it was drawn: step t saw pixel [t]. */
 static int write_permutation(h5file *f, const char *name, uint64_t seed, char *err)
 {
@@ -207,6 +210,10 @@ static int write_run(h5file *f, const char *grp, const grid_run *g, const run_re
         (rec->w_hh_orth_error &&
          (rc = h5io_write_series_double(f, DS("w_hh_orth_error"), 2, d_blocks, rec->w_hh_orth_error, err))) ||
         (s->task->permuted && (rc = write_permutation(f, DS("pixel_permutation"), s->perm_seed, err))))
+        return rc;
+    char crc[16];
+    if (s->task_data && (snprintf(crc, sizeof crc, "%08x", data_crc(s)),
+                         (rc = h5io_set_attr_str(f, grp, "data_crc32", crc, err))))
         return rc;
 #undef DS
     if ((rc = write_params(f, grp, g, err)) ||
@@ -346,6 +353,16 @@ static bool differs(h5file *f, const char *grp, const grid_run *g, const char *h
         if (h5io_get_attr_str(f, grp, keys[k], there, sizeof there, sub) || strcmp(there, want[k])) {
             snprintf(what, n, "%s is %s there, %s here%s", keys[k], there, want[k],
                      k == 2 ? " (the experiment file was edited)" : "");
+            return true;
+        }
+    }
+    if (g->spec.task_data) {    /* the same data, not only the same folder */
+        char here_crc[16];
+        snprintf(here_crc, sizeof here_crc, "%08x", data_crc(&g->spec));
+        there[0] = '\0';
+        if (h5io_get_attr_str(f, grp, "data_crc32", there, sizeof there, sub) || strcmp(there, here_crc)) {
+            snprintf(what, n, "its dataset's data_crc32 is %.16s there, %s in %.100s now", there, here_crc,
+                     g->cfg.data_dir);
             return true;
         }
     }

@@ -5,7 +5,7 @@
 # dataset-fashion-mnist is installed (else exit 77, skipped): rmnist
 # learns from it (test accuracy well above chance 0.1 after 80 steps),
 # and a sweep's psmnist run records its pixel permutation and a final
-# accuracy over all 10,000 test images.
+# accuracy over all 10,000 test images and the CRC-32 of the data it read.
 set -u
 bin=$1 work=$2 data=/usr/share/datasets/fashion-mnist
 rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 1
@@ -51,15 +51,21 @@ log_every = 2
 eval_batch = 300
 INI
 "$bin" run sweep.ini -o sweep.h5 --quiet >out 2>err && ok || bad "sweep: $(cat err)"
-/usr/bin/python3 - sweep.h5 <<'PY' && ok || bad "sweep's results: see above"
-import sys, h5py, numpy as np
+/usr/bin/python3 - sweep.h5 "$data" <<'PY' && ok || bad "sweep's results: see above"
+import gzip, sys, zlib, h5py, numpy as np
 f = h5py.File(sys.argv[1], "r")
 ok = True
+crc = 0     # the data of the four files, headers off, in rnnbench's order
+for name, head in [("train-images-idx3-ubyte", 16), ("train-labels-idx1-ubyte", 8),
+                   ("t10k-images-idx3-ubyte", 16), ("t10k-labels-idx1-ubyte", 8)]:
+    crc = zlib.crc32(gzip.open(f"{sys.argv[2]}/{name}.gz").read()[head:], crc)
 for name, g in f["runs"].items():
     a = g.attrs
     want = 10000 // 200 * 200
     if a["seq_len"] != 784 or a["final_eval_size"] != want or a["seq_total"] != 784:
         print("FAIL:", name, "seq_len", a["seq_len"], "final_eval_size", a["final_eval_size"]); ok = False
+    if a["data_crc32"] != f"{crc:08x}":
+        print("FAIL:", name, "data_crc32", a["data_crc32"], "not the files'", f"{crc:08x}"); ok = False
     has = "pixel_permutation" in g
     if has != (a["task"] == "psmnist"):
         print("FAIL:", name, "pixel_permutation present:", has); ok = False

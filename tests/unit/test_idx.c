@@ -116,6 +116,21 @@ static void image_size(const char *dir)
     long tr[] = {N_TRAIN, 27, 28};
     write_idx(dir, IDX_TRAIN_IMAGES, true, 0x803, 3, tr, pixels, N_TRAIN * 27 * 28);
 }
+static void zero_count(const char *dir)
+{
+    long n[] = {0};
+    write_idx(dir, IDX_TEST_LABELS, true, 0x801, 1, n, labels, 0);
+}
+static void huge_count(const char *dir)    /* a header that promises 7.8 GB: read, not allocated */
+{
+    long tr[] = {9999999, 28, 28};
+    write_idx(dir, IDX_TRAIN_IMAGES, true, 0x803, 3, tr, pixels, N_TRAIN * IMAGE_PIXELS);
+}
+static void past_max(const char *dir)
+{
+    long tr[] = {4000000000L, 28, 28};
+    write_idx(dir, IDX_TRAIN_IMAGES, true, 0x803, 3, tr, pixels, N_TRAIN * IMAGE_PIXELS);
+}
 static void missing(const char *dir)
 {
     char path[512];
@@ -141,6 +156,10 @@ int main(void)
     test_bad("idx_bad", "fewer labels than images", label_count, IDX_TRAIN_LABELS, "3 labels for the 4 images");
     test_bad("idx_bad", "a label out of range", label_range, IDX_TRAIN_LABELS, "label 10 of image 2 is not 0 to 9");
     test_bad("idx_bad", "27 x 28 images", image_size, IDX_TRAIN_IMAGES ".gz", "images of 27 x 28 pixels, not 28 x 28");
+    test_bad("idx_bad", "a count of 0", zero_count, IDX_TEST_LABELS ".gz", "a count of 0, not 1 to 10000000");
+    test_bad("idx_bad", "a count of 9,999,999 over 4 images", huge_count, IDX_TRAIN_IMAGES ".gz",
+             "truncated: 3136 of the 7839999216 bytes");
+    test_bad("idx_bad", "a count past 2^31", past_max, IDX_TRAIN_IMAGES ".gz", "a count of 4000000000, not 1 to");
     test_bad("idx_bad", "a missing file", missing, IDX_TEST_LABELS, "No such file or directory (the Fashion-MNIST "
              "files: apt-get install dataset-fashion-mnist");
     test_bad("idx_bad", "a file that is not IDX", not_gzip, IDX_TRAIN_IMAGES ".gz", "magic number 0x3c68746d");
