@@ -119,17 +119,17 @@ static bool images_solved(double loss, double metric)
     return false;
 }
 
-#define IMAGE_TASK(NAME, T_, I_, INIT, PERMUTED, SUMMARY, SOURCE)                           \
-    const task_type task_##NAME = {                                            \
-        .name = #NAME, .summary = SUMMARY, .source = SOURCE,                   \
-        .in_dim = I_, .out_dim = IMAGE_CLASSES, .min_T = T_,                   \
-        .readout = READOUT_LAST, .loss = LOSS_XENT,                            \
-        .metric_name = "accuracy", .solved_rule = "no solved rule (a benchmark: read its test accuracy)", \
-        .length = images_length, .sample = images_sample, .baseline = images_baseline, \
-        .metric = images_metric, .solved = images_solved,                      \
-        .dataset = "fashion-mnist", .fixed_T = T_, .split_size = images_split_size, \
-        .state_bytes = images_state_bytes, .state_init = INIT,                 \
-        .permuted = PERMUTED,                                                    \
+#define IMAGE_TASK(NAME, T_, I_, INIT, PERMUTED, SUMMARY, SOURCE)                            \
+    const task_type task_##NAME = {                                                      \
+        .name = #NAME, .summary = SUMMARY, .source = SOURCE,                             \
+        .in_dim = I_, .out_dim = IMAGE_CLASSES, .min_T = T_,                             \
+        .readout = READOUT_LAST, .loss = LOSS_XENT,                                      \
+        .metric_name = "accuracy",                                                       \
+        .solved_rule = "no solved rule (a benchmark: read its test accuracy)",          \
+        .length = images_length, .sample = images_sample, .baseline = images_baseline,   \
+        .metric = images_metric, .solved = images_solved,                                \
+        .dataset = "fashion-mnist", .fixed_T = T_, .split_size = images_split_size,      \
+        .state_bytes = images_state_bytes, .state_init = INIT, .permuted = PERMUTED,     \
     };
 
 IMAGE_TASK(smnist, IMAGE_PIXELS, 1, raster_init, false,

@@ -14,7 +14,12 @@ static size_t optim_bytes(const run_spec *s, size_t n_params)
     return moments * n_params * sizeof(real);
 }
 
-static size_t task_state_bytes(const run_spec *s);
+/* A task over a dataset keeps the run's place in it (0 bytes before the
+ * harness has attached the data, and for the synthetic tasks). */
+static size_t task_state_bytes(const run_spec *s)
+{
+    return s->task->state_bytes && s->task_data ? s->task->state_bytes(s->task_data) : 0;
+}
 
 size_t trainer_bytes(const run_spec *s)
 {
@@ -24,12 +29,6 @@ size_t trainer_bytes(const run_spec *s)
            optim_bytes(s, n) + nt * (sizeof(model_tensor) + sizeof(double)) + task_state_bytes(s);
 }
 
-/* A task over a dataset keeps the run's place in it (0 bytes before the
- * harness has attached the data, and for the synthetic tasks). */
-static size_t task_state_bytes(const run_spec *s)
-{
-    return s->task->state_bytes && s->task_data ? s->task->state_bytes(s->task_data) : 0;
-}
 
 int trainer_create(trainer *tr, const run_spec *s, char *err)
 {
