@@ -226,18 +226,24 @@ static bool drawn_by(const char *const *drawn, const char *name)
     return false;
 }
 
-/* Whether key k follows from the drawn keys other than the seed (as init
- * does under together = cell+init): then it labels lines, not figures. */
-static bool attached(const plot_runs *p, int k, const char *const *drawn)
+/* Whether key k follows from the drawn keys other than the seed and the
+ * figure-making keys before it (facet_keys[0..k-1]), as init does under
+ * together = cell+init, or a cell's lr under together = task+cell+lr:
+ * then it labels lines, not figures. */
+static bool attached(const plot_runs *p, int k, const char *const *drawn, const bool *facet_keys)
 {
     for (int i = 0; i < p->n; i++)
         for (int j = i + 1; j < p->n; j++) {
-            if (!strcmp(p->runs[i].value[k], p->runs[j].value[k]))
+            const plot_run *a = &p->runs[i], *b = &p->runs[j];
+            if (!strcmp(a->value[k], b->value[k]))
                 continue;
             bool agree = true;
             for (const char *const *d = drawn; *d && agree; d++)
                 if (strcmp(*d, "seed"))
-                    agree = !strcmp(p->runs[i].value[key(*d)], p->runs[j].value[key(*d)]);
+                    agree = !strcmp(a->value[key(*d)], b->value[key(*d)]);
+            for (int f = 0; f < k && agree; f++)
+                if (facet_keys[f])
+                    agree = !strcmp(a->value[f], b->value[f]);
             if (agree)
                 return false;
         }
@@ -303,10 +309,13 @@ static void cell_label(const facet *fc, const char *cell, char *out, size_t n)
         if (!fc->p->varies[k] || fc->facet_keys[k] || in_panel || !strcmp(name, "cell") || !strcmp(name, "clip") ||
             !strcmp(name, "seed") || !strcmp(name, "seq_len"))
             continue;
-        bool same = true;
-        for (int i = 0; i < fc->n && same; i++)
-            if (!strcmp(run_of(fc, i)->value[key("cell")], cell))
-                same = !strcmp(run_of(fc, i)->value[k], first->value[k]);
+        bool same = true, everywhere = true;    /* one value for the cell; for every cell */
+        for (int i = 0; i < fc->n && same; i++) {
+            same = strcmp(run_of(fc, i)->value[key("cell")], cell) || !strcmp(run_of(fc, i)->value[k], first->value[k]);
+            everywhere &= !strcmp(run_of(fc, i)->value[k], first->value[k]);
+        }
+        if (everywhere)     /* the facet's, not the line's */
+            continue;
         /* at its default (or none) a key says nothing the reader lacks */
         char def[PLOT_VALUE_LEN];
         config d;
@@ -1052,8 +1061,9 @@ static int draw_all(const plot_runs *p, const plot_options *o, const char *work,
         for (int j = 0; j < p->n_panel_keys; j++)
             drawn[n_drawn++] = config_key_name(p->panel_key[j]);
         bool facet_keys[PLOT_MAX_KEYS];
-        for (int k = 0; k < config_key_count(); k++)
-            facet_keys[k] = p->varies[k] && !drawn_by(drawn, config_key_name(k)) && !attached(p, k, drawn);
+        for (int k = 0; k < config_key_count(); k++)     /* in key order: task before cell's lr */
+            facet_keys[k] = p->varies[k] && !drawn_by(drawn, config_key_name(k)) &&
+                            !attached(p, k, drawn, facet_keys);
         for (int i = 0; i < p->n; i++)
             facet_key(&p->runs[i], facet_keys, keys[i], CONTEXT_LEN);
         memset(done, 0, p->n);
