@@ -28,7 +28,7 @@ do for [fmt in formats] {
     set xrange [0.5:L + 0.5]
     set yrange [-0.5:K - 0.5]
     set ytics 0, (K <= 8 ? 1 : ceil(K / 8.0))
-    set xlabel t_label
+    set xlabel t_label noenhanced
     set ylabel "layer l (0: bottom)"
     unset key
     unset grid

@@ -25,7 +25,7 @@ do for [fmt in formats] {
     set cbrange [cbmin:cbmax]
     set cblabel "log_{10} ||∂L/∂h_t||" enhanced
     set xrange [1:L]
-    set xlabel t_label
+    set xlabel t_label noenhanced
     set ylabel "training step"
     unset key
     unset grid

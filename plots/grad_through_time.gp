@@ -19,7 +19,7 @@ do for [fmt in formats] {
     set mytics (ytic > 1 ? 1 : 2)
     set xrange [1:L]
     set yrange [ymin:ymax]
-    set xlabel t_label
+    set xlabel t_label noenhanced
     set ylabel "gradient norm ||∂L/∂h_t||" enhanced
     eval key_place(words(cells), "bottom right")
     do for [k = 1:words(clips)] {
