@@ -11,10 +11,10 @@ import numpy as np
 
 ROOT = ["schema_version", "rnnbench_version", "precision", "experiment", "description",
         "experiment_text", "runs_in_grid", "created"]
-PARAMS = ["task", "seq_len", "variable_length", "cell", "hidden", "num_layers", "init", "forget_bias", "batch", "steps",
+PARAMS = ["task", "seq_len", "data_dir", "perm_seed", "variable_length", "cell", "hidden", "num_layers", "init", "forget_bias", "batch", "steps",
           "optimizer", "lr", "momentum", "nesterov", "alpha", "beta1", "beta2", "eps",
           "clip", "seed", "log_every", "eval_batch"]
-OUTCOME = ["clip_mode", "clip_threshold", "status", "steps_done", "diverged_step", "wall_seconds", "final_loss",
+OUTCOME = ["clip_mode", "clip_threshold", "status", "steps_done", "diverged_step", "wall_seconds", "final_loss", "final_eval_size",
            "final_metric", "baseline", "solved", "solve_step", "seq_total", "precision", "name"]
 SERIES = ["loss", "metric", "grad_norm", "grad_norm_clipped"]
 LOGGED = ["log_step", "eval_loss", "eval_metric"]
