@@ -161,11 +161,17 @@ double trainer_evaluate(trainer *tr, long n, double *metric)
     return loss / chunks;
 }
 
+long trainer_logged_eval_size(const trainer *tr)
+{
+    const run_spec *s = &tr->spec;
+    return ((long)s->eval_batch + s->B - 1) / s->B * s->B;
+}
+
 long trainer_final_eval_size(const trainer *tr)
 {
     const run_spec *s = &tr->spec;
     if (!s->task->split_size)
-        return ((long)s->eval_batch + s->B - 1) / s->B * s->B;
+        return trainer_logged_eval_size(tr);
     long n = s->task->split_size(s->task_data, SPLIT_HELDOUT) / s->B * s->B;
     return n > 0 ? n : s->B;
 }

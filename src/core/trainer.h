@@ -63,5 +63,8 @@ double trainer_evaluate(trainer *tr, long n, double *metric);
  * over a dataset its whole held-out split, in whole batches (all of it
  * when the batch divides it; one batch at least). */
 long trainer_final_eval_size(const trainer *tr);
+/* The sequences of the held-out set at a logged step: spec.eval_batch
+ * rounded up to whole batches. */
+long trainer_logged_eval_size(const trainer *tr);
 
 #endif

@@ -245,7 +245,7 @@ int record_run(run_record *r, const run_spec *s, volatile sig_atomic_t *stop,
             break;
         }
     }
-    r->final_eval_size = ((long)s->eval_batch + s->B - 1) / s->B * s->B;    /* the logged rows' set */
+    r->final_eval_size = trainer_logged_eval_size(&tr);    /* the logged rows' set */
     if (r->n_logged > 0) {
         long k = r->n_logged - 1;
         r->final_loss = r->eval_loss[k];
