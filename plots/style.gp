@@ -32,8 +32,8 @@ key_place(n, inside) = key_below(n) ? \
 
 # A cell keeps its colour in every figure (Okabe and Ito's colour-blind-safe
 # palette first, then Paul Tol's); cells not listed are grey.
-cell_names  = "rnn_tanh rnn_relu rnn_sigmoid lstm gru lstm_peephole lstm_cifg lstm_nfg gru_cho mgu indrnn mingru minlstm cornn exprnn lru"
-cell_colors = "#D55E00 #E69F00 #999933 #0072B2 #009E73 #56B4E9 #CC79A7 #000000 #117733 #882255 #44AA99 #AA4499 #332288 #DDCC77 #CC6677 #661100"
+cell_names  = "rnn_tanh rnn_relu rnn_sigmoid lstm gru lstm_peephole lstm_cifg lstm_nfg gru_cho mgu indrnn mingru minlstm cornn exprnn lru lstm_vo"
+cell_colors = "#D55E00 #E69F00 #999933 #0072B2 #009E73 #56B4E9 #CC79A7 #000000 #117733 #882255 #44AA99 #AA4499 #332288 #DDCC77 #CC6677 #661100 #EE3377"
 cell_index(c) = sum [i = 1:words(cell_names)] (word(cell_names, i) eq c ? i : 0)
 cell_color(c) = cell_index(c) ? word(cell_colors, cell_index(c)) : "#777777"
 

@@ -48,8 +48,9 @@ static void help(void)
            "     tensors (below): weight_ih_l{k} [G*H,I_k] (I_0 = I, I_k = H for k > 0),\n"
            "     weight_hh_l{k} [G*H,H] for a dense recurrence, [G*H] for a diagonal one,\n"
            "     absent for a cell without one; weight_ch_l{k} [G*H,H] for a cell whose\n"
-           "     second state c enters its gates through a weight (cornn: W_z); bias_ih_l{k}\n"
-           "     [G*H]; bias_hh_l{k} [G*H], absent for a cell with one bias; the cell's\n"
+           "     second state c enters its gates through a weight (cornn: W_z); weight_co_l{k}\n"
+           "     [H,H] for one whose output gate sees the new c_t through one (lstm_vo: V_o);\n"
+           "     bias_ih_l{k} [G*H]; bias_hh_l{k} [G*H], absent for a cell with one bias; the cell's\n"
            "     extras (peephole_l{k} [3*H]: p_i, p_f, p_o). PyTorch's names, shapes and\n"
            "     gate order (rnnbench list gives each cell's blocks). A tensor the cell\n"
            "     lacks is an error, not ignored. x [T,B,I]; dy [T,B,H] (dL/dy of the top\n"
@@ -86,8 +87,9 @@ static void help(void)
             snprintf(extra + strlen(extra), sizeof extra - strlen(extra), ", %s [H/2]", c->part_name[i]);
         if (c->out_map)
             snprintf(extra + strlen(extra), sizeof extra - strlen(extra), ", C [H,H], D [H]");
-        printf("  %-*s  G=%d  weight_ih%s%s%s%s%s%s\n", w, c->name, c->G, whh_form(c),
-               c->c_dense ? ", weight_ch [G*H,H]" : "", c->no_bias ? "" : ", bias_ih",
+        printf("  %-*s  G=%d  weight_ih%s%s%s%s%s%s%s\n", w, c->name, c->G, whh_form(c),
+               c->c_dense ? ", weight_ch [G*H,H]" : "", c->c_out ? ", weight_co [H,H]" : "",
+               c->no_bias ? "" : ", bias_ih",
                c->one_bias || c->no_bias ? "" : ", bias_hh", extra, c->has_c ? "; c0" : "");
         if (c->n_const) {
             const_list(konst, sizeof konst, c);
@@ -163,11 +165,12 @@ typedef struct {
     const char *note;       /* rank 0: why it is absent; else a shape hint or NULL */
 } layer_tensor;
 
-enum { LAYER_TENSORS_MAX = 10 };
+enum { LAYER_TENSORS_MAX = 12 };
 
 /* The tensors of layer k (input size Ik) in the slab's order: weight_ih,
  * weight_hh ([G*H,H] dense, [G*H] diagonal, rank 0 for none), weight_ch
- * ([G*H,H] for a c_dense cell, rank 0 for any other), bias_ih, bias_hh
+ * ([G*H,H] for a c_dense cell, rank 0 for any other), weight_co ([H,H]
+ * for a c_out cell, rank 0 for any other), bias_ih, bias_hh
  * (rank 0 for a cell with one bias), the cell's extras (peephole_l{k},
  * rank 0 for the cells without). p is the
  * layer's view of the parameters or the gradients, or NULL when only the
@@ -194,6 +197,12 @@ static int layer_tensors(layer_tensor *t, const cell_type *cell, int k, int Ik, 
         t[n] = (layer_tensor){.note = cell->has_c ? "its cell state enters no gate through a weight"
                                                   : "it has no second state c"};
     snprintf(t[n++].name, sizeof t->name, "%sweight_ch_l%d", pre, k);
+    if (cell->c_out)
+        t[n] = (layer_tensor){.rank = 2, .dims = {H, H}, .data = p ? p->w_co : NULL,
+                              .note = "V_o, the output gate's weight on c_t"};
+    else
+        t[n] = (layer_tensor){.note = "its output gate does not see c_t through a weight"};
+    snprintf(t[n++].name, sizeof t->name, "%sweight_co_l%d", pre, k);
     if (cell->no_bias)
         t[n] = (layer_tensor){.note = "it has no bias in its pre-activation"};
     else
@@ -281,7 +290,7 @@ typedef struct {
 static void find_gap(const char *name, void *ctx)
 {
     gap_ctx *g = ctx;
-    static const char *const prefixes[] = {"weight_ih", "weight_hh", "weight_ch", "bias_ih", "bias_hh"};
+    static const char *const prefixes[] = {"weight_ih", "weight_hh", "weight_ch", "weight_co", "bias_ih", "bias_hh"};
     enum { NP = sizeof prefixes / sizeof *prefixes };
     if (g->name[0])
         return;

@@ -86,6 +86,17 @@ typedef struct cell_type {
      * weight too (coRNN's W_z z): weight_ch [G*H, H] after weight_hh; the
      * layer multiplies it, as W_hh, and adds its term of dL/dc_{t-1}. */
     bool c_dense;
+    /* The output gate also sees the new state c_t through a dense weight
+     * (Arjovsky et al.'s LSTM: o = s(... + V_o c_t)): weight_co [H, H]
+     * after weight_ch. Since c_t is made in the step, the step runs in two
+     * stages: forward_c (every gate but o, and c_t), the layer adds
+     * c_t W_co^T into the out_block, forward (o and h_t). Backward:
+     * backward_o (dL/d pre_o into dxp's out_block), the layer adds
+     * dL/d pre_o W_co to dL/dc_t, backward (the rest, its dL/dc_t now
+     * including that route). */
+    bool c_out;
+    void (*forward_c)(const cell_step *s);
+    void (*backward_o)(const cell_step *s, cell_grad *g);
     /* Constants of the cell's equations, not trained (coRNN's dt, gamma,
      * eps): their config keys and their defaults. */
     int n_const;
@@ -163,6 +174,8 @@ static inline size_t cell_extra_count(const struct cell_type *c, int H)
 /* h = relu(pre), G = 1: rnn_relu's step, shared by indrnn (cell_rnn.c). */
 void cell_relu_forward(const cell_step *s);
 void cell_relu_backward(const cell_step *s, cell_grad *g);
+/* lstm's backward step, shared by lstm_vo (cell_lstm.c). */
+void cell_lstm_backward(const cell_step *s, cell_grad *g);
 
 /* The registry (cells.c). */
 const cell_type *cell_find(const char *name);

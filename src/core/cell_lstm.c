@@ -57,7 +57,7 @@ GATE_LOOP static double lstm_backward_row(int H, const real *restrict gi, const 
     return sumsq;
 }
 
-static void lstm_backward(const cell_step *s, cell_grad *gr)
+void cell_lstm_backward(const cell_step *s, cell_grad *gr)
 {
     const int B = s->B, H = s->H;
     double sumsq = 0;
@@ -77,5 +77,5 @@ const cell_type cell_lstm = {
     .source = "Hochreiter & Schmidhuber 1997, forget gate Gers et al. 2000; PyTorch nn.LSTM",
     .G = 4, .A = 1, .has_c = true, .split_recurrent = false,
     .forget_block = 1, .input_block = 0, .out_block = 3,
-    .forward = lstm_forward, .backward = lstm_backward,
+    .forward = lstm_forward, .backward = cell_lstm_backward,
 };

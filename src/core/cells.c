@@ -6,7 +6,7 @@
 
 extern const cell_type cell_rnn_tanh, cell_rnn_relu, cell_rnn_sigmoid, cell_lstm, cell_gru, cell_lstm_peephole,
     cell_lstm_cifg, cell_lstm_nfg, cell_gru_cho, cell_mgu, cell_indrnn, cell_mingru, cell_minlstm, cell_cornn,
-    cell_exprnn, cell_lru;
+    cell_exprnn, cell_lru, cell_lstm_vo;
 
 static const cell_type *const cells[] = {
     &cell_rnn_tanh,
@@ -24,7 +24,8 @@ static const cell_type *const cells[] = {
     &cell_cornn,
     &cell_exprnn,
     &cell_lru,
-    &cell_rnn_sigmoid,      /* last: the checks' draws of the cells above stay as they were */
+    &cell_rnn_sigmoid,      /* late: the checks' draws of the cells above stay as they were */
+    &cell_lstm_vo,
 };
 
 int cell_count(void) { return (int)(sizeof cells / sizeof cells[0]); }

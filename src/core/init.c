@@ -171,7 +171,7 @@ static void sparsify_columns(real *w, int H, int k, rng_t *r)
 }
 
 /* Every weight drawn, normal N(0, scale^2) or uniform U(+-scale), at s_ih
- * for weight_ih and s_hh for the rest (weight_hh, weight_ch, the extras);
+ * for weight_ih and s_hh for the rest (weight_hh, weight_ch, weight_co, the extras);
  * every bias 0. */
 static void draw_weights(layer_params *p, const cell_type *cell, int I, int H, bool normal, double s_ih,
                          double s_hh, rng_t *r)
@@ -183,6 +183,8 @@ static void draw_weights(layer_params *p, const cell_type *cell, int I, int H, b
         draw(p->w_hh, cell->recurrence == REC_DENSE ? GH * H : GH, s_hh, r);
     if (p->w_ch)
         draw(p->w_ch, GH * H, s_hh, r);
+    if (p->w_co)
+        draw(p->w_co, (size_t)H * H, s_hh, r);
     if (p->extra)
         draw(p->extra, cell_extra_count(cell, H), s_hh, r);
     if (p->b_ih)
@@ -303,6 +305,8 @@ int init_layer(layer_params *p, const cell_type *cell, int I, int H,
         init_uniform(p->w_hh, cell->recurrence == REC_DENSE ? GH * H : GH, bound, r);
     if (p->w_ch)
         init_uniform(p->w_ch, GH * H, bound, r);
+    if (p->w_co)
+        init_uniform(p->w_co, HH, bound, r);
     init_uniform(p->b_ih, GH, bound, r);
     if (p->b_hh)
         init_uniform(p->b_hh, GH, bound, r);

@@ -33,6 +33,11 @@ static size_t w_ch_count(const cell_type *cell, int H)
     return cell->c_dense ? (size_t)cell->G * H * H : 0;
 }
 
+static size_t w_co_count(const cell_type *cell, int H)
+{
+    return cell->c_out ? (size_t)H * H : 0;
+}
+
 /* weight_y (C) and d_y (D) of an output map. */
 static size_t out_map_count(const cell_type *cell, int H)
 {
@@ -42,7 +47,7 @@ static size_t out_map_count(const cell_type *cell, int H)
 size_t layer_param_count(const cell_type *cell, int I, int H)
 {
     size_t GH = (size_t)cell->G * H;
-    return GH * I + w_hh_count(cell, H) + w_ch_count(cell, H) + b_ih_count(cell, H) +
+    return GH * I + w_hh_count(cell, H) + w_ch_count(cell, H) + w_co_count(cell, H) + b_ih_count(cell, H) +
            b_hh_count(cell, H) + cell_extra_count(cell, H) + out_map_count(cell, H);
 }
 
@@ -50,11 +55,12 @@ void layer_params_view(layer_params *p, real *slab, const cell_type *cell,
                        int I, int H)
 {
     size_t GH = (size_t)cell->G * H, nw = w_hh_count(cell, H), nc = w_ch_count(cell, H);
-    size_t ni = b_ih_count(cell, H), nb = b_hh_count(cell, H);
-    real *bias = slab + GH * I + nw + nc;
+    size_t no = w_co_count(cell, H), ni = b_ih_count(cell, H), nb = b_hh_count(cell, H);
+    real *bias = slab + GH * I + nw + nc + no;
     p->w_ih = slab;
     p->w_hh = nw ? p->w_ih + GH * I : NULL;
     p->w_ch = nc ? p->w_ih + GH * I + nw : NULL;
+    p->w_co = no ? p->w_ih + GH * I + nw + nc : NULL;
     p->b_ih = ni ? bias : NULL;
     p->b_hh = nb ? bias + ni : NULL;
     const size_t ne = cell_extra_count(cell, H);
@@ -66,7 +72,7 @@ void layer_params_view(layer_params *p, real *slab, const cell_type *cell,
 /* The workspace is carved from one slab; this table of sizes is the single
  * place that says what it holds, used both to allocate and to report. */
 typedef struct {
-    size_t hs, cs, gates, aux, hp, bias_row, w_hh_t, w_ch_t, w_rep, y_pre, w_yeff, dh, dxp, dhp, dh0, dc, dhm,
+    size_t hs, cs, gates, aux, hp, bias_row, w_hh_t, w_ch_t, w_co_t, w_rep, y_pre, w_yeff, dh, dxp, dhp, dh0, dc, dhm,
         carry, gtmp;                                             /* reals */
     size_t norms, rep_work;                                      /* doubles */
     size_t exps, rep_iwork;                                      /* ints */
@@ -85,6 +91,7 @@ static ws_sizes sizes_of(const layer_dims *d)
         .bias_row = GH,
         .w_hh_t = c->recurrence == REC_DENSE ? GH * H : 0,
         .w_ch_t = c->c_dense ? GH * H : 0,
+        .w_co_t = c->c_out ? H * H : 0,
         .w_rep = c->reparam_form ? GH * H : 0,      /* and dw_rep */
         .rep_work = c->reparam_form ? c->reparam_work(d->H) : 0,
         .y_pre = c->out_map ? T * B * H : 0,
@@ -110,7 +117,7 @@ static size_t round64(size_t bytes) { return (bytes + 63) & ~(size_t)63; }
 size_t layer_ws_bytes(const layer_dims *d)
 {
     ws_sizes s = sizes_of(d);
-    size_t reals[] = {s.hs, s.cs, s.gates, s.aux, s.hp, s.bias_row, s.w_hh_t, s.w_ch_t, s.w_rep, s.w_rep,
+    size_t reals[] = {s.hs, s.cs, s.gates, s.aux, s.hp, s.bias_row, s.w_hh_t, s.w_ch_t, s.w_co_t, s.w_rep, s.w_rep,
                       s.y_pre, s.w_yeff, s.w_yeff, s.dh, s.dxp, s.dhp, s.dh0, s.dc, s.dhm, s.carry, s.gtmp};
     size_t total = round64(s.norms * sizeof(double)) + round64(s.rep_work * sizeof(double)) +
                    round64(s.exps * sizeof(int)) + round64(s.rep_iwork * sizeof(int));
@@ -143,6 +150,7 @@ int layer_ws_alloc(layer_ws *ws, const layer_dims *d)
     TAKE(bias_row, s.bias_row, real);
     TAKE(w_hh_t, s.w_hh_t, real);
     TAKE(w_ch_t, s.w_ch_t, real);
+    TAKE(w_co_t, s.w_co_t, real);
     TAKE(w_rep, s.w_rep, real);
     TAKE(dw_rep, s.w_rep, real);
     TAKE(y_pre, s.y_pre, real);
@@ -328,6 +336,8 @@ void layer_forward(layer_ws *ws, const layer_params *p, const real *x)
         transpose(ws->w_hh_t, layer_form_weight(ws, p), GH, H);
     if (cell->c_dense)
         transpose(ws->w_ch_t, p->w_ch, GH, H);
+    if (cell->c_out)
+        transpose(ws->w_co_t, p->w_co, H, H);
     if (cell->out_map)
         form_out_weight(ws->w_yeff, p->w_y, H);
 
@@ -362,6 +372,11 @@ void layer_forward(layer_ws *ws, const layer_params *p, const real *x)
         if (cell->G_mod) {      /* m * h_{t-1} (in aux) into the last blocks */
             cell->modulate(&s);
             gemm(false, false, B, GmH, H, 1, s.aux, H, ws->w_hh_t + G1H, GH, 1, hp + G1H, GH);
+        }
+        if (cell->c_out) {      /* c_t (made by forward_c) W_co^T into the output block */
+            cell->forward_c(&s);
+            const int oH = cell->out_block * H;
+            gemm(false, false, B, H, H, 1, s.c, H, ws->w_co_t, H, 1, gates + oH, GH);
         }
         cell->forward(&s);
     }
@@ -557,6 +572,8 @@ static void add_dense_params(layer_params *g, const layer_params *t, const cell_
         add_to(g->w_hh, t->w_hh, w_hh_count(cell, H));
     if (g->w_ch)
         add_to(g->w_ch, t->w_ch, w_ch_count(cell, H));
+    if (g->w_co)
+        add_to(g->w_co, t->w_co, w_co_count(cell, H));
     if (g->b_ih)
         add_to(g->b_ih, t->b_ih, b_ih_count(cell, H));
     if (g->b_hh)
@@ -597,6 +614,9 @@ static void weight_grads(layer_ws *ws, layer_params *g, const real *x, int t0, i
     if (cell->G_mod)    /* the last blocks saw m * h_{t-1}, kept in aux */
         gemm(true, false, GmH, H, rows, 1, dhp + G1H, GH, ws->aux + r0 * H, H, 1,
              out->w_hh + (size_t)G1H * H, H);
+    if (cell->c_out)    /* the output block saw c_t (cs row t+1) through weight_co */
+        gemm(true, false, H, H, rows, 1, dxp + (size_t)cell->out_block * H, GH, ws->cs + r0 * H + (size_t)B * H,
+             H, 1, out->w_co, H);
     if (out->b_ih)
         add_colsum(out->b_ih, dxp, rows, GH);
     if (out->b_hh)
@@ -718,6 +738,10 @@ void layer_backward(layer_ws *ws, const layer_params *p, layer_params *g,
             .dh_prev = ws->carry,
             .dextra = dextra_t,
         };
+        if (cell->c_out) {      /* dL/dc_t += dL/d pre_o W_co, at the carry's scale */
+            cell->backward_o(&s, &gr);
+            gemm(false, false, B, H, H, 1, gr.dxp + (size_t)cell->out_block * H, GH, p->w_co, H, 1, ws->dc, H);
+        }
         cell->backward(&s, &gr);
         if (cell->has_c) {      /* an output map's recurrence is c: its norm is the one in time */
             double *norm = cell->out_map ? ws->dh_norm : ws->dc_norm;

@@ -21,6 +21,7 @@ typedef struct layer_params {
     real *w_ih;             // (G*H, I)
     real *w_hh;             // (G*H, H)
     real *w_ch;             // (G*H, H) cells with c_dense only; else NULL
+    real *w_co;             // (H, H) cells with c_out only (V_o); else NULL
     real *b_ih;             // (G*H)
     real *b_hh;             // (G*H)
     real *extra;            // (cell_extra_count) the cell's own (peepholes); NULL when none
@@ -44,6 +45,7 @@ typedef struct {
     real *bias_row;         // (G*H) where the input projection's chains start
     real *w_hh_t;           // (H, G*H) weight_hh transposed, for the per-step GEMM
     real *w_ch_t;           // (H, G*H) weight_ch transposed; c_dense cells only
+    real *w_co_t;           // (H, H) weight_co transposed; c_out cells only
     real *w_rep;            // (G*H, H) the formed weight_hh; reparametrised cells only
     real *dw_rep;           // (G*H, H) dL/d(formed weight_hh)
     double *rep_work;       // (cell->reparam_work(H)) their scratch

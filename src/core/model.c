@@ -115,12 +115,12 @@ void model_free(model *m)
 }
 
 /* The tensors of one layer: weight_ih, weight_hh (unless the cell has no
- * recurrence), weight_ch (c_dense cells), bias_ih (unless it has no
+ * recurrence), weight_ch (c_dense cells), weight_co (c_out cells), bias_ih (unless it has no
  * bias), bias_hh (unless it has one or none), its extras. */
 static int layer_tensor_count(const cell_type *cell)
 {
     const int extras = cell->n_parts ? cell->n_parts : cell->E > 0;
-    return 1 + (cell->recurrence != REC_NONE) + cell->c_dense + !cell->no_bias +
+    return 1 + (cell->recurrence != REC_NONE) + cell->c_dense + cell->c_out + !cell->no_bias +
            !(cell->one_bias || cell->no_bias) + extras + 2 * cell->out_map;
 }
 
@@ -133,7 +133,7 @@ int model_tensor_count(const cell_type *cell, int K, bool learn_h0)
 void model_tensors(model_tensor *t, const cell_type *cell, const task_type *task,
                    int K, int H, bool learn_h0)
 {
-    static const char *const names[] = {"weight_ih", "weight_hh", "weight_ch", "bias_ih", "bias_hh"};
+    static const char *const names[] = {"weight_ih", "weight_hh", "weight_ch", "weight_co", "bias_ih", "bias_hh"};
     const size_t GH = (size_t)cell->G * H;
     const size_t n_hh = cell->recurrence == REC_DENSE ? GH * H : cell->recurrence == REC_DIAGONAL ? GH : 0;
     size_t off = 0;
@@ -148,9 +148,9 @@ void model_tensors(model_tensor *t, const cell_type *cell, const task_type *task
     }
     for (int k = 0; k < K; k++) {
         const size_t I = stack_layer_in(k, stack_input(cell, task, H), H);
-        const size_t count[] = {GH * I, n_hh, cell->c_dense ? GH * H : 0, cell->no_bias ? 0 : GH,
-                                cell->one_bias || cell->no_bias ? 0 : GH};
-        for (int j = 0; j < 5; j++) {
+        const size_t count[] = {GH * I, n_hh, cell->c_dense ? GH * H : 0, cell->c_out ? (size_t)H * H : 0,
+                                cell->no_bias ? 0 : GH, cell->one_bias || cell->no_bias ? 0 : GH};
+        for (int j = 0; j < 6; j++) {
             if (!count[j])
                 continue;       /* the cell has no such tensor */
             snprintf(t->name, sizeof t->name, "%s_l%d", names[j], k);
@@ -311,7 +311,8 @@ double model_step_flops(const model *m)
      * readout's forward, dH and dW_out */
     double f = 6 * rows * O * H;
     /* the dense recurrent products (a diagonal one is elementwise) */
-    const double R = (m->cell->recurrence == REC_DENSE ? 3 * H : 0) + (m->cell->c_dense ? 3 * H : 0);
+    const double R = (m->cell->recurrence == REC_DENSE ? 3 * H : 0) + (m->cell->c_dense ? 3 * H : 0) +
+                     (m->cell->c_out ? 3 * H / m->cell->G : 0);   /* V_o: three (B, H) x (H, H) products */
     for (int k = 0; k < m->K; k++) {
         const double I = stack_layer_in(k, m->w_enc ? m->H : m->I, m->H);
         f += 2 * L * B * GH * (2 * I + R) + (k || m->w_enc ? 2 * L * B * GH * I : 0);
@@ -338,6 +339,9 @@ void model_gemm_replay(model *m)
                  hp ? hp : ws->gates + t * BGH, GH);
         for (int t = 0; t < L && m->cell->c_dense; t++)     /* c_{t-1} through weight_ch */
             gemm(false, false, B, GH, H, 1, ws->cs + t * BH, H, ws->w_ch_t, GH, 1, ws->gates + t * BGH, GH);
+        for (int t = 0; t < L && m->cell->c_out; t++)       /* c_t through weight_co */
+            gemm(false, false, B, H, H, 1, ws->cs + (t + 1) * BH, H, ws->w_co_t, H, 1,
+                 ws->gates + t * BGH + (size_t)m->cell->out_block * H, GH);
     }
     const real *hs = stack_top_hs(&m->st);
     real *dh_top = m->st.l[m->K - 1].ws.dh;
@@ -360,6 +364,12 @@ void model_gemm_replay(model *m)
             for (int t = L - 1; t >= 0; t--)
                 gemm(false, false, B, H, GH, 1, ws->dhp + t * BGH, GH, p->w_ch, H, 1, ws->dc, H);
             gemm(true, false, GH, H, L * B, 1, ws->dhp, GH, ws->cs, H, 0, g->w_ch, H);
+        }
+        if (m->cell->c_out) {
+            const size_t oH = (size_t)m->cell->out_block * H;
+            for (int t = L - 1; t >= 0; t--)
+                gemm(false, false, B, H, H, 1, ws->dxp + t * BGH + oH, GH, p->w_co, H, 1, ws->dc, H);
+            gemm(true, false, H, H, L * B, 1, ws->dxp + oH, GH, ws->cs + BH, H, 0, g->w_co, H);
         }
         if (k)
             gemm(false, false, L * B, I, GH, 1, ws->dxp, GH, p->w_ih, I, 0,

@@ -20,7 +20,7 @@ SERIES = ["loss", "metric", "grad_norm", "grad_norm_clipped"]
 LOGGED = ["log_step", "eval_loss", "eval_metric"]
 G_OF = {"rnn_tanh": 1, "rnn_relu": 1, "rnn_sigmoid": 1, "lstm": 4, "gru": 3, "lstm_peephole": 4, "lstm_cifg": 3,
         "lstm_nfg": 3, "gru_cho": 3, "mgu": 2, "indrnn": 1, "mingru": 2, "minlstm": 3, "cornn": 1,
-        "exprnn": 1, "lru": 1}
+        "exprnn": 1, "lru": 1, "lstm_vo": 4}
 EXTRAS = {"lstm_peephole": ["peephole"], "exprnn": ["b"],
           "lru": ["nu_log", "theta_log", "gamma_log", "C", "D"]}     # a cell's extra tensors, after bias_hh of each layer
 NO_WEIGHT_HH = {"mingru", "minlstm", "lru"}  # no recurrent weight: no weight_hh
@@ -30,6 +30,7 @@ ONE_BIAS = {"indrnn", "mingru", "minlstm", "cornn"}   # bias_ih only
 NO_BIAS = {"exprnn", "lru"}                         # neither bias (modrelu's b is an extra)
 ORTH = {"exprnn"}                            # a formed orthogonal weight_hh: w_hh_orth_error
 C_DENSE = {"cornn"}                          # weight_ch after weight_hh: the second state's weight
+C_OUT = {"lstm_vo"}                          # weight_co after weight_hh: V_o, the output gate's on c_t
 HAS_C = {"cornn", "lru"}                            # besides the lstm family: a second state, dc_norm
 
 
@@ -37,9 +38,10 @@ def tensor_names(cell, K):
     """The parameter tensors of a run, in grad_norm_tensor's column order."""
     names = ["encoder.weight", "encoder.bias"] if cell in ENCODER else []
     for k in range(K):
-        kinds = ["weight_ih", "weight_hh", "weight_ch", "bias_ih", "bias_hh"]
+        kinds = ["weight_ih", "weight_hh", "weight_ch", "weight_co", "bias_ih", "bias_hh"]
         kinds = [t for t in kinds if not (t == "weight_hh" and cell in NO_WEIGHT_HH)
                  and not (t == "weight_ch" and cell not in C_DENSE)
+                 and not (t == "weight_co" and cell not in C_OUT)
                  and not (t == "bias_hh" and cell in ONE_BIAS)
                  and not (t.startswith("bias") and cell in NO_BIAS)]
         names += [f"{t}_l{k}" for t in kinds + EXTRAS.get(cell, [])]

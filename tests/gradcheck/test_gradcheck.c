@@ -161,6 +161,7 @@ static int layer_tensors(tensor *t, const cell_type *cell, const layer_params *g
         {"weight_ih", g->w_ih, GH * in},
         {"weight_hh", g->w_hh, n_hh},       /* a vector for a diagonal recurrence, none for none */
         {"weight_ch", g->w_ch, g->w_ch ? GH * H : 0},   /* cornn's W_z */
+        {"weight_co", g->w_co, g->w_co ? (size_t)H * H : 0},    /* lstm_vo's V_o */
         {"bias_ih", g->b_ih, g->b_ih ? GH : 0},    /* none for exprnn */
         {"bias_hh", g->b_hh, g->b_hh ? GH : 0},
         {cell->E ? cell->extra_name : "extras", g->extra, cell_extra_count(cell, H)},
@@ -168,7 +169,7 @@ static int layer_tensors(tensor *t, const cell_type *cell, const layer_params *g
         {"D", g->d_y, g->d_y ? (size_t)H : 0},
     };
     int n = 0;
-    for (int i = 0; i < 8; i++) {
+    for (int i = 0; i < (int)(sizeof all / sizeof all[0]); i++) {
         if (!all[i].n)
             continue;
         if (l >= 0)
@@ -188,7 +189,7 @@ static bool is_cornn(const cell_type *cell) { return strcmp(cell->name, "cornn")
 static bool c_route_known(const cell_type *cell)
 {
     const bool peep = strcmp(cell->name, "lstm_peephole") == 0;
-    const bool known = is_cornn(cell) || cell->out_map || (cell->out_block >= 0 && (peep || cell->E == 0));
+    const bool known = is_cornn(cell) || cell->out_map || cell->c_out || (cell->out_block >= 0 && (peep || cell->E == 0));
     CHECK(&tally, known, "%s: the dL/dc_t route of this test is for h = o tanh(c); give this cell its own",
           cell->name);
     return known;
@@ -210,6 +211,27 @@ static void out_map_route(const layer_params *p, const real *c, const real *u, c
             out[b * H + j] = 0;
             for (int o = 0; o < H; o++)
                 out[b * H + j] += g[o] * (j < H / 2 ? 1 : -1) * p->w_y[o * H + j];
+        }
+    }
+}
+
+/* For a c_out cell (lstm_vo), h_t = o tanh(c_t) with o = s(... + V_o c_t):
+ * c_t's route through h_t, out = dh dh_t/dc_t, row by row, in double:
+ * out_k = dh_k o_k (1 - tanh^2 c_k) + sum_j dh_j tanh c_j o_j (1 - o_j) V_o[j, k],
+ * o from the cell's cache of step t (gates, (B, G*H)). */
+static void c_out_route(const cell_type *cell, const layer_params *p, const real *gates, const real *c,
+                        const double *dh, double *out)
+{
+    for (int b = 0; b < B; b++) {
+        const real *o = gates + (size_t)b * cell->G * H + (size_t)cell->out_block * H;
+        for (int k = 0; k < H; k++) {
+            const double tk = tanh(c[b * H + k]);
+            out[b * H + k] = dh[b * H + k] * o[k] * (1 - tk * tk);
+        }
+        for (int j = 0; j < H; j++) {
+            const double g = dh[b * H + j] * tanh(c[b * H + j]) * o[j] * (1 - o[j]);
+            for (int k = 0; k < H; k++)
+                out[b * H + k] += g * p->w_co[j * H + k];
         }
     }
 }
@@ -314,10 +336,12 @@ static void check_layer(const cell_type *cell, bool scaled, rng_t *r)
     int changes = 0;
     for (int t = 1; t < T; t++)
         changes += ws.dexp[t] != ws.dexp[t - 1];
-    /* an output map's carry (dc alone) may stay at one scale here; the
-     * stack check below asserts its changes, as every cell's */
+    /* an output map's carry (dc alone), and lstm_vo's, which V_o feeds
+     * back into dc at every step, may stay at one scale here (their
+     * largest value does not halve from step to step); the stack check
+     * below asserts their changes, as every cell's */
     if (scaled)
-        CHECK(&tally, ws.dexp[0] != 0 && (changes > 0 || cell->out_map),
+        CHECK(&tally, ws.dexp[0] != 0 && (changes > 0 || cell->out_map || cell->c_out),
               "%s: the forced rescale did not happen (dexp[0] %d, %d changes)", cell->name, ws.dexp[0], changes);
     layer_unscale_dh(&ws);
 
@@ -325,7 +349,7 @@ static void check_layer(const cell_type *cell, bool scaled, rng_t *r)
     size_t most = np > (size_t)T * B * I ? np : (size_t)T * B * I;
     double *num = malloc(most * sizeof(double));
     char what[512];
-    tensor t[8];
+    tensor t[9];
     int n = layer_tensors(t, cell, &g, I, -1);
     for (int i = 0; i < n; i++)     /* g and pb.p are views of the same layout */
         t[i].v = pb.params + (t[i].v - grads);
@@ -375,10 +399,12 @@ static void check_layer(const cell_type *cell, bool scaled, rng_t *r)
                 dhv[k] = num[k];
             if (cell->out_map)
                 out_map_route(&pb.p, c, pb.x + (size_t)s * B * I, dhv, route);
+            if (cell->c_out)
+                c_out_route(cell, &pb.p, ws.gates + (size_t)s * B * cell->G * H, c, dhv, route);
             numeric(num, c, BH, &pb, s + 1, h, c);
             double sqc = 0;
             for (size_t k = 0; k < BH; k++) {
-                num[k] += cell->out_map ? route[k]
+                num[k] += cell->out_map || cell->c_out ? route[k]
                                         : dhv[k] * dh_dc(cell, ws.gates + (size_t)s * B * cell->G * H, pb.p.extra, k, c[k]);
                 sqc += num[k] * num[k];
             }
@@ -623,9 +649,11 @@ static void check_stack(const cell_type *cell, rng_t *r)
                 const real *u = l ? s[0].l[l - 1].ws.hs + (size_t)t * BH : pb.x + (size_t)(t - 1) * B * I;
                 out_map_route(&pb.p[l], ws->cs + t * BH, u, dh, route);
             }
+            if (c_route && cell->c_out)
+                c_out_route(cell, &pb.p[l], ws->gates + (size_t)(t - 1) * B * cell->G * H, ws->cs + t * BH, dh, route);
             for (size_t k = 0; k < BH && c_route; k++) {    /* through c_{t+1}, and through h_t */
                 double dc = fd_nudge(&pb, (nudge){l, t, true, k, 0}) +
-                            (cell->out_map ? route[k]
+                            (cell->out_map || cell->c_out ? route[k]
                                            : dh[k] * dh_dc(cell, ws->gates + (size_t)(t - 1) * B * cell->G * H,
                                                            pb.p[l].extra, k, ws->cs[t * BH + k]));
                 sqc += dc * dc;
@@ -636,7 +664,7 @@ static void check_stack(const cell_type *cell, rng_t *r)
 
     /* unscaled and forced against the reference */
     char what[512];
-    tensor tn[8];
+    tensor tn[9];
     for (int m = 0; m < 2; m++) {
         const int kp = m ? K_STACK_S : K_STACK, kdh = m ? K_STACK_S_DH : K_STACK_DH;
         const int knorm = m ? K_STACK_S_NORM : K_STACK_NORM;
@@ -786,7 +814,7 @@ static void check_direct_scales(const cell_type *cell, rng_t *r)
           cell->name, moved, ws[1].dexp[T - 1], ED[T - 1]);
 
     char what[512];
-    tensor tn[8];
+    tensor tn[9];
     int n = layer_tensors(tn, cell, &g[1], I, -1);
     for (int i = 0; i < n; i++) {
         snprintf(what, sizeof what, "%s direct scales d%s", cell->name, tn[i].name);

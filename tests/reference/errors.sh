@@ -130,6 +130,16 @@ bad lstm_wch lstm_k2_small 'f["weight_ch_l0"] = np.zeros((20, 5), np.float32)'
 expect 2 "lstm_wch.h5: dataset 'weight_ch_l0' is not a tensor of cell lstm" lstm_wch
 bad mingru_wch mingru_k2_small 'f["weight_ch_l1"] = np.zeros((10, 5), np.float32)'
 expect 2 "mingru_wch.h5: dataset 'weight_ch_l1' is not a tensor of cell mingru (it has no second state" mingru_wch
+# lstm_vo (lstm_vo_k2_small: H = 5): weight_co [H, H] in every layer, and
+# in no other cell's file
+bad vo_no_wco lstm_vo_k2_small 'del f["weight_co_l1"]'
+expect 2 "vo_no_wco.h5: dataset 'weight_co_l1' is missing" vo_no_wco
+bad vo_wco_shape lstm_vo_k2_small 'del f["weight_co_l0"]; f["weight_co_l0"] = np.zeros((20, 5), np.float32)'
+expect 2 "vo_wco_shape.h5: dataset 'weight_co_l0' has shape \[20,5\], expected \[5,5\]" vo_wco_shape
+bad lstm_wco lstm_k2_small 'f["weight_co_l0"] = np.zeros((5, 5), np.float32)'
+expect 2 "lstm_wco.h5: dataset 'weight_co_l0' is not a tensor of cell lstm (its output gate does not see c_t through a weight)" lstm_wco
+bad vo_stray_wco2 lstm_vo_k2_small 'f["weight_co_l2"] = np.zeros((5, 5), np.float32)'
+expect 2 "vo_stray_wco2.h5: dataset 'weight_co_l2' is of layer 2 but 'weight_ih_l2' is missing" vo_stray_wco2
 # what is accepted: K = 1 with h0 [1,B,H] or [B,H]; unrelated names ignored;
 # cornn's constants as integers (gamma = 66, the default, stored as an int)
 bad k1_h0_3d rnn_tanh_small 'h = f["h0"][()]; del f["h0"]; f["h0"] = h[None]'

@@ -50,7 +50,7 @@ import torch
 
 DEFAULT_SEED = 20240611
 GATES = {"rnn_tanh": 1, "rnn_relu": 1, "rnn_sigmoid": 1, "lstm": 4, "gru": 3,
-         "indrnn": 1, "mingru": 2, "minlstm": 3, "cornn": 1, "exprnn": 1, "lru": 1}
+         "indrnn": 1, "mingru": 2, "minlstm": 3, "cornn": 1, "exprnn": 1, "lru": 1, "lstm_vo": 4}
 PARAMS = ("weight_ih", "weight_hh", "bias_ih", "bias_hh")   # per layer, PyTorch's order
 # The tensors of one layer of each cell, in the order of the slab (and of
 # PyTorch's state dict): indrnn's weight_hh is the vector u [H] (a diagonal
@@ -59,8 +59,10 @@ PARAMS = ("weight_ih", "weight_hh", "bias_ih", "bias_hh")   # per layer, PyTorch
 # (on z = c), both [H, H], and it has one bias; exprnn's weight_hh is A
 # [H, H] (B = expm(triu(A,1) - triu(A,1)^T)), no bias, modrelu's b [H];
 # lru's weight_ih is [B_re; B_im] [H, I], its C [C_re | C_im] [H, H], N =
-# H/2 complex units, no bias, no recurrent weight.
-CELL_PARAMS = {"indrnn": ("weight_ih", "weight_hh", "bias_ih"),
+# H/2 complex units, no bias, no recurrent weight; lstm_vo has nn.LSTM's
+# tensors and weight_co, V_o [H, H], the output gate's weight on c_t.
+CELL_PARAMS = {"lstm_vo": ("weight_ih", "weight_hh", "weight_co", "bias_ih", "bias_hh"),
+               "indrnn": ("weight_ih", "weight_hh", "bias_ih"),
                "mingru": ("weight_ih", "bias_ih"),
                "minlstm": ("weight_ih", "bias_ih"),
                "cornn": ("weight_ih", "weight_hh", "weight_ch", "bias_ih"),
@@ -70,7 +72,7 @@ CELL_PARAMS = {"indrnn": ("weight_ih", "weight_hh", "bias_ih"),
 # of them); cornn, also PyTorch's lack, is CornnCell.
 OWN_CELLS = ("indrnn", "mingru", "minlstm")
 # The cells with a second state c (c0 in IN, dc0 in OUT).
-HAS_C = ("lstm", "cornn", "lru")
+HAS_C = ("lstm", "cornn", "lru", "lstm_vo")
 # The cells' constants: their root attributes (the training run's keys)
 # and defaults (cornn: the authors' adding-task values, adding_task.py).
 CONST_KEYS = {"cornn": ("cornn_dt", "cornn_gamma", "cornn_eps")}
@@ -271,6 +273,96 @@ class CornnAuthors(torch.nn.Module):
             inp = torch.stack(ys)
             hn.append(hy)
             cn.append(hz)
+        return inp, (torch.stack(hn), torch.stack(cn))
+
+
+class LstmVoCell(torch.nn.Module):
+    """One step of lstm_vo, nn.LSTMCell's tensors and gate order (i, f, g,
+    o) plus weight_co = V_o [H, H]: c' = f c + i g, o = sigmoid(W_io x +
+    b_io + W_ho h + b_ho + V_o c'), h' = o tanh(c'). Called as
+    nn.LSTMCell is."""
+
+    def __init__(self, I, H):
+        super().__init__()
+        self.H = H
+        shapes = {"weight_ih": (4 * H, I), "weight_hh": (4 * H, H), "weight_co": (H, H),
+                  "bias_ih": (4 * H,), "bias_hh": (4 * H,)}
+        for p in CELL_PARAMS["lstm_vo"]:
+            self.register_parameter(p, torch.nn.Parameter(torch.zeros(shapes[p])))
+
+    def forward(self, x, state):
+        h, c = state
+        H = self.H
+        a = x @ self.weight_ih.t() + self.bias_ih + h @ self.weight_hh.t() + self.bias_hh
+        i, f, g = torch.sigmoid(a[:, :H]), torch.sigmoid(a[:, H:2 * H]), torch.tanh(a[:, 2 * H:3 * H])
+        c = f * c + i * g
+        o = torch.sigmoid(a[:, 3 * H:] + c @ self.weight_co.t())
+        return o * torch.tanh(c), c
+
+
+class LstmVoAuthors(torch.nn.Module):
+    """K layers of lstm_vo in Arjovsky et al.'s form (amarshah/complex_RNN,
+    models.py's LSTM): per gate W [I, H] and U [H, H] applied as x W and
+    h U, one bias b [H], and the state_t V_o term, V_o [H, H] applied as
+    state_t V_o (so rnnbench's weight_co is its transpose). An independent
+    formulation of the unrolled LstmVoCell, for the self-check; called as
+    nn.LSTM is."""
+
+    GATE = ("i", "f", "c", "o")     # their candidate is rnnbench's g block
+
+    def __init__(self, I, H, K):
+        super().__init__()
+        self.H, self.K = H, K
+        for k in range(K):
+            Ik = I if k == 0 else H
+            for n in self.GATE:
+                for p, shape in (("W", (Ik, H)), ("U", (H, H)), ("b", (H,))):
+                    self.register_parameter("%s_%s%d" % (p, n, k),
+                                            torch.nn.Parameter(torch.zeros(shape, dtype=torch.float64)))
+            self.register_parameter("V_o%d" % k, torch.nn.Parameter(torch.zeros((H, H), dtype=torch.float64)))
+
+    def load(self, W, first):
+        """Layer k of this module from layer first + k of W."""
+        H = self.H
+        with torch.no_grad():
+            for k in range(self.K):
+                v = {p: torch.from_numpy(np.asarray(W["%s_l%d" % (p, first + k)], np.float64))
+                     for p in CELL_PARAMS["lstm_vo"]}
+                for j, n in enumerate(self.GATE):
+                    rows = slice(j * H, (j + 1) * H)
+                    getattr(self, "W_%s%d" % (n, k)).copy_(v["weight_ih"][rows].t())
+                    getattr(self, "U_%s%d" % (n, k)).copy_(v["weight_hh"][rows].t())
+                    getattr(self, "b_%s%d" % (n, k)).copy_(v["bias_ih"][rows] + v["bias_hh"][rows])
+                getattr(self, "V_o%d" % k).copy_(v["weight_co"].t())
+
+    def grads(self, k):
+        """Layer k's gradients as rnnbench's tensors (both biases get b's)."""
+        def g(name):
+            return getattr(self, "%s%d" % (name, k)).grad.numpy()
+        b = np.concatenate([g("b_" + n) for n in self.GATE])
+        return {"weight_ih": np.concatenate([g("W_" + n).T for n in self.GATE]),
+                "weight_hh": np.concatenate([g("U_" + n).T for n in self.GATE]),
+                "weight_co": g("V_o").T.copy(), "bias_ih": b, "bias_hh": b.copy()}
+
+    def forward(self, inp, state):
+        h0, c0 = state
+        hn, cn = [], []
+        for k in range(self.K):
+            def gate(n, x, h):
+                return x @ getattr(self, "W_%s%d" % (n, k)) + h @ getattr(self, "U_%s%d" % (n, k)) + \
+                    getattr(self, "b_%s%d" % (n, k))
+            h, c, ys = h0[k], c0[k], []
+            for x in inp:
+                i = torch.sigmoid(gate("i", x, h))
+                cand = torch.tanh(gate("c", x, h))
+                f = torch.sigmoid(gate("f", x, h))
+                c = i * cand + f * c
+                o = torch.sigmoid(gate("o", x, h) + c @ getattr(self, "V_o%d" % k))
+                h = o * torch.tanh(c)
+                ys.append(h)
+            inp = torch.stack(ys)
+            hn.append(h)
+            cn.append(c)
         return inp, (torch.stack(hn), torch.stack(cn))
 
 
@@ -509,6 +601,8 @@ class SigmoidRNN(torch.nn.Module):
 def make_cell(cell, I, H, dtype, konst=None):
     if cell == "rnn_sigmoid":
         m = SigmoidCell(I, H)
+    elif cell == "lstm_vo":
+        m = LstmVoCell(I, H)
     elif cell == "lru":
         m = LruCell(I, H)
     elif cell == "exprnn":
@@ -540,6 +634,8 @@ def make_module(cell, I, H, K=1, dtype=torch.float64, konst=None):
         m = LruAuthors(I, H, K)
     elif cell == "rnn_sigmoid":
         m = SigmoidRNN(I, H, K)
+    elif cell == "lstm_vo":
+        m = LstmVoAuthors(I, H, K)
     elif cell in ("mingru", "minlstm"):
         m = MinScan(cell, I, H, K)
     elif cell == "indrnn":
@@ -671,7 +767,7 @@ def load_module(cell, W, first, last, I, H, konst=None):
     from 0. indrnn's u becomes nn.RNN's weight_hh = diag(u), its bias_hh 0;
     cornn's tensors the columns of CornnAuthors' i2h."""
     m = make_module(cell, I, H, last - first, konst=konst)
-    if cell in ("cornn", "exprnn", "lru"):
+    if cell in ("cornn", "exprnn", "lru", "lstm_vo"):
         m.load(W, first)
         return m
     with torch.no_grad():
@@ -703,7 +799,7 @@ def module_forward_backward(cell, W, x, h0, c0, dy, konst=None):
     if cell in HAS_C:
         out["dc0"] = tc0.grad.numpy()
     for k in range(K):
-        if cell in ("cornn", "exprnn", "lru"):
+        if cell in ("cornn", "exprnn", "lru", "lstm_vo"):
             for p, g in m.grads(k).items():
                 out["grad/%s_l%d" % (p, k)] = g
             continue
@@ -839,6 +935,8 @@ def init_weights(rng, cell, I, H, K=1):
         W["weight_hh_l%d" % l] = rng.uniform(-k, k, (G * H, H))
         W["bias_ih_l%d" % l] = rng.uniform(-k, k, (G * H,))
         W["bias_hh_l%d" % l] = rng.uniform(-k, k, (G * H,))
+        if cell == "lstm_vo":
+            W["weight_co_l%d" % l] = rng.uniform(-k, k, (H, H))
     return W
 
 
@@ -1285,6 +1383,13 @@ def case_table():
                   "long lru case (T=500, N = 4): dy nonzero only at the last step, the ring "
                   "r_min 0.9, r_max 0.999, so that min_t dh_norm of the state (dc: the "
                   "recurrence) stays above %g" % LONG_MIN_NORM))
+    # lstm_vo (LstmVoCell): nn.LSTM's tensors and weight_co (V_o).
+    cases.append(("lstm_vo_small", "lstm_vo", 7, 3, 4, 5, "generic", {},
+                  "small generic lstm_vo case: random weights U(+-1/sqrt(H)), weight_co "
+                  "(V_o) too, random x, h0, c0, dy"))
+    cases.append(("lstm_vo_k2_small", "lstm_vo", 7, 3, 4, 5, "generic", {"K": 2},
+                  "small lstm_vo stack of K=2 layers: as lstm_vo_small per layer, h0, c0 "
+                  "[K,B,H], dy on the top layer"))
     cases.append(("exprnn_long", "exprnn", 500, 2, 3, 8, "long", {},
                   "long exprnn case (T=500): dy nonzero only at the last step, the "
                   "authors' init (henaff A, b U(+-0.01)), so that min_t dh_norm stays "
@@ -1362,7 +1467,8 @@ CHECK_MODULE = {"indrnn": "nn.RNN(relu) with weight_hh = diag(u)",
                 "mingru": "the log-space MinScan", "minlstm": "the log-space MinScan",
                 "cornn": "the authors' form (CornnAuthors: i2h over cat(x, z, y))",
                 "exprnn": "the authors' form (ExprnnAuthors: B once per pass, their differential)",
-                "rnn_sigmoid": "SigmoidRNN (all steps' input projections at once)"}
+                "rnn_sigmoid": "SigmoidRNN (all steps' input projections at once)",
+                "lstm_vo": "Arjovsky et al.'s form (LstmVoAuthors: per-gate W, U, b and V_o)"}
 
 
 def self_check(name, cell, W, x, h0, c0, dy, out, konst=None):
