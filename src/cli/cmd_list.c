@@ -36,7 +36,7 @@ int cmd_list(int argc, char **argv)
     printf("\ninits (--init; --forget-bias B for cells with a forget gate):\n"
            "  uniform            every weight and bias U(-1/sqrt(H), 1/sqrt(H)), PyTorch's default\n"
            "  paper              the cell's own paper's initialisation (\"init paper\" above); uniform\n"
-           "                     for the cells PyTorch defines\n"
+           "                     for the cells PyTorch defines and their variants\n"
            "  orthogonal[:GAIN]  each gate block of weight_hh a random orthogonal matrix (Saxe et al. 2014)\n"
            "  identity[:SCALE]   each gate block of weight_hh SCALE*I, biases 0 (IRNN, Le et al. 2015);\n"
            "                     orthogonal and identity only for cells with a dense weight_hh\n"

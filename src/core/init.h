@@ -9,7 +9,8 @@
  *                      & Hinton 2015 (with rnn_relu)
  *   paper              the cell's own paper's and code's initialisation
  *                      (cell_type.init_paper; `rnnbench list` says
- *                      which); uniform for the cells PyTorch defines
+ *                      which); uniform for the cells PyTorch defines and their
+ *                      variants (lstm_vo's code's init is glorot)
  *   henaff, cayley     for a cell whose recurrence is exp of a skew
  *                      matrix (exprnn): the skew initialisations of its
  *                      authors' code (henaff is exprnn's paper init);
@@ -28,7 +29,7 @@
  *   glorot             Arjovsky, Shah & Bengio 2016's code (amarshah/
  *                      complex_RNN, models.py): each gate block of
  *                      weight_ih U(+-sqrt(6/(I + H))), of weight_hh (and
- *                      weight_ch) U(+-sqrt(6/(2H))), the readout
+ *                      weight_ch, weight_co) U(+-sqrt(6/(2H))), the readout
  *                      U(+-sqrt(6/(H + O))), extras as weight_hh, every
  *                      bias 0 (their forget bias 1 is forget_bias = 1)
  *   glorot_identity    glorot, then weight_hh = I: their IRNN (the same

@@ -469,6 +469,17 @@ static void test_pascanu(void)
     const double to = top_abs(w, O * 5);
     CHECK(&tally, to <= bo && to > 0.98 * bo && top_abs(b, O) == 0, "glorot: the readout U(+-%g), max %g", bo, to);
     free(slab);
+    /* lstm_vo: V_o (weight_co [H, H]) between weight_hh and the biases,
+     * glorot's U(+-sqrt(6/2H)) as W_hh */
+    const cell_type *vo = cell_find("lstm_vo");
+    slab = make(vo, &p);
+    CHECK(&tally, init_layer(&p, vo, I, H, &s, &r, err) == RNB_OK, "glorot on lstm_vo: %s", err);
+    const double tco = top_abs(p.w_co, (size_t)H * H);
+    CHECK(&tally, p.w_co == p.w_hh + (size_t)4 * H * H && p.b_ih == p.w_co + (size_t)H * H &&
+                      layer_param_count(vo, I, H) == (size_t)4 * H * (I + H + 2) + (size_t)H * H &&
+                      tco <= bh && tco > 0.9 * bh && top_abs(p.b_ih, 4 * H) == 0,
+          "lstm_vo: weight_co after weight_hh, before the biases; |V_o| max %g within U(+-%g)", tco, bh);
+    free(slab);
     /* glorot_identity on rnn_relu (their IRNN): W_hh = I, W_ih glorot's
      * draw, the readout glorot's */
     const cell_type *relu = cell_find("rnn_relu");
