@@ -199,6 +199,18 @@ int config_resolve(run_spec *r, const config *c, char *err)
         return rnb_error(err, RNB_EINVAL, "seq_len_min: %ld is not in [%d, seq_len %d) (0: none)", c->seq_len_min,
                          r->task->min_T, r->T);
     r->T_min = (int)c->seq_len_min;
+    r->train_set = c->train_set;
+    if (c->train_set < 0 || c->train_set > 1000000000L)
+        return rnb_error(err, RNB_EINVAL, "train_set: %ld is not a count of sequences (at most 1e9; 0: none)",
+                         c->train_set);
+    if (c->train_set && r->task->dataset)
+        return rnb_error(err, RNB_EINVAL, "train_set: task %s trains on its dataset's training split",
+                         r->task->name);
+    if (c->train_set && run_lag_varies(r))
+        return rnb_error(err, RNB_EINVAL, "train_set: a fixed set has one lag; %s draws it per batch",
+                         r->variable_length ? "variable_length" : "seq_len_min");
+    if (c->train_set && c->train_set < r->B)
+        return rnb_error(err, RNB_EINVAL, "train_set: %ld sequences are fewer than a batch (%d)", c->train_set, r->B);
     r->learn_h0 = c->learn_h0;
     /* The BLAS calls take int sizes: the largest is L*B rows of G*H. */
     if ((double)r->task->length(run_max_lag(r)) * r->B * r->cell->G * r->H > 2147483647.0)

@@ -27,6 +27,7 @@
     X(perm_seed,   U64,  "1",       task,  "psmnist: seed of its one fixed pixel permutation (runs that share it see the same order)") \
     X(variable_length, BOOL, "false", task, "draw each batch's lag uniformly from [T, T + T/10] (Hochreiter & Schmidhuber 1997); norms aligned to the sequence's end") \
     X(seq_len_min, INT,  "0",       task,  "with it, each batch's lag T is first drawn uniformly from [seq_len_min, seq_len), then variable_length's jitter (Pascanu et al.'s code: min_length, max_length); 0: T = seq_len") \
+    X(train_set,   INT,  "0",       task,  "synthetic tasks at one lag: train on a fixed set of N sequences drawn once from the seed, each step's batch distinct ones of them (Arjovsky et al.'s code: 100000); 0: a fresh batch every step") \
     X(cell,        STR,  "lstm",    model, "cell type: rnn_tanh, rnn_relu, lstm, gru, indrnn, mingru, minlstm, ... (rnnbench list)") \
     X(hidden,      INT,  "128",     model, "hidden units H (of every layer)")   \
     X(learn_h0,    BOOL, "false",   model, "each layer's initial state h_0 (and c_0) a trained parameter, zeros at start, the same for every sequence (Arjovsky et al.'s code)") \
@@ -101,6 +102,7 @@ typedef struct {
     bool learn_h0;          /* each layer's h_0 (c_0) a parameter */
     bool variable_length;   /* each batch's lag uniform on [T, T + T/10] */
     int T_min;              /* > 0: the lag first drawn from [T_min, T) */
+    long train_set;         /* > 0: batches from a fixed set of that many sequences */
     long steps;
     optim_spec optim;
     clip_spec clip;

@@ -26,7 +26,8 @@ size_t trainer_bytes(const run_spec *s)
     size_t n = model_param_count(s->cell, s->task, s->K, s->H, s->learn_h0);
     size_t nt = model_tensor_count(s->cell, s->K, s->learn_h0);
     return model_bytes(s->cell, s->task, s->K, run_max_lag(s), s->B, s->H, s->learn_h0) +
-           optim_bytes(s, n) + nt * (sizeof(model_tensor) + sizeof(double)) + task_state_bytes(s);
+           optim_bytes(s, n) + nt * (sizeof(model_tensor) + sizeof(double)) + task_state_bytes(s) +
+           (s->train_set ? trainset_bytes(s->task, s->T, s->B) : 0);
 }
 
 
@@ -44,7 +45,8 @@ int trainer_create(trainer *tr, const run_spec *s, char *err)
     if (task_state_bytes(s))
         tr->task_state = malloc(task_state_bytes(s));
     if (optim_init(&tr->opt, &s->optim, tr->m.n_params) || !tr->tensors || !tr->tensor_norm ||
-        (task_state_bytes(s) && !tr->task_state)) {
+        (task_state_bytes(s) && !tr->task_state) ||
+        (s->train_set && trainset_init(&tr->set, s->task, s->T, s->B, s->train_set, s->seed))) {
         trainer_free(tr);
         return rnb_error(err, RNB_ENOMEM, "out of memory for a run of %zu bytes", trainer_bytes(s));
     }
@@ -85,6 +87,7 @@ void trainer_free(trainer *tr)
     free(tr->tensors);
     free(tr->tensor_norm);
     free(tr->task_state);
+    trainset_free(&tr->set);
     memset(tr, 0, sizeof *tr);
 }
 
@@ -110,7 +113,10 @@ void trainer_step(trainer *tr, step_record *rec)
     if (run_lag_varies(&tr->spec))
         model_set_lag(m, run_draw_lag(&tr->spec, &tr->data_rng));
     const task_source train = {tr->spec.task_data, SPLIT_TRAIN, tr->task_state, 0};
-    m->task->sample(&m->bt, m->T, m->B, &tr->data_rng, &train);
+    if (tr->spec.train_set)
+        trainset_sample(&tr->set, &m->bt, m->task, m->T, m->B, &tr->data_rng);
+    else
+        m->task->sample(&m->bt, m->T, m->B, &tr->data_rng, &train);
     memset(rec, 0, sizeof *rec);
     rec->step = ++tr->step;
     rec->loss = model_forward_backward(m, &rec->metric);

@@ -9,6 +9,7 @@
 #include "config.h"
 #include "model.h"
 #include "optim.h"
+#include "trainset.h"
 
 /* Above this gradient norm (or NaN, Inf) fallback_shrink takes the step,
  * as in Pascanu et al.'s code: float32 cannot be trusted there. */
@@ -43,6 +44,7 @@ typedef struct {
     model_tensor *tensors;  // (n_tensors) the parameter tensors, for their norms
     double *tensor_norm;    // (n_tensors)
     void *task_state;       /* a task over a dataset: its place in the epoch (task_type.state_bytes) */
+    trainset set;           /* spec.train_set > 0: the fixed training set */
 } trainer;
 
 /* Peak bytes a run allocates: the workspace formula, from the spec alone. */

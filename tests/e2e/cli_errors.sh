@@ -50,6 +50,10 @@ expect 2 "cell: unknown cell 'lstmm'" "$out" -- "$bin" train --cell lstmm
 expect 2 "clip: .*needs a positive threshold" "$out" -- "$bin" train --clip norm
 expect 2 "unexpected argument 'extra'" "$out" -- "$bin" train extra
 expect 2 "forget_bias: cell 'gru' has no forget gate" "$out" -- "$bin" train --cell gru --forget-bias 1
+expect 2 "train_set: 5 sequences are fewer than a batch (20)" "$out" -- "$bin" train --task copy --train-set 5
+expect 2 "train_set: -1 is not a count of sequences" "$out" -- "$bin" train --train-set -1
+expect 2 "train_set: task smnist trains on its dataset" "$out" -- "$bin" train --task smnist --train-set 100
+expect 2 "train_set: a fixed set has one lag; seq_len_min draws it" "$out" -- "$bin" train --seq-len-min 50 --train-set 100
 expect 2 "--norms: cannot write" "$dir/no/such/norms.tsv" -- "$bin" train --norms "$dir/no/such/norms.tsv"
 expect 2 "unknown command 'trian'" "$out" -- "$bin" trian
 expect 0 "" "$out" -- "$bin" train --help

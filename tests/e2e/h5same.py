@@ -29,6 +29,7 @@ NEW_KEYS = {"num_layers": lambda v: v == 1,      # keys added since 0.2.0, at th
             "fallback_shrink": lambda v: v == 0, "stop_when_solved": lambda v: v == "false",
             "seq_len_min": lambda v: v == 0, "lr_step": lambda v: v == "none",
             "data_dir": lambda v: v == "/usr/share/datasets/fashion-mnist", "perm_seed": lambda v: v == 1,
+            "train_set": lambda v: v == 0,
             # an attribute added with them (0.5.0): the held-out set's size, for a synthetic task
             # eval_batch rounded up to whole batches (what the older final_loss was over too)
             "final_eval_size": lambda v: v > 0}
