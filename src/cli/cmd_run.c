@@ -157,7 +157,7 @@ static int run(int argc, char **argv)
     }
     if (check_only) {
         if (is_rank0())
-            printf("%s: experiment %s, %d runs, each valid\n", pa.pos[0], e.name, e.n_runs);
+            printf("%s: experiment %s, %d run%s, each valid\n", pa.pos[0], e.name, e.n_runs, e.n_runs == 1 ? "" : "s");
         experiment_free(&e);
         return EXIT_OK;
     }
@@ -174,8 +174,8 @@ static int run(int argc, char **argv)
     if (rc)
         return FAIL(rc == RNB_EINVAL ? EXIT_USAGE : EXIT_RUNTIME, "%s", err);
     if (!opts.quiet && is_rank0())
-        fprintf(stderr, "rnnbench run: %d runs ran (%d finished, %d diverged, %d interrupted, "
-                "%d not started), %d kept; %s written\n", so.ran, so.finished, so.diverged,
+        fprintf(stderr, "rnnbench run: %d run%s ran (%d finished, %d diverged, %d interrupted, "
+                "%d not started), %d kept; %s written\n", so.ran, so.ran == 1 ? "" : "s", so.finished, so.diverged,
                 so.interrupted, so.not_started, so.kept, out);
     if (so.signal)
         return 128 + so.signal;

@@ -266,14 +266,14 @@ static int sweep_grid(const experiment *e, const results *res, const sweep_opts 
     if (e->images && e->images->n)
         snprintf(data, sizeof data, " and %.1f MiB of data", image_cache_bytes(e->images) / 1048576);
     if (!opts->quiet && mpi->size == 1)
-        fprintf(stderr, "rnnbench run: %s, %d runs (%d kept from before), %d thread%s, kernels %s, "
+        fprintf(stderr, "rnnbench run: %s, %d run%s (%d kept from before), %d thread%s, kernels %s, "
                 "at most %.1f MiB for runs in flight%s, into %s\n",
-                e->path, p.n_pending, o->kept, workers, workers == 1 ? "" : "s", kernels_path(), peak / 1048576,
+                e->path, p.n_pending, p.n_pending == 1 ? "" : "s", o->kept, workers, workers == 1 ? "" : "s", kernels_path(), peak / 1048576,
                 data, res->out);
     else if (!opts->quiet && mpi->rank == 0)
-        fprintf(stderr, "rnnbench run: %s, %d runs (%d kept from before) over %d MPI ranks, %d threads "
+        fprintf(stderr, "rnnbench run: %s, %d run%s (%d kept from before) over %d MPI ranks, %d thread%s "
                 "on rank 0, kernels %s, at most %.1f MiB a rank for runs in flight%s, into %s\n",
-                e->path, p.n_pending, o->kept, mpi->size, workers, kernels_path(), peak / 1048576, data,
+                e->path, p.n_pending, p.n_pending == 1 ? "" : "s", o->kept, mpi->size, workers, workers == 1 ? "" : "s", kernels_path(), peak / 1048576, data,
                 res->out);
 
     struct sigaction old_int, old_term;

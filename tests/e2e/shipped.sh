@@ -18,7 +18,7 @@ for f in "$dir"/*.ini; do
         echo "skipped: $stem reads Fashion-MNIST, not installed (apt-get install dataset-fashion-mnist)"
         continue
     fi
-    out=$("$bin" run "$f" --check 2>&1) && echo "$out" | grep -q "experiment $stem, [0-9]* runs, each valid" &&
+    out=$("$bin" run "$f" --check 2>&1) && echo "$out" | grep -q "experiment $stem, [0-9]* runs*, each valid" &&
         ok || bad "$stem: $out"
     grep -q "rnnbench run experiments/$stem.ini" "$f" && ok || bad "$stem: its header does not give its command"
     case $stem in
