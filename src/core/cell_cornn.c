@@ -17,6 +17,7 @@
 #include "activation.h"
 #include "cell.h"
 #include "init.h"
+#include "kernels.h"
 #include "layer.h"
 
 enum { DT, GAMMA, EPS };
@@ -50,20 +51,24 @@ static void cornn_forward(const cell_step *s)
  *   dL/dpre  = dL/dz_t dt (1 - a^2)
  *   dL/dz_{t-1} = dL/dz_t (1 - dt eps)          (+ pre's W_z term: the layer's)
  *   dL/dy_{t-1} = dL/dy_t - dL/dz_t dt gamma    (+ pre's W term: the layer's)
- * Returns the row's sum of dL/dz_t^2. */
-GATE_LOOP static double cornn_backward_row(int H, real dt, real gamma, real eps, const real *restrict a,
-                                           const real *restrict dh, real *restrict dc,
-                                           real *restrict dpre, real *restrict dprev)
+ * Leaves dL/dz_t in dc (cornn_carry_row takes it on to z_{t-1}): no sum in
+ * the loop, which vectorises. */
+GATE_LOOP static void cornn_backward_row(int H, real dt, real gamma, const real *restrict a,
+                                         const real *restrict dh, real *restrict dc, real *restrict dpre,
+                                         real *restrict dprev)
 {
-    double sumsq = 0;
     for (int j = 0; j < H; j++) {
         real dz = dc[j] + dt * dh[j];
-        sumsq += (double)dz * dz;
         dpre[j] = dz * dt * (1 - a[j] * a[j]);
-        dc[j] = dz * (1 - dt * eps);
+        dc[j] = dz;
         dprev[j] += dh[j] - dz * dt * gamma;
     }
-    return sumsq;
+}
+
+GATE_LOOP static void cornn_carry_row(int H, real dt, real eps, real *restrict dc)
+{
+    for (int j = 0; j < H; j++)
+        dc[j] = dc[j] * (1 - dt * eps);
 }
 
 static void cornn_backward(const cell_step *s, cell_grad *g)
@@ -73,8 +78,9 @@ static void cornn_backward(const cell_step *s, cell_grad *g)
     double sumsq = 0;
     for (int b = 0; b < s->B; b++) {
         size_t o = (size_t)b * H;
-        sumsq += cornn_backward_row(H, dt, gamma, eps, s->gates + o, g->dh + o, g->dc + o, g->dxp + o,
-                                    g->dh_prev + o);
+        cornn_backward_row(H, dt, gamma, s->gates + o, g->dh + o, g->dc + o, g->dxp + o, g->dh_prev + o);
+        sumsq += sum_squares_in_order(g->dc + o, H);
+        cornn_carry_row(H, dt, eps, g->dc + o);
     }
     g->dc_sumsq = sumsq;
 }

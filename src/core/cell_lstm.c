@@ -4,6 +4,7 @@
  * activated values, aux holds tanh(c_t) (A = 1). */
 #include "activation.h"
 #include "cell.h"
+#include "kernels.h"
 
 /* One batch row; restrict lets the compiler vectorise over j. */
 GATE_LOOP static void lstm_forward_row(int H, real *restrict gi, real *restrict gf, real *restrict gg,
@@ -34,27 +35,33 @@ static void lstm_forward(const cell_step *s)
     }
 }
 
-/* One batch row of the backward step; returns its sum of dL/dc_t^2. */
-GATE_LOOP static double lstm_backward_row(int H, const real *restrict gi, const real *restrict gf,
-                                          const real *restrict gg, const real *restrict go,
-                                          const real *restrict cp, const real *restrict tc,
-                                          const real *restrict dh, real *restrict dc,
-                                          real *restrict di, real *restrict df,
-                                          real *restrict dg, real *restrict dout)
+/* One batch row of the backward step; dc holds the total dL/dc_t after it
+ * (lstm_carry_row takes it on to c_{t-1}). No sum in the loop: it
+ * vectorises. */
+GATE_LOOP static void lstm_backward_row(int H, const real *restrict gi, const real *restrict gf,
+                                        const real *restrict gg, const real *restrict go,
+                                        const real *restrict cp, const real *restrict tc,
+                                        const real *restrict dh, real *restrict dc,
+                                        real *restrict di, real *restrict df,
+                                        real *restrict dg, real *restrict dout)
 {
-    double sumsq = 0;
     for (int j = 0; j < H; j++) {
         real i = gi[j], f = gf[j], g = gg[j], o = go[j], t = tc[j];
         /* total dL/dc_t: through c_{t+1} plus through h_t = o tanh(c_t) */
         real dct = dc[j] + dh[j] * o * (1 - t * t);
-        sumsq += (double)dct * dct;
         di[j] = dct * g * i * (1 - i);          /* d pre_i, s' = s (1 - s) */
         df[j] = dct * cp[j] * f * (1 - f);      /* d pre_f */
         dg[j] = dct * i * (1 - g * g);          /* d pre_g, tanh' = 1 - g^2 */
         dout[j] = dh[j] * t * o * (1 - o);      /* d pre_o */
-        dc[j] = dct * f;                        /* dL/dc_{t-1} through c_t */
+        dc[j] = dct;
     }
-    return sumsq;
+}
+
+/* dL/dc_{t-1} through c_t = dL/dc_t f */
+GATE_LOOP static void lstm_carry_row(int H, const real *restrict gf, real *restrict dc)
+{
+    for (int j = 0; j < H; j++)
+        dc[j] *= gf[j];
 }
 
 void cell_lstm_backward(const cell_step *s, cell_grad *gr)
@@ -64,9 +71,11 @@ void cell_lstm_backward(const cell_step *s, cell_grad *gr)
     for (int b = 0; b < B; b++) {
         const real *g = s->gates + (size_t)b * 4 * H;
         real *d = gr->dxp + (size_t)b * 4 * H;
-        sumsq += lstm_backward_row(H, g, g + H, g + 2 * H, g + 3 * H, s->c_prev + (size_t)b * H,
-                                   s->aux + (size_t)b * H, gr->dh + (size_t)b * H,
-                                   gr->dc + (size_t)b * H, d, d + H, d + 2 * H, d + 3 * H);
+        real *dc = gr->dc + (size_t)b * H;
+        lstm_backward_row(H, g, g + H, g + 2 * H, g + 3 * H, s->c_prev + (size_t)b * H, s->aux + (size_t)b * H,
+                          gr->dh + (size_t)b * H, dc, d, d + H, d + 2 * H, d + 3 * H);
+        sumsq += sum_squares_in_order(dc, H);
+        lstm_carry_row(H, g + H, dc);
     }
     gr->dc_sumsq = sumsq;
 }

@@ -10,6 +10,7 @@
 
 #include "activation.h"
 #include "cell.h"
+#include "kernels.h"
 
 /* f = coupled ? 1 - i : 1 */
 GATE_LOOP static inline void lstm3_forward_row(bool coupled, int H, real *restrict gi, real *restrict gg,
@@ -30,25 +31,30 @@ GATE_LOOP static inline void lstm3_forward_row(bool coupled, int H, real *restri
     }
 }
 
-/* One batch row of the backward step; returns its sum of dL/dc_t^2. */
-GATE_LOOP static inline double lstm3_backward_row(bool coupled, int H, const real *restrict gi,
+/* One batch row of the backward step; dc holds the total dL/dc_t after it
+ * (lstm3_carry_row takes it on). No sum in the loop: it vectorises. */
+GATE_LOOP static inline void lstm3_backward_row(bool coupled, int H, const real *restrict gi,
                                                   const real *restrict gg, const real *restrict go,
                                                   const real *restrict cp, const real *restrict tc,
                                                   const real *restrict dh, real *restrict dc,
                                                   real *restrict di, real *restrict dg, real *restrict dout)
 {
-    double sumsq = 0;
     for (int j = 0; j < H; j++) {
         real i = gi[j], g = gg[j], o = go[j], t = tc[j];
         real dct = dc[j] + dh[j] * o * (1 - t * t); /* through c_{t+1} and h_t */
-        sumsq += (double)dct * dct;
         /* dc'/di = g, and - c through f = 1 - i when coupled */
         di[j] = dct * (coupled ? g - cp[j] : g) * i * (1 - i);
         dg[j] = dct * i * (1 - g * g);
         dout[j] = dh[j] * t * o * (1 - o);
-        dc[j] = coupled ? dct * (1 - i) : dct;  /* dL/dc_{t-1} through c_t */
+        dc[j] = dct;
     }
-    return sumsq;
+}
+
+/* dL/dc_{t-1} through c_t: dL/dc_t (1 - i) when coupled, else itself */
+GATE_LOOP static inline void lstm3_carry_row(int H, const real *restrict gi, real *restrict dc)
+{
+    for (int j = 0; j < H; j++)
+        dc[j] = dc[j] * (1 - gi[j]);
 }
 
 static inline void lstm3_forward(bool coupled, const cell_step *s)
@@ -68,9 +74,12 @@ static inline void lstm3_backward(bool coupled, const cell_step *s, cell_grad *g
     for (int b = 0; b < B; b++) {
         const real *g = s->gates + (size_t)b * 3 * H;
         real *d = gr->dxp + (size_t)b * 3 * H;
-        sumsq += lstm3_backward_row(coupled, H, g, g + H, g + 2 * H, s->c_prev + (size_t)b * H,
-                                    s->aux + (size_t)b * H, gr->dh + (size_t)b * H, gr->dc + (size_t)b * H,
-                                    d, d + H, d + 2 * H);
+        real *dc = gr->dc + (size_t)b * H;
+        lstm3_backward_row(coupled, H, g, g + H, g + 2 * H, s->c_prev + (size_t)b * H, s->aux + (size_t)b * H,
+                           gr->dh + (size_t)b * H, dc, d, d + H, d + 2 * H);
+        sumsq += sum_squares_in_order(dc, H);
+        if (coupled)
+            lstm3_carry_row(H, g, dc);
     }
     gr->dc_sumsq = sumsq;
 }

@@ -6,6 +6,7 @@
  * gates buffer holds the activated gates, aux holds tanh(c_t) (A = 1). */
 #include "activation.h"
 #include "cell.h"
+#include "kernels.h"
 
 /* One batch row. The gates' pre-activations get their peephole terms here;
  * tanh and the sigmoids are applied in the loop. */
@@ -40,26 +41,23 @@ static void peep_forward(const cell_step *s)
     }
 }
 
-/* One batch row of the backward step; returns its sum of dL/dc_t^2 and
- * adds the row's peephole gradients into dpi, dpf, dpo. */
-GATE_LOOP static double peep_backward_row(int H, const real *restrict gi, const real *restrict gf,
-                                          const real *restrict gg, const real *restrict go,
-                                          const real *restrict cp, const real *restrict c,
-                                          const real *restrict tc, const real *restrict dh,
-                                          real *restrict dc, real *restrict di, real *restrict df,
-                                          real *restrict dg, real *restrict dout,
-                                          const real *restrict pi, const real *restrict pf,
-                                          const real *restrict po, real *restrict dpi,
-                                          real *restrict dpf, real *restrict dpo)
+/* One batch row of the backward step: leaves the total dL/dc_t in dc
+ * (peep_carry_row takes it on) and adds the row's peephole gradients into
+ * dpi, dpf, dpo. No sum in the loop: it vectorises. */
+GATE_LOOP static void peep_backward_row(int H, const real *restrict gi, const real *restrict gf,
+                                        const real *restrict gg, const real *restrict go,
+                                        const real *restrict cp, const real *restrict c,
+                                        const real *restrict tc, const real *restrict dh,
+                                        real *restrict dc, real *restrict di, real *restrict df,
+                                        real *restrict dg, real *restrict dout, const real *restrict po,
+                                        real *restrict dpi, real *restrict dpf, real *restrict dpo)
 {
-    double sumsq = 0;
     for (int j = 0; j < H; j++) {
         real i = gi[j], f = gf[j], g = gg[j], o = go[j], t = tc[j];
         real dpre_o = dh[j] * t * o * (1 - o);
         /* total dL/dc_t: through c_{t+1}, through h_t = o tanh(c_t), and
          * through o_t's peephole p_o c_t */
         real dct = dc[j] + dh[j] * o * (1 - t * t) + dpre_o * po[j];
-        sumsq += (double)dct * dct;
         real dpre_i = dct * g * i * (1 - i);
         real dpre_f = dct * cp[j] * f * (1 - f);
         di[j] = dpre_i;
@@ -69,10 +67,18 @@ GATE_LOOP static double peep_backward_row(int H, const real *restrict gi, const 
         dpi[j] += dpre_i * cp[j];
         dpf[j] += dpre_f * cp[j];
         dpo[j] += dpre_o * c[j];
-        /* dL/dc_{t-1} through c_t and through the peepholes of i and f */
-        dc[j] = dct * f + dpre_i * pi[j] + dpre_f * pf[j];
+        dc[j] = dct;
     }
-    return sumsq;
+}
+
+/* dL/dc_{t-1} through c_t and through the peepholes of i and f, from the
+ * total dL/dc_t in dc and d pre_i, d pre_f */
+GATE_LOOP static void peep_carry_row(int H, const real *restrict gf, const real *restrict di,
+                                     const real *restrict df, const real *restrict pi,
+                                     const real *restrict pf, real *restrict dc)
+{
+    for (int j = 0; j < H; j++)
+        dc[j] = dc[j] * gf[j] + di[j] * pi[j] + df[j] * pf[j];
 }
 
 static void peep_backward(const cell_step *s, cell_grad *gr)
@@ -85,9 +91,10 @@ static void peep_backward(const cell_step *s, cell_grad *gr)
         const real *g = s->gates + (size_t)b * 4 * H;
         real *d = gr->dxp + (size_t)b * 4 * H;
         const size_t o = (size_t)b * H;
-        sumsq += peep_backward_row(H, g, g + H, g + 2 * H, g + 3 * H, s->c_prev + o, s->c + o, s->aux + o,
-                                   gr->dh + o, gr->dc + o, d, d + H, d + 2 * H, d + 3 * H, pi, pf, po,
-                                   dpi, dpf, dpo);
+        peep_backward_row(H, g, g + H, g + 2 * H, g + 3 * H, s->c_prev + o, s->c + o, s->aux + o, gr->dh + o,
+                          gr->dc + o, d, d + H, d + 2 * H, d + 3 * H, po, dpi, dpf, dpo);
+        sumsq += sum_squares_in_order(gr->dc + o, H);
+        peep_carry_row(H, g + H, d, d + H, pi, pf, gr->dc + o);
     }
     gr->dc_sumsq = sumsq;
 }

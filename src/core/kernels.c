@@ -270,3 +270,11 @@ double sum_squares(const real *v, size_t n)
         lane[l] += (double)v[k] * v[k];
     return ((lane[0] + lane[1]) + (lane[2] + lane[3])) + ((lane[4] + lane[5]) + (lane[6] + lane[7]));
 }
+
+double sum_squares_in_order(const real *v, int n)
+{
+    double s = 0;
+    for (int k = 0; k < n; k++)
+        s += (double)v[k] * v[k];
+    return s;
+}

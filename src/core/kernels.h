@@ -40,6 +40,10 @@ void add_colsum(real *y, const real *A, int M, int N);
  * then added in order): vectorisable without -ffast-math, and the same
  * result on every run and path. */
 double sum_squares(const real *v, size_t n);
+/* sum of v[k]^2 in double, k in order, one chain: the order in which the
+ * cells' backward rows have summed dL/dc_t^2 since 0.1.0 (so dc_norm keeps
+ * its bits), kept out of their loops so that those vectorise. */
+double sum_squares_in_order(const real *v, int n);
 
 /* The kernel paths: "generic", "avx2", "avx512". */
 const char *kernels_path(void);
