@@ -51,7 +51,7 @@ static double burn_generic(long n)
     return 2.0 * 8 * n;
 }
 
-static const kernel_path kernels_generic = {"generic", MR_GEN, NR_GEN, tile_generic, always, burn_generic};
+static const kernel_path kernels_generic = {"generic", MR_GEN, NR_GEN, tile_generic, NULL, always, burn_generic};
 
 /* ---- the path in use ---------------------------------------------------- */
 
@@ -136,18 +136,17 @@ static void pack_a(real *block, const real *A, ptrdiff_t a_row, ptrdiff_t a_k, i
                     p + r < mc ? A[(i0 + p + r) * a_row + (k0 + k) * a_k] : 0;
 }
 
-/* A tile at the edge of C (rows < MR or nc < NR): computed in a buffer of
- * the full shape, only its valid part read from and written to C. */
-static void edge_tile(const kernel_path *kp, int kc, const real *a, ptrdiff_t a_row, ptrdiff_t a_k,
+/* A tile at the edge of C (rows < its mr or nc < NR): computed in a buffer
+ * of the full shape, only its valid part read from and written to C. */
+static void edge_tile(tile_fn *tile, int nr, int kc, const real *a, ptrdiff_t a_row, ptrdiff_t a_k,
                       int rows, const real *b, ptrdiff_t ldb, real *C, int ldc, int nc, const real *c_in,
                       ptrdiff_t ldc_in)
 {
     _Alignas(64) real t[TILE_MR_MAX * TILE_NR_MAX] = {0};   /* lanes past the edge: computed, unused */
-    const int nr = kp->nr;
     if (c_in)
         for (int r = 0; r < rows; r++)
             memcpy(t + r * nr, c_in + (size_t)r * ldc_in, sizeof(real) * nc);
-    kp->tile(kc, a, a_row, a_k, rows, b, ldb, t, nr, c_in ? t : NULL, nr);
+    tile(kc, a, a_row, a_k, rows, b, ldb, t, nr, c_in ? t : NULL, nr);
     for (int r = 0; r < rows; r++)
         memcpy(C + (size_t)r * ldc, t + r * nr, sizeof(real) * nc);
 }
@@ -186,10 +185,12 @@ static void gemm_tiles(const kernel_path *kp, bool ta, bool tb, int M, int N, in
                     real *c = C + (size_t)(ic + i0) * ldc + j0;
                     const real *c_in = from_c ? c : from_bias ? bias + j0 : NULL;
                     const ptrdiff_t ldc_in = from_c ? ldc : 0;
-                    if (rows == MR && nc == NR)
-                        kp->tile(kc, a, t_row, t_k, MR, b, ldb_p, c, ldc, c_in, ldc_in);
+                    const bool half = kp->tile_half && 2 * rows <= MR;
+                    tile_fn *tile = half ? kp->tile_half : kp->tile;
+                    if (rows == (half ? MR / 2 : MR) && nc == NR)
+                        tile(kc, a, t_row, t_k, rows, b, ldb_p, c, ldc, c_in, ldc_in);
                     else
-                        edge_tile(kp, kc, a, t_row, t_k, rows, b, ldb_p, c, ldc, nc, c_in, ldc_in);
+                        edge_tile(tile, NR, kc, a, t_row, t_k, rows, b, ldb_p, c, ldc, nc, c_in, ldc_in);
                 }
             }
         }
@@ -199,14 +200,19 @@ static void gemm_tiles(const kernel_path *kp, bool ta, bool tb, int M, int N, in
 /* A product a few columns wide and many rows long runs as its transpose,
  * C^T = op(B)^T op(A)^T: a tile is NR columns wide and pays for them all
  * (N = 2, the adding task's input, would waste 15 of every 16 lanes of
- * the weight gradient dW_ih), while rows are broadcasts. Each element is
- * the same chain over k, in the same k blocks (fma's two factors commute
- * exactly): the same bits. */
+ * the weight gradient dW_ih; copy's N = 10, 22 of 32), while rows are
+ * broadcasts, MR a tile. Each element is the same chain over k, in the
+ * same k blocks (fma's two factors commute exactly): the same bits. */
 enum { SWAP_MAX = 1 << 14 };    /* C's elements, held transposed on the stack */
+
+/* The share of a tile's lanes that hold C's elements, n of them, w a tile */
+static double lanes_used(int n, int w) { return (double)n / ((n + w - 1) / w * w); }
 
 static bool swaps(const kernel_path *kp, int M, int N)
 {
-    return 4 * N <= kp->nr && M >= kp->nr && (size_t)M * N <= SWAP_MAX;
+    const double as_is = lanes_used(M, kp->mr) * lanes_used(N, kp->nr),
+                 swapped = lanes_used(N, kp->mr) * lanes_used(M, kp->nr);
+    return 2 * N <= kp->nr && M >= kp->nr && (size_t)M * N <= SWAP_MAX && swapped > 1.5 * as_is;
 }
 
 void gemm(bool ta, bool tb, int M, int N, int K, real alpha, const real *A,

@@ -28,6 +28,8 @@ typedef struct {
     const char *name;
     int mr, nr;             /* the tile's shape: nr a multiple of the vector width */
     tile_fn *tile;
+    tile_fn *tile_half;     /* the same, mr / 2 rows: a row edge of at most that
+                               many costs half a tile (batch 20 = 8 + 8 + 4) */
     bool (*supported)(void);
     fma_burn_fn *burn;
 } kernel_path;

@@ -83,6 +83,23 @@ __attribute__((target("avx512f"))) static void tile_avx512(int kc, const real *a
     TILE_BODY(V5, LOAD5, STORE5, ZERO5, BCAST5, FMA5, MR5, W5)
 }
 
+/* Half the rows: the same chains (the bits do not depend on MR). */
+__attribute__((target("avx2,fma"))) static void tile_avx2_half(int kc, const real *a, ptrdiff_t a_row,
+                                                               ptrdiff_t a_k, int rows, const real *b,
+                                                               ptrdiff_t ldb, real *c, ptrdiff_t ldc,
+                                                               const real *c_in, ptrdiff_t ldc_in)
+{
+    TILE_BODY(V2, LOAD2, STORE2, ZERO2, BCAST2, FMA2, MR2 / 2, W2)
+}
+
+__attribute__((target("avx512f"))) static void tile_avx512_half(int kc, const real *a, ptrdiff_t a_row,
+                                                                ptrdiff_t a_k, int rows, const real *b,
+                                                                ptrdiff_t ldb, real *c, ptrdiff_t ldc,
+                                                                const real *c_in, ptrdiff_t ldc_in)
+{
+    TILE_BODY(V5, LOAD5, STORE5, ZERO5, BCAST5, FMA5, MR5 / 2, W5)
+}
+
 /* 16 independent accumulators: enough to cover the FMA latency of two
  * ports (4 cycles x 2 ports x 2 for margin). */
 #define BURN_BODY(V, ZERO, BCAST, FMA, W)                                                   \
@@ -106,11 +123,13 @@ __attribute__((target("avx512f"))) static double burn_avx512(long n) { BURN_BODY
 static bool has_avx2(void) { return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"); }
 static bool has_avx512(void) { return __builtin_cpu_supports("avx512f"); }
 
-const kernel_path kernels_avx2 = {"avx2", MR2, 2 * (32 / sizeof(real)), tile_avx2, has_avx2, burn_avx2};
-const kernel_path kernels_avx512 = {"avx512", MR5, 2 * (64 / sizeof(real)), tile_avx512, has_avx512, burn_avx512};
+const kernel_path kernels_avx2 = {"avx2", MR2, 2 * (32 / sizeof(real)), tile_avx2, tile_avx2_half, has_avx2,
+                                  burn_avx2};
+const kernel_path kernels_avx512 = {"avx512", MR5, 2 * (64 / sizeof(real)), tile_avx512, tile_avx512_half,
+                                    has_avx512, burn_avx512};
 
 #else
 static bool none(void) { return false; }
-const kernel_path kernels_avx2 = {"avx2", 1, 1, 0, none, 0};
-const kernel_path kernels_avx512 = {"avx512", 1, 1, 0, none, 0};
+const kernel_path kernels_avx2 = {"avx2", 1, 1, 0, 0, none, 0};
+const kernel_path kernels_avx512 = {"avx512", 1, 1, 0, 0, none, 0};
 #endif

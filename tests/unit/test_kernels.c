@@ -142,11 +142,14 @@ int main(void)
         {1, 1, 1},     {5, 7, 3},      {20, 256, 64},  {8, 32, 16},  {6, 16, 5},   {33, 65, 300},
         {17, 3, 513},  {64, 64, 64},   {2, 100, 1},    {9, 33, 0},   {40, 10, 257},
         {150, 300, 600},  /* op(A) packed: past PACK_A_MIN and 8 panels, two row chunks, three k blocks */
+        /* row edges of half a tile or less (the half tile: in place at
+         * avx512's 4 rows, through the edge buffer below it) */
+        {4, 64, 70}, {3, 40, 20}, {12, 96, 33},
         /* run as their transposes (a few columns, many rows): the adding
-         * task's dW_ih over three k blocks, a readout of one output, the
-         * widest N each path swaps (avx512 8, avx2 4, generic 2), and one
-         * too large to hold transposed */
-        {384, 2, 600}, {48, 1, 20}, {1000, 8, 5}, {40, 4, 300}, {64, 2, 9}, {20000, 1, 3},
+         * task's dW_ih over three k blocks, copy's (N = 10), a readout of
+         * one output, the widest N each path may swap (avx512 16, avx2 8,
+         * generic 4), and one too large to hold transposed */
+        {384, 2, 600}, {256, 10, 600}, {48, 1, 20}, {1000, 16, 5}, {40, 8, 300}, {64, 4, 9}, {20000, 1, 3},
     };
     for (size_t i = 0; i < sizeof shapes / sizeof shapes[0]; i++)
         check_shape(shapes[i], &rng);
