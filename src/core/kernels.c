@@ -111,6 +111,20 @@ enum { KC = 256, MC = 128 };
  * always, lstm 20x64 lost a third of its speed, its weight gradients
  * having 2 panels; packed past these, 128x512 gains 35%). */
 enum { PACK_A_MIN = 1 << 16, PACK_A_PANELS = 8 };
+/* A panel of op(B) read in place has its kc rows ldb apart, in few of the
+ * L1 cache's sets. Packing it contiguous pays where at least PACK_B_TILES
+ * row tiles read it, op(A) is read in place, and either op(A) is A^T (its
+ * tile's rows strided too: the weight gradients) or the rows are 4 KiB or
+ * more apart (one set). Measured on Zen 5, 1 thread, the other core busy
+ * (GFLOP/s in place -> packed): 512x128x15360 ta 138 -> 185, 256x64x15360
+ * ta 133 -> 177, 128x1024x256 170 -> 200; but 128x128x512 224 -> 208 and
+ * 128x512x128 216 -> 209, left in place. */
+enum { PACK_B_TILES = 8 };
+
+static bool pack_b_panels(bool packed_a, bool ta, int mc, int mr, int ldb)
+{
+    return !packed_a && mc >= PACK_B_TILES * mr && (ta || (size_t)ldb * sizeof(real) >= 4096);
+}
 
 static int min_int(int a, int b) { return a < b ? a : b; }
 
@@ -172,10 +186,11 @@ static void gemm_tiles(const kernel_path *kp, bool ta, bool tb, int M, int N, in
             const ptrdiff_t t_row = pack ? 1 : a_row, t_k = pack ? MR : a_k;
             for (int j0 = 0; j0 < N; j0 += NR) {
                 const int nc = min_int(NR, N - j0);
-                /* op(B)'s rows read in place when they are contiguous and whole */
+                /* op(B)'s rows read in place when they are contiguous and
+                 * whole, and few row tiles read them */
                 const real *b = B + (size_t)k0 * ldb + j0;
                 ptrdiff_t ldb_p = ldb;
-                if (tb || nc < NR) {
+                if (tb || nc < NR || pack_b_panels(pack, ta, mc, MR, ldb)) {
                     pack_b(panel, B, ldb, tb, k0, kc, j0, nc, NR);
                     b = panel, ldb_p = NR;
                 }
