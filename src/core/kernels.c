@@ -113,17 +113,19 @@ enum { KC = 256, MC = 128 };
 enum { PACK_A_MIN = 1 << 16, PACK_A_PANELS = 8 };
 /* A panel of op(B) read in place has its kc rows ldb apart, in few of the
  * L1 cache's sets. Packing it contiguous pays where at least PACK_B_TILES
- * row tiles read it, op(A) is read in place, and either op(A) is A^T (its
- * tile's rows strided too: the weight gradients) or the rows are 4 KiB or
- * more apart (one set). Measured on Zen 5, 1 thread, the other core busy
- * (GFLOP/s in place -> packed): 512x128x15360 ta 138 -> 185, 256x64x15360
- * ta 133 -> 177, 128x1024x256 170 -> 200; but 128x128x512 224 -> 208 and
- * 128x512x128 216 -> 209, left in place. */
+ * row tiles read it and either its rows are 4 KiB or more apart (one set)
+ * or op(A) is A^T read in place (its tile's rows strided too: the weight
+ * gradients). Measured on Zen 5, 1 thread, the other core busy, best of
+ * 30 (GFLOP/s in place -> packed): 128x2048x512 131 -> 196, 128x1024x256
+ * 170 -> 200, 512x128x15360 ta 138 -> 185, 256x64x15360 ta 133 -> 177;
+ * but 128x128x512 224 -> 208, 128x512x128 216 -> 209, and 128x256x1024
+ * and 1024x256x15360 (op(A) packed) 3-6% slower, left in place; KC = 128
+ * instead of 256 gained nothing. */
 enum { PACK_B_TILES = 8 };
 
 static bool pack_b_panels(bool packed_a, bool ta, int mc, int mr, int ldb)
 {
-    return !packed_a && mc >= PACK_B_TILES * mr && (ta || (size_t)ldb * sizeof(real) >= 4096);
+    return mc >= PACK_B_TILES * mr && ((size_t)ldb * sizeof(real) >= 4096 || (!packed_a && ta));
 }
 
 static int min_int(int a, int b) { return a < b ? a : b; }
