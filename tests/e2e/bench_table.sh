@@ -12,9 +12,12 @@ passed=0 failed=0
 check() { if eval "$2"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: $1"; fi; }
 rows=$(echo "$out" | grep -v '^#' | tail -n +2)
 check "one table row" '[ "$(echo "$rows" | wc -l)" -eq 1 ]'
-check "row: lstm copy 10 4 8, then 10 positive numbers" \
+# (the norms' cost, column 10, may be negative; ofPeak, column 8, is a whole
+# percent and reads 0% for this tiny size on a loaded machine: the CSV's
+# pct_of_peak below is its exact value)
+check "row: lstm copy 10 4 8, then 10 numbers, positive but for those two" \
     'echo "$rows" | awk '"'"'{ ok = $1 == "lstm" && $2 == "copy" && $3 == 10 && $4 == 4 && $5 == 8 && NF == 16
-        for (i = 6; i <= 15; i++) { v = $i; sub(/%$/, "", v); if (i != 10 && !(v + 0 > 0)) ok = 0 }
+        for (i = 6; i <= 15; i++) { v = $i; sub(/%$/, "", v); if (i != 8 && i != 10 && !(v + 0 > 0)) ok = 0 }
         exit !ok }'"'"''
 check "CSV header" '[ "$(head -1 "$dir/bench.csv")" = "cell,task,seq_len,batch,hidden,flops_per_step,steps_per_s,gflops,steps_per_s_nonorm,norm_cost_pct,gemm_steps_per_s,gemm_gflops,pct_of_gemm,threads,agg_steps_per_s,scaling,fma_peak_gflops,pct_of_peak,num_layers" ]'
 check "CSV row of 19 fields, numbers finite" \
