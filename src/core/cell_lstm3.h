@@ -31,8 +31,9 @@ GATE_LOOP static inline void lstm3_forward_row(bool coupled, int H, real *restri
     }
 }
 
-/* One batch row of the backward step; dc holds the total dL/dc_t after it
- * (lstm3_carry_row takes it on). No sum in the loop: it vectorises. */
+/* One batch row of the backward step; dc holds the total dL/dc_t after it,
+ * which is dL/dc_{t-1} through c_t uncoupled (f = 1) and lstm3_carry_row's
+ * input coupled. No sum in the loop: it vectorises. */
 GATE_LOOP static inline void lstm3_backward_row(bool coupled, int H, const real *restrict gi,
                                                   const real *restrict gg, const real *restrict go,
                                                   const real *restrict cp, const real *restrict tc,
@@ -50,7 +51,7 @@ GATE_LOOP static inline void lstm3_backward_row(bool coupled, int H, const real 
     }
 }
 
-/* dL/dc_{t-1} through c_t: dL/dc_t (1 - i) when coupled, else itself */
+/* coupled: dL/dc_{t-1} through c_t = dL/dc_t (1 - i) */
 GATE_LOOP static inline void lstm3_carry_row(int H, const real *restrict gi, real *restrict dc)
 {
     for (int j = 0; j < H; j++)
