@@ -178,11 +178,12 @@ static void gemm_tiles(const kernel_path *kp, bool ta, bool tb, int M, int N, in
     _Alignas(64) real panel[KC * TILE_NR_MAX];
     _Alignas(64) real block[(MC + TILE_MR_MAX) * KC];
     const bool pack = (size_t)M * K >= PACK_A_MIN && N >= PACK_A_PANELS * NR;
-    /* Rows in blocks of MC where op(A) is packed; read in place, all of
-     * them in one block, so that a packed panel of op(B) is packed once
-     * for all the rows, not once a block (lstm 20x64's dW_hh packed each
-     * of its panels twice) */
-    const int mc_max = pack ? MC : M;
+    /* Rows in blocks of MC, but where op(A) is read in place and the
+     * panels of op(B) are packed, all of them in one block, so that each
+     * panel is packed once for all the rows, not once a block (lstm
+     * 20x64's dW_hh packed each of its panels twice) */
+    const bool packs_b = tb || pack_b_panels(false, ta, M, MR, ldb);
+    const int mc_max = !pack && packs_b ? M : MC;
     for (int k0 = 0; k0 < K; k0 += KC) {
         const int kc = min_int(KC, K - k0);
         const bool from_c = beta != 0 || k0 > 0, from_bias = !from_c && bias;
