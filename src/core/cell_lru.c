@@ -130,9 +130,14 @@ static void lru_backward(const cell_step *s, cell_grad *gr)
 /* max |lambda_j| = exp(-exp(min nu_log)), of the diagonal complex recurrence. */
 static double lru_radius(const layer_params *p, int H)
 {
+    /* Not fmax: GCC 12 for aarch64 fails (an internal compiler error) on
+     * vectorising that reduction at -O3. Every term is >= 0, not NaN
+     * unless nu_log is, and then both forms skip it. */
     double m = 0;
-    for (int j = 0; j < H / 2; j++)
-        m = fmax(m, fm_exp(-fm_exp(p->extra[j])));
+    for (int j = 0; j < H / 2; j++) {
+        const double r = fm_exp(-fm_exp(p->extra[j]));
+        m = r > m ? r : m;
+    }
     return m;
 }
 
