@@ -27,14 +27,14 @@ static void tile_generic(int kc, const real *a, ptrdiff_t a_row, ptrdiff_t a_k, 
     real acc[MR_GEN][NR_GEN];
     for (int r = 0; r < MR_GEN; r++)
         for (int j = 0; j < NR_GEN; j++)
-            acc[r][j] = c_in ? c_in[r * ldc_in + j] : 0;
+            acc[r][j] = c_in && r < rows ? c_in[r * ldc_in + j] : 0;
     for (int k = 0; k < kc; k++)
         for (int r = 0; r < MR_GEN; r++) {
             const real x = a[(r < rows ? r : 0) * a_row + k * a_k];
             for (int j = 0; j < NR_GEN; j++)
                 acc[r][j] = FMA_REAL(x, b[k * ldb + j], acc[r][j]);
         }
-    for (int r = 0; r < MR_GEN; r++)
+    for (int r = 0; r < rows; r++)
         for (int j = 0; j < NR_GEN; j++)
             c[r * ldc + j] = acc[r][j];
 }
@@ -153,8 +153,9 @@ static void pack_a(real *block, const real *A, ptrdiff_t a_row, ptrdiff_t a_k, i
                     p + r < mc ? A[(i0 + p + r) * a_row + (k0 + k) * a_k] : 0;
 }
 
-/* A tile at the edge of C (rows < its mr or nc < NR): computed in a buffer
- * of the full shape, only its valid part read from and written to C. */
+/* A tile at the column edge of C (nc < NR): computed in a buffer of the
+ * full width, only its valid columns read from and written to C. (A row
+ * edge needs none: a tile reads and writes only its rows.) */
 static void edge_tile(tile_fn *tile, int nr, int kc, const real *a, ptrdiff_t a_row, ptrdiff_t a_k,
                       int rows, const real *b, ptrdiff_t ldb, real *C, int ldc, int nc, const real *c_in,
                       ptrdiff_t ldc_in)
@@ -211,7 +212,7 @@ static void gemm_tiles(const kernel_path *kp, bool ta, bool tb, int M, int N, in
                     const ptrdiff_t ldc_in = from_c ? ldc : 0;
                     const bool half = kp->tile_half && 2 * rows <= MR;
                     tile_fn *tile = half ? kp->tile_half : kp->tile;
-                    if (rows == (half ? MR / 2 : MR) && nc == NR)
+                    if (nc == NR)
                         tile(kc, a, t_row, t_k, rows, b, ldb_p, c, ldc, c_in, ldc_in);
                     else
                         edge_tile(tile, NR, kc, a, t_row, t_k, rows, b, ldb_p, c, ldc, nc, c_in, ldc_in);

@@ -3,9 +3,10 @@
  * A tile function computes an MR x NR tile of C over kc steps of k:
  *     acc[r][j] = c_in ? c_in[r*ldc_in + j] : 0     (ldc_in 0: a bias row)
  *     for k = 0 .. kc-1:  acc[r][j] = fma(a_r[k*a_k], b[k*ldb + j], acc[r][j])
- *     c[r*ldc + j] = acc[r][j]
+ *     c[r*ldc + j] = acc[r][j]                     (r < rows only)
  * where a_r = a + r*a_row for r < rows; rows beyond read row 0 (valid
- * memory; their results land in rows the caller discards). Every lane
+ * memory) and neither read c_in nor write c: a row edge of C is a tile
+ * like any other. Every lane
  * holds one output element's chain, in k order: the bits do not depend on
  * MR, NR or the vector width. */
 #ifndef RNB_KERNELS_TILE_H

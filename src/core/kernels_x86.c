@@ -51,8 +51,8 @@ enum { MR2 = 6, MR5 = 8 };
         ar[r] = a + (r < rows ? r : 0) * a_row;                                             \
     V acc[MR][2];                                                                           \
     _Pragma("GCC unroll 8") for (int r = 0; r < MR; r++) {                                  \
-        acc[r][0] = c_in ? LOAD(c_in + r * ldc_in) : ZERO();                                \
-        acc[r][1] = c_in ? LOAD(c_in + r * ldc_in + W) : ZERO();                            \
+        acc[r][0] = c_in && r < rows ? LOAD(c_in + r * ldc_in) : ZERO();                    \
+        acc[r][1] = c_in && r < rows ? LOAD(c_in + r * ldc_in + W) : ZERO();                \
     }                                                                                       \
     for (int k = 0; k < kc; k++) {                                                          \
         const V b0 = LOAD(b + k * ldb), b1 = LOAD(b + k * ldb + W);                         \
@@ -62,7 +62,7 @@ enum { MR2 = 6, MR5 = 8 };
             acc[r][1] = FMA(x, b1, acc[r][1]);                                              \
         }                                                                                   \
     }                                                                                       \
-    _Pragma("GCC unroll 8") for (int r = 0; r < MR; r++) {                                  \
+    _Pragma("GCC unroll 8") for (int r = 0; r < MR && r < rows; r++) {                      \
         STORE(c + r * ldc, acc[r][0]);                                                      \
         STORE(c + r * ldc + W, acc[r][1]);                                                  \
     }
