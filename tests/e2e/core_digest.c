@@ -7,7 +7,7 @@
  * Each grid point is a list of config keys: every cell, task, clip mode
  * and init of tests/e2e/experiments/paths.ini, plus the keys that change
  * the arithmetic elsewhere (stacks, learned h0, a fixed training set,
- * variable lengths, rmsprop and sgd, the fallback). Per step it prints the
+ * variable lengths, rmsprop, momentum, sgd with the fallback). Per step it prints the
  * loss, metric, global norms before and after clipping, Omega, every
  * tensor's norm and every layer's ||dL/dh_t||, log10 and ||dL/dc_t||; at
  * every 6th step the held-out loss and each layer's W_hh spectrum; at the

@@ -28,11 +28,15 @@ passed=0 failed=0
 ok() { passed=$((passed + 1)); echo "ok: $1"; }
 bad() { failed=$((failed + 1)); echo "FAIL: $1"; }
 
-# Both precisions' cross builds at once (each takes a core for ~20 s).
-# $flags unquoted: the build's flags, one word each.
-precision() { "$1" generic 2>/dev/null | head -1 | grep -o 'float[0-9]*'; }
+# Each native digest's generic path first (its first line names the
+# precision), then both precisions' cross builds at once (each takes a
+# core for ~20 s). $flags unquoted: the build's flags, one word each.
+precs=()
 for d in "$d32" "$d64"; do
-    prec=$(precision "$d")
+    "$d" generic >"$dir/generic.txt" 2>/dev/null || { bad "$d: the generic path did not run"; continue; }
+    prec=$(head -1 "$dir/generic.txt" | grep -o 'float[0-9]*')
+    mv "$dir/generic.txt" "$dir/generic-$prec.txt"
+    precs+=("$d:$prec")
     def=$([ "$prec" = float64 ] && echo -DRNB_DOUBLE)
     # shellcheck disable=SC2086
     $cc -std=c11 $flags -static \
@@ -41,8 +45,8 @@ for d in "$d32" "$d64"; do
 done
 wait
 
-for d in "$d32" "$d64"; do
-    prec=$(precision "$d")
+for dp in "${precs[@]}"; do
+    d=${dp%:*} prec=${dp##*:}
     if [ ! -x "$dir/arm-$prec" ]; then
         bad "$prec: the aarch64 build failed"
         head -20 "$dir/cc-$prec.log"
@@ -54,7 +58,7 @@ for d in "$d32" "$d64"; do
         continue
     fi
     for p in generic avx2 avx512; do
-        if ! "$d" "$p" >"$dir/$p-$prec.txt" 2>/dev/null; then
+        if [ "$p" != generic ] && ! "$d" "$p" >"$dir/$p-$prec.txt" 2>/dev/null; then
             echo "skipped: $prec $p: this CPU has no such path"
             continue
         fi
