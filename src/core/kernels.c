@@ -134,11 +134,20 @@ static int min_int(int a, int b) { return a < b ? a : b; }
 /* panel[k][j] = op(B)[k0 + k][j0 + j] for j < nc, 0 beyond (up to nr). */
 static void pack_b(real *panel, const real *B, int ldb, bool tb, int k0, int kc, int j0, int nc, int nr)
 {
-    for (int k = 0; k < kc; k++)
-        for (int j = 0; j < nr; j++)
-            panel[k * nr + j] = j >= nc ? 0
-                                : tb    ? B[(size_t)(j0 + j) * ldb + k0 + k]
-                                        : B[(size_t)(k0 + k) * ldb + j0 + j];
+    if (!tb) {                  /* a row of op(B) is nc contiguous reals */
+        for (int k = 0; k < kc; k++) {
+            memcpy(panel + k * nr, B + (size_t)(k0 + k) * ldb + j0, sizeof(real) * nc);
+            memset(panel + k * nr + nc, 0, sizeof(real) * (nr - nc));
+        }
+        return;
+    }
+    for (int j = 0; j < nc; j++) {      /* op(B)'s column j is B's row: read along it */
+        const real *row = B + (size_t)(j0 + j) * ldb + k0;
+        for (int k = 0; k < kc; k++)
+            panel[k * nr + j] = row[k];
+    }
+    for (int k = 0; k < kc && nc < nr; k++)
+        memset(panel + k * nr + nc, 0, sizeof(real) * (nr - nc));
 }
 
 /* block[(i / mr)][k][i % mr] = op(A)[i0 + i][k0 + k] for i < mc, rows past
@@ -146,11 +155,20 @@ static void pack_b(real *panel, const real *B, int ldb, bool tb, int k0, int kc,
 static void pack_a(real *block, const real *A, ptrdiff_t a_row, ptrdiff_t a_k, int i0, int mc, int k0, int kc,
                    int mr)
 {
-    for (int p = 0; p < mc; p += mr)
-        for (int k = 0; k < kc; k++)
+    for (int p = 0; p < mc; p += mr) {
+        real *dst = block + (size_t)p * kc;
+        const real *src = A + (i0 + p) * a_row + k0 * a_k;
+        const int rows = min_int(mr, mc - p);
+        if (a_row == 1)         /* op(A) = A^T: a k step's rows are contiguous */
+            for (int k = 0; k < kc; k++) {
+                memcpy(dst + k * mr, src + k * a_k, sizeof(real) * rows);
+                memset(dst + k * mr + rows, 0, sizeof(real) * (mr - rows));
+            }
+        else                    /* read along each row */
             for (int r = 0; r < mr; r++)
-                block[(size_t)p * kc + k * mr + r] =
-                    p + r < mc ? A[(i0 + p + r) * a_row + (k0 + k) * a_k] : 0;
+                for (int k = 0; k < kc; k++)
+                    dst[k * mr + r] = r < rows ? src[r * a_row + k * a_k] : 0;
+    }
 }
 
 /* A tile at the column edge of C (nc < NR): computed in a buffer of the
