@@ -75,14 +75,13 @@ static void cornn_backward(const cell_step *s, cell_grad *g)
 {
     const int H = s->H;
     const real dt = (real)s->konst[DT], gamma = (real)s->konst[GAMMA], eps = (real)s->konst[EPS];
-    double sumsq = 0;
     for (int b = 0; b < s->B; b++) {
         size_t o = (size_t)b * H;
         cornn_backward_row(H, dt, gamma, s->gates + o, g->dh + o, g->dc + o, g->dxp + o, g->dh_prev + o);
-        sumsq += sum_squares_in_order(g->dc + o, H);
-        cornn_carry_row(H, dt, eps, g->dc + o);
     }
-    g->dc_sumsq = sumsq;
+    g->dc_sumsq = sum_squares_rows(g->dc, s->B, H);
+    for (int b = 0; b < s->B; b++)
+        cornn_carry_row(H, dt, eps, g->dc + (size_t)b * H);
 }
 
 static void cornn_init_paper(layer_params *p, int I, int H, const init_spec *spec, rng_t *r)

@@ -67,17 +67,15 @@ GATE_LOOP static void lstm_carry_row(int H, const real *restrict gf, real *restr
 void cell_lstm_backward(const cell_step *s, cell_grad *gr)
 {
     const int B = s->B, H = s->H;
-    double sumsq = 0;
     for (int b = 0; b < B; b++) {
         const real *g = s->gates + (size_t)b * 4 * H;
         real *d = gr->dxp + (size_t)b * 4 * H;
-        real *dc = gr->dc + (size_t)b * H;
         lstm_backward_row(H, g, g + H, g + 2 * H, g + 3 * H, s->c_prev + (size_t)b * H, s->aux + (size_t)b * H,
-                          gr->dh + (size_t)b * H, dc, d, d + H, d + 2 * H, d + 3 * H);
-        sumsq += sum_squares_in_order(dc, H);
-        lstm_carry_row(H, g + H, dc);
+                          gr->dh + (size_t)b * H, gr->dc + (size_t)b * H, d, d + H, d + 2 * H, d + 3 * H);
     }
-    gr->dc_sumsq = sumsq;
+    gr->dc_sumsq = sum_squares_rows(gr->dc, B, H);
+    for (int b = 0; b < B; b++)
+        lstm_carry_row(H, s->gates + (size_t)b * 4 * H + H, gr->dc + (size_t)b * H);
 }
 
 const cell_type cell_lstm = {

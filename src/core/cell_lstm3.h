@@ -71,18 +71,15 @@ static inline void lstm3_forward(bool coupled, const cell_step *s)
 static inline void lstm3_backward(bool coupled, const cell_step *s, cell_grad *gr)
 {
     const int B = s->B, H = s->H;
-    double sumsq = 0;
     for (int b = 0; b < B; b++) {
         const real *g = s->gates + (size_t)b * 3 * H;
         real *d = gr->dxp + (size_t)b * 3 * H;
-        real *dc = gr->dc + (size_t)b * H;
         lstm3_backward_row(coupled, H, g, g + H, g + 2 * H, s->c_prev + (size_t)b * H, s->aux + (size_t)b * H,
-                           gr->dh + (size_t)b * H, dc, d, d + H, d + 2 * H);
-        sumsq += sum_squares_in_order(dc, H);
-        if (coupled)
-            lstm3_carry_row(H, g, dc);
+                           gr->dh + (size_t)b * H, gr->dc + (size_t)b * H, d, d + H, d + 2 * H);
     }
-    gr->dc_sumsq = sumsq;
+    gr->dc_sumsq = sum_squares_rows(gr->dc, B, H);
+    for (int b = 0; coupled && b < B; b++)
+        lstm3_carry_row(H, s->gates + (size_t)b * 3 * H, gr->dc + (size_t)b * H);
 }
 
 #endif

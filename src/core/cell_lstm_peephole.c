@@ -86,17 +86,18 @@ static void peep_backward(const cell_step *s, cell_grad *gr)
     const int B = s->B, H = s->H;
     const real *pi = s->extra, *pf = pi + H, *po = pf + H;
     real *dpi = gr->dextra, *dpf = dpi + H, *dpo = dpf + H;
-    double sumsq = 0;
     for (int b = 0; b < B; b++) {
         const real *g = s->gates + (size_t)b * 4 * H;
         real *d = gr->dxp + (size_t)b * 4 * H;
         const size_t o = (size_t)b * H;
         peep_backward_row(H, g, g + H, g + 2 * H, g + 3 * H, s->c_prev + o, s->c + o, s->aux + o, gr->dh + o,
                           gr->dc + o, d, d + H, d + 2 * H, d + 3 * H, po, dpi, dpf, dpo);
-        sumsq += sum_squares_in_order(gr->dc + o, H);
-        peep_carry_row(H, g + H, d, d + H, pi, pf, gr->dc + o);
     }
-    gr->dc_sumsq = sumsq;
+    gr->dc_sumsq = sum_squares_rows(gr->dc, B, H);
+    for (int b = 0; b < B; b++) {
+        const real *d = gr->dxp + (size_t)b * 4 * H;
+        peep_carry_row(H, s->gates + (size_t)b * 4 * H + H, d, d + H, pi, pf, gr->dc + (size_t)b * H);
+    }
 }
 
 const cell_type cell_lstm_peephole = {

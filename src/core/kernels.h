@@ -40,10 +40,11 @@ void add_colsum(real *y, const real *A, int M, int N);
  * then added in order): vectorisable without -ffast-math, and the same
  * result on every run and path. */
 double sum_squares(const real *v, size_t n);
-/* sum of v[k]^2 in double, k in order, one chain: the order in which the
- * cells' backward rows have summed dL/dc_t^2 since 0.1.0 (so dc_norm keeps
- * its bits), kept out of their loops so that those vectorise. */
-double sum_squares_in_order(const real *v, int n);
+/* The sum over rows r, in order, of each row's sum of v[r*n + k]^2 in
+ * double, k in order, one chain a row: the order in which the cells'
+ * backward steps have summed dL/dc_t^2 since 0.1.0 (so dc_norm keeps its
+ * bits), kept out of their loops so that those vectorise. */
+double sum_squares_rows(const real *v, int rows, int n);
 
 /* The kernel paths: "generic", "avx2", "avx512". */
 const char *kernels_path(void);
