@@ -44,6 +44,22 @@ static size_t out_map_count(const cell_type *cell, int H)
     return cell->out_map ? (size_t)H * H + H : 0;
 }
 
+/* The bias gradients are column sums of dL/dpre, and dW_ih = dL/dpre^T x
+ * streams the same rows: with nb columns of ones beside x, one product
+ * gives both (fma(a, 1, s) rounds a + s once, as the sum's add does: the
+ * same bits), one pass over dL/dpre instead of 1 + nb. A column for b_ih
+ * and, where dL/dpre is the same for both (not split), one for b_hh.
+ * Where x is wide (a stacked layer's), copying it costs more than the
+ * pass it saves: none. */
+enum { BIAS_FUSE_I_MAX = 32 };
+
+static int bias_columns(const cell_type *cell, int I)
+{
+    if (I > BIAS_FUSE_I_MAX || cell->no_bias)
+        return 0;
+    return cell->one_bias || cell->split_recurrent ? 1 : 2;
+}
+
 size_t layer_param_count(const cell_type *cell, int I, int H)
 {
     size_t GH = (size_t)cell->G * H;
@@ -73,7 +89,7 @@ void layer_params_view(layer_params *p, real *slab, const cell_type *cell,
  * place that says what it holds, used both to allocate and to report. */
 typedef struct {
     size_t hs, cs, gates, aux, hp, bias_row, w_hh_t, w_ch_t, w_co_t, w_rep, y_pre, w_yeff, dh, dxp, dhp, dh0, dc, dhm,
-        carry, gtmp;                                             /* reals */
+        carry, gtmp, xb, wgc;                                    /* reals */
     size_t norms, rep_work;                                      /* doubles */
     size_t exps, rep_iwork;                                      /* ints */
 } ws_sizes;
@@ -104,6 +120,8 @@ static ws_sizes sizes_of(const layer_dims *d)
         .dhm = c->G_mod ? B * H : 0,
         .carry = B * H,
         .gtmp = layer_param_count(c, d->I, d->H) + cell_extra_count(c, d->H),
+        .xb = bias_columns(c, d->I) ? T * B * (d->I + bias_columns(c, d->I)) : 0,
+        .wgc = bias_columns(c, d->I) ? GH * (d->I + bias_columns(c, d->I)) : 0,
         .norms = 4 * T,
         .exps = T,
         .rep_iwork = c->reparam_form ? H : 0,
@@ -118,7 +136,7 @@ size_t layer_ws_bytes(const layer_dims *d)
 {
     ws_sizes s = sizes_of(d);
     size_t reals[] = {s.hs, s.cs, s.gates, s.aux, s.hp, s.bias_row, s.w_hh_t, s.w_ch_t, s.w_co_t, s.w_rep, s.w_rep,
-                      s.y_pre, s.w_yeff, s.w_yeff, s.dh, s.dxp, s.dhp, s.dh0, s.dc, s.dhm, s.carry, s.gtmp};
+                      s.y_pre, s.w_yeff, s.w_yeff, s.dh, s.dxp, s.dhp, s.dh0, s.dc, s.dhm, s.carry, s.gtmp, s.xb, s.wgc};
     size_t total = round64(s.norms * sizeof(double)) + round64(s.rep_work * sizeof(double)) +
                    round64(s.exps * sizeof(int)) + round64(s.rep_iwork * sizeof(int));
     for (size_t i = 0; i < sizeof reals / sizeof reals[0]; i++)
@@ -164,6 +182,8 @@ int layer_ws_alloc(layer_ws *ws, const layer_dims *d)
     TAKE(dhm, s.dhm, real);
     TAKE(carry, s.carry, real);
     TAKE(gtmp, s.gtmp, real);
+    TAKE(xb, s.xb, real);
+    TAKE(wgc, s.wgc, real);
     TAKE(dh_norm, s.norms, double);
     TAKE(rep_work, s.rep_work, double);
     TAKE(dexp, s.exps, int);
@@ -584,6 +604,33 @@ static void add_dense_params(layer_params *g, const layer_params *t, const cell_
     }
 }
 
+/* out->w_ih, b_ih and (nb 2) b_hh += their terms of `rows` rows of dL/dpre
+ * (dxp) and x, by one product over [x | 1 (| 1)] (bias_columns). */
+static void input_and_bias_grads(layer_ws *ws, layer_params *out, const real *dxp, const real *x, int rows,
+                                 int nb)
+{
+    const int I = ws->d.I, GH = ws->d.cell->G * ws->d.H, n = I + nb;
+    real *xb = ws->xb, *c = ws->wgc;
+    for (int r = 0; r < rows; r++) {
+        memcpy(xb + (size_t)r * n, x + (size_t)r * I, sizeof(real) * I);
+        for (int k = I; k < n; k++)
+            xb[(size_t)r * n + k] = 1;
+    }
+    for (int j = 0; j < GH; j++) {
+        memcpy(c + (size_t)j * n, out->w_ih + (size_t)j * I, sizeof(real) * I);
+        c[(size_t)j * n + I] = out->b_ih[j];
+        if (nb == 2)
+            c[(size_t)j * n + I + 1] = out->b_hh[j];
+    }
+    gemm(true, false, GH, n, rows, 1, dxp, GH, xb, n, 1, c, n);
+    for (int j = 0; j < GH; j++) {
+        memcpy(out->w_ih + (size_t)j * I, c + (size_t)j * n, sizeof(real) * I);
+        out->b_ih[j] = c[(size_t)j * n + I];
+        if (nb == 2)
+            out->b_hh[j] = c[(size_t)j * n + I + 1];
+    }
+}
+
 /* g += the weight and bias gradients of timesteps t0..t1-1, which share
  * the scale 2^e: in place when e = 0, else summed apart and scaled back. */
 static void weight_grads(layer_ws *ws, layer_params *g, const real *x, int t0, int t1, int e)
@@ -604,7 +651,11 @@ static void weight_grads(layer_ws *ws, layer_params *g, const real *x, int t0, i
         out = &tmp;
     }
     const real *dxp = ws->dxp + r0 * GH, *dhp = ws->dhp + r0 * GH;
-    gemm(true, false, GH, I, rows, 1, dxp, GH, x + r0 * I, I, 1, out->w_ih, I);
+    const int nb = bias_columns(cell, I);
+    if (nb)
+        input_and_bias_grads(ws, out, dxp, x + r0 * I, rows, nb);
+    else
+        gemm(true, false, GH, I, rows, 1, dxp, GH, x + r0 * I, I, 1, out->w_ih, I);
     if (cell->recurrence == REC_DENSE)
         gemm(true, false, G1H, H, rows, 1, dhp, GH, ws->hs + r0 * H, H, 1, out->w_hh, H);
     else if (cell->recurrence == REC_DIAGONAL)
@@ -617,9 +668,9 @@ static void weight_grads(layer_ws *ws, layer_params *g, const real *x, int t0, i
     if (cell->c_out)    /* the output block saw c_t (cs row t+1) through weight_co */
         gemm(true, false, H, H, rows, 1, dxp + (size_t)cell->out_block * H, GH, ws->cs + r0 * H + (size_t)B * H,
              H, 1, out->w_co, H);
-    if (out->b_ih)
+    if (out->b_ih && nb < 1)
         add_colsum(out->b_ih, dxp, rows, GH);
-    if (out->b_hh)
+    if (out->b_hh && nb < 2)
         add_colsum(out->b_hh, dhp, rows, GH);
     if (cell->out_map) {    /* dL/dC' from c_t (cs row t+1), dL/dD from u_t */
         const real *dpre = ws->y_pre + r0 * H;

@@ -84,6 +84,8 @@ typedef struct {
                              * (clip step:θ); dh_norm is then the clipped one */
     real *carry;            // (B, H) what step t passes back to t-1 (scaled)
     real *gtmp;             // (P + E*H) weight gradients of one scale; a step's extras
+    real *xb;               // (T, B, I + nb) x with nb columns of ones (bias_columns)
+    real *wgc;              // (G*H, I + nb) dW_ih and the bias gradients, side by side
     int *dexp;              // (T) out: the scale 2^dexp[t] dL/dh_t was carried at
     double konst[3];        /* the cell's constants (cell_step.konst); their defaults at alloc */
     int rescale_below;      /* carried values rescaled when their largest is   */
