@@ -4,8 +4,8 @@
  * columns, transposed A and B (packed), k past one packed block, K = 0,
  * beta 0 and 1. The definition itself is checked against long double sums
  * (the chain's error bound), so that "equal to the definition" means
- * "right". add_colsum and sum_squares likewise; an unknown path is
- * refused. Built twice: float (rnbcore) and double (rnbcore64). */
+ * "right". add_colsum, sum_squares and sum_squares_rows likewise; an
+ * unknown path is refused. Built twice: float (rnbcore) and double (rnbcore64). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -129,6 +129,18 @@ static void check_sums(rng_t *rng)
         lane[k % 8] += (double)A[k] * A[k];
     double s = ((lane[0] + lane[1]) + (lane[2] + lane[3])) + ((lane[4] + lane[5]) + (lane[6] + lane[7]));
     CHECK(&tally, sum_squares(A, M * N) == s, "sum_squares: not the eight-lane order");
+    /* each row one chain in k order, the rows' sums added in row order;
+     * 1..M rows: a group of 8 whole, in part, and several */
+    for (int rows = 1; rows <= M; rows++) {
+        double total = 0;
+        for (int i = 0; i < rows; i++) {
+            double row = 0;
+            for (int k = 0; k < N; k++)
+                row += (double)A[i * N + k] * A[i * N + k];
+            total += row;
+        }
+        CHECK(&tally, sum_squares_rows(A, rows, N) == total, "sum_squares_rows: %d rows not in their order", rows);
+    }
 }
 
 int main(void)
