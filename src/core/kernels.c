@@ -188,9 +188,11 @@ static void edge_tile(tile_fn *tile, int nr, int kc, const real *a, ptrdiff_t a_
 }
 
 /* C = op(A) op(B), each element's chain started from C (beta 1), from
- * bias[j] (bias not NULL: the row every row of C starts from) or 0. */
+ * bias[j] (bias not NULL: the row every row of C starts from) or 0.
+ * packed not NULL: op(B) as gemm_pack left it (B, ldb and tb unread). */
 static void gemm_tiles(const kernel_path *kp, bool ta, bool tb, int M, int N, int K, const real *A,
-                       int lda, const real *B, int ldb, real beta, const real *bias, real *C, int ldc)
+                       int lda, const real *B, int ldb, real beta, const real *bias, real *C, int ldc,
+                       const real *packed)
 {
     const int MR = kp->mr, NR = kp->nr;
     const ptrdiff_t a_row = ta ? 1 : lda, a_k = ta ? lda : 1;
@@ -201,7 +203,7 @@ static void gemm_tiles(const kernel_path *kp, bool ta, bool tb, int M, int N, in
      * panels of op(B) are packed, all of them in one block, so that each
      * panel is packed once for all the rows, not once a block (lstm
      * 20x64's dW_hh packed each of its panels twice) */
-    const bool packs_b = tb || pack_b_panels(false, ta, M, MR, ldb);
+    const bool packs_b = packed || tb || pack_b_panels(false, ta, M, MR, ldb);
     const int mc_max = !pack && packs_b ? M : MC;
     for (int k0 = 0; k0 < K; k0 += KC) {
         const int kc = min_int(KC, K - k0);
@@ -216,9 +218,9 @@ static void gemm_tiles(const kernel_path *kp, bool ta, bool tb, int M, int N, in
                 const int nc = min_int(NR, N - j0);
                 /* op(B)'s rows read in place when they are contiguous and
                  * whole, and few row tiles read them */
-                const real *b = B + (size_t)k0 * ldb + j0;
-                ptrdiff_t ldb_p = ldb;
-                if (tb || nc < NR || pack_b_panels(pack, ta, mc, MR, ldb)) {
+                const real *b = packed ? packed + (size_t)j0 * K + (size_t)k0 * NR : B + (size_t)k0 * ldb + j0;
+                ptrdiff_t ldb_p = packed ? NR : ldb;
+                if (!packed && (tb || nc < NR || pack_b_panels(pack, ta, mc, MR, ldb))) {
                     pack_b(panel, B, ldb, tb, k0, kc, j0, nc, NR);
                     b = panel, ldb_p = NR;
                 }
@@ -272,14 +274,14 @@ void gemm(bool ta, bool tb, int M, int N, int K, real alpha, const real *A,
     }
     const kernel_path *kp = active;
     if (!swaps(kp, M, N)) {
-        gemm_tiles(kp, ta, tb, M, N, K, A, lda, B, ldb, beta, NULL, C, ldc);
+        gemm_tiles(kp, ta, tb, M, N, K, A, lda, B, ldb, beta, NULL, C, ldc, NULL);
         return;
     }
     _Alignas(64) real ct[SWAP_MAX];     /* C^T, (N, M) */
     for (int i = 0; i < M && beta != 0; i++)
         for (int j = 0; j < N; j++)
             ct[(size_t)j * M + i] = C[(size_t)i * ldc + j];
-    gemm_tiles(kp, !tb, !ta, N, M, K, B, ldb, A, lda, beta, NULL, ct, M);
+    gemm_tiles(kp, !tb, !ta, N, M, K, B, ldb, A, lda, beta, NULL, ct, M, NULL);
     for (int i = 0; i < M; i++)
         for (int j = 0; j < N; j++)
             C[(size_t)i * ldc + j] = ct[(size_t)j * M + i];
@@ -296,7 +298,32 @@ void gemm_bias(bool ta, bool tb, int M, int N, int K, const real *A, int lda, co
         gemm(ta, tb, M, N, K, 1, A, lda, B, ldb, 1, C, ldc);
         return;
     }
-    gemm_tiles(active, ta, tb, M, N, K, A, lda, B, ldb, 0, bias, C, ldc);
+    gemm_tiles(active, ta, tb, M, N, K, A, lda, B, ldb, 0, bias, C, ldc, NULL);
+}
+
+/* The packed layout: panel p (columns p*nr ..) is K rows of nr reals,
+ * k-major, zero past N; panel p starts at p*nr*K. */
+size_t gemm_packed_reals(int K, int N)
+{
+    return (size_t)(N + TILE_NR_MAX - 1) / TILE_NR_MAX * TILE_NR_MAX * (size_t)(K > 0 ? K : 0);
+}
+
+void gemm_pack(bool tb, int K, int N, const real *B, int ldb, real *packed)
+{
+    const int NR = active->nr;
+    for (int j0 = 0; j0 < N; j0 += NR)
+        pack_b(packed + (size_t)j0 * K, B, ldb, tb, 0, K, j0, min_int(NR, N - j0), NR);
+}
+
+void gemm_packed(int M, int N, int K, const real *A, int lda, const real *packed, real beta, real *C,
+                 int ldc)
+{
+    assert(beta == 0 || beta == 1);
+    if (M <= 0 || N <= 0 || K <= 0) {
+        gemm(false, false, M, N, K, 1, A, lda, NULL, N, beta, C, ldc);   /* B unread */
+        return;
+    }
+    gemm_tiles(active, false, false, M, N, K, A, lda, NULL, 0, beta, NULL, C, ldc, packed);
 }
 
 /* ---- sums ------------------------------------------------------------------ */

@@ -33,6 +33,16 @@ void gemm(bool ta, bool tb, int M, int N, int K, real alpha, const real *A,
 void gemm_bias(bool ta, bool tb, int M, int N, int K, const real *A, int lda, const real *B, int ldb,
                const real *bias, real *C, int ldc);
 
+/* op(B) [K,N] packed once for many products that read it (W_hh, the same
+ * for all T steps of a pass), in the layout the active path's tile reads:
+ * gemm_packed(..., packed, ...) then computes gemm(false, tb, ...)'s bits
+ * without packing or striding over B at every call. packed holds
+ * gemm_packed_reals(K, N) reals (enough for every path). */
+size_t gemm_packed_reals(int K, int N);
+void gemm_pack(bool tb, int K, int N, const real *B, int ldb, real *packed);
+void gemm_packed(int M, int N, int K, const real *A, int lda, const real *packed, real beta, real *C,
+                 int ldc);
+
 /* y[N] += sum over the M rows of A[M,N] in row order (bias gradients). */
 void add_colsum(real *y, const real *A, int M, int N);
 

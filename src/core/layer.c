@@ -88,7 +88,7 @@ void layer_params_view(layer_params *p, real *slab, const cell_type *cell,
 /* The workspace is carved from one slab; this table of sizes is the single
  * place that says what it holds, used both to allocate and to report. */
 typedef struct {
-    size_t hs, cs, gates, aux, hp, bias_row, w_hh_t, w_ch_t, w_co_t, w_rep, y_pre, w_yeff, dh, dxp, dhp, dh0, dc, dhm,
+    size_t hs, cs, gates, aux, hp, bias_row, w_hh_fwd, w_hh_bwd, w_ch_t, w_co_t, w_rep, y_pre, w_yeff, dh, dxp, dhp, dh0, dc, dhm,
         carry, gtmp, xb, wgc;                                    /* reals */
     size_t norms, rep_work;                                      /* doubles */
     size_t exps, rep_iwork;                                      /* ints */
@@ -98,6 +98,8 @@ static ws_sizes sizes_of(const layer_dims *d)
 {
     const cell_type *c = d->cell;
     size_t T = d->T, B = d->B, H = d->H, GH = (size_t)c->G * H;
+    const int G1H = (c->G - c->G_mod) * d->H, GmH = c->G_mod * d->H;
+    const bool dense = c->recurrence == REC_DENSE;
     ws_sizes s = {
         .hs = (T + 1) * B * H,
         .cs = c->has_c ? (T + 1) * B * H : 0,
@@ -105,7 +107,8 @@ static ws_sizes sizes_of(const layer_dims *d)
         .aux = T * B * c->A * H,
         .hp = c->split_recurrent ? B * GH : 0,
         .bias_row = GH,
-        .w_hh_t = c->recurrence == REC_DENSE ? GH * H : 0,
+        .w_hh_fwd = dense ? gemm_packed_reals(d->H, G1H) + gemm_packed_reals(d->H, GmH) : 0,
+        .w_hh_bwd = dense ? gemm_packed_reals(G1H, d->H) + gemm_packed_reals(GmH, d->H) : 0,
         .w_ch_t = c->c_dense ? GH * H : 0,
         .w_co_t = c->c_out ? H * H : 0,
         .w_rep = c->reparam_form ? GH * H : 0,      /* and dw_rep */
@@ -135,7 +138,7 @@ static size_t round64(size_t bytes) { return (bytes + 63) & ~(size_t)63; }
 size_t layer_ws_bytes(const layer_dims *d)
 {
     ws_sizes s = sizes_of(d);
-    size_t reals[] = {s.hs, s.cs, s.gates, s.aux, s.hp, s.bias_row, s.w_hh_t, s.w_ch_t, s.w_co_t, s.w_rep, s.w_rep,
+    size_t reals[] = {s.hs, s.cs, s.gates, s.aux, s.hp, s.bias_row, s.w_hh_fwd, s.w_hh_bwd, s.w_ch_t, s.w_co_t, s.w_rep, s.w_rep,
                       s.y_pre, s.w_yeff, s.w_yeff, s.dh, s.dxp, s.dhp, s.dh0, s.dc, s.dhm, s.carry, s.gtmp, s.xb, s.wgc};
     size_t total = round64(s.norms * sizeof(double)) + round64(s.rep_work * sizeof(double)) +
                    round64(s.exps * sizeof(int)) + round64(s.rep_iwork * sizeof(int));
@@ -166,7 +169,8 @@ int layer_ws_alloc(layer_ws *ws, const layer_dims *d)
     TAKE(aux, s.aux, real);
     TAKE(hp, s.hp, real);
     TAKE(bias_row, s.bias_row, real);
-    TAKE(w_hh_t, s.w_hh_t, real);
+    TAKE(w_hh_fwd, s.w_hh_fwd, real);
+    TAKE(w_hh_bwd, s.w_hh_bwd, real);
     TAKE(w_ch_t, s.w_ch_t, real);
     TAKE(w_co_t, s.w_co_t, real);
     TAKE(w_rep, s.w_rep, real);
@@ -352,8 +356,14 @@ void layer_forward(layer_ws *ws, const layer_params *p, const real *x)
     /* weight_hh (and weight_ch) transposed once, so that each step's GEMM
      * is a plain (B, H) x (H, G*H) product whose B operand the kernel reads
      * in place. */
-    if (cell->recurrence == REC_DENSE)
-        transpose(ws->w_hh_t, layer_form_weight(ws, p), GH, H);
+    const int G1H = (cell->G - cell->G_mod) * H, GmH = cell->G_mod * H;
+    /* W_hh^T's two column blocks, packed once for the T steps */
+    real *const w_fwd_mod = ws->w_hh_fwd ? ws->w_hh_fwd + gemm_packed_reals(H, G1H) : NULL;
+    if (cell->recurrence == REC_DENSE) {
+        const real *w = layer_form_weight(ws, p);
+        gemm_pack(true, H, G1H, w, H, ws->w_hh_fwd);
+        gemm_pack(true, H, GmH, w + (size_t)G1H * H, H, w_fwd_mod);
+    }
     if (cell->c_dense)
         transpose(ws->w_ch_t, p->w_ch, GH, H);
     if (cell->c_out)
@@ -361,7 +371,6 @@ void layer_forward(layer_ws *ws, const layer_params *p, const real *x)
     if (cell->out_map)
         form_out_weight(ws->w_yeff, p->w_y, H);
 
-    const int G1H = (cell->G - cell->G_mod) * H, GmH = cell->G_mod * H;
     for (int t = 0; t < T; t++) {
         real *gates = ws->gates + t * BGH;
         const real *h_prev = ws->hs + t * BH;
@@ -372,7 +381,7 @@ void layer_forward(layer_ws *ws, const layer_params *p, const real *x)
         }
         /* h_{t-1} into every block, or the first blocks of a G_mod cell */
         if (cell->recurrence == REC_DENSE)
-            gemm(false, false, B, G1H, H, 1, h_prev, H, ws->w_hh_t, GH, 1, hp, GH);
+            gemm_packed(B, G1H, H, h_prev, H, ws->w_hh_fwd, 1, hp, GH);
         else if (cell->recurrence == REC_DIAGONAL)
             diagonal_forward(hp, p->w_hh, h_prev, B, cell->G, H);
         if (cell->c_dense)      /* c_{t-1} W_ch^T into every block */
@@ -391,7 +400,7 @@ void layer_forward(layer_ws *ws, const layer_params *p, const real *x)
         };
         if (cell->G_mod) {      /* m * h_{t-1} (in aux) into the last blocks */
             cell->modulate(&s);
-            gemm(false, false, B, GmH, H, 1, s.aux, H, ws->w_hh_t + G1H, GH, 1, hp + G1H, GH);
+            gemm_packed(B, GmH, H, s.aux, H, w_fwd_mod, 1, hp + G1H, GH);
         }
         if (cell->c_out) {      /* c_t (made by forward_c) W_co^T into the output block */
             cell->forward_c(&s);
@@ -751,6 +760,12 @@ void layer_backward(layer_ws *ws, const layer_params *p, layer_params *g,
     const size_t n_extra = cell_extra_count(cell, H);
     real *dextra_t = n_extra ? ws->gtmp + layer_param_count(cell, I, H) : NULL;
     const real *w_hh = formed_weight(ws, p);
+    /* W_hh's two row blocks, packed once for the T steps */
+    real *const w_bwd_mod = ws->w_hh_bwd ? ws->w_hh_bwd + gemm_packed_reals(G1H, H) : NULL;
+    if (cell->recurrence == REC_DENSE) {
+        gemm_pack(false, G1H, H, w_hh, H, ws->w_hh_bwd);
+        gemm_pack(false, GmH, H, w_hh + (size_t)G1H * H, H, w_bwd_mod);
+    }
 
     memset(ws->dc, 0, BH * sizeof(real));
     int e = dexp_in ? dexp_in[T - 1] : 0;
@@ -806,12 +821,12 @@ void layer_backward(layer_ws *ws, const layer_params *p, layer_params *g,
                 g->extra[k] += dextra_t[k];
         }
         if (cell->G_mod) {      /* dL/d(m h_{t-1}) = dL/d(last blocks) W_hh[last] */
-            gemm(false, false, B, H, GmH, 1, gr.dhp + G1H, GH, w_hh + (size_t)G1H * H, H, 0, ws->dhm, H);
+            gemm_packed(B, H, GmH, gr.dhp + G1H, GH, w_bwd_mod, 0, ws->dhm, H);
             cell->backward_mod(&s, &gr, ws->dhm);
         }
         /* dL/dh_{t-1} += dL/d(W_hh h_{t-1}) W_hh, over the blocks that see h_{t-1} */
         if (cell->recurrence == REC_DENSE)
-            gemm(false, false, B, H, G1H, 1, gr.dhp, GH, w_hh, H, 1, ws->carry, H);
+            gemm_packed(B, H, G1H, gr.dhp, GH, ws->w_hh_bwd, 1, ws->carry, H);
         else if (cell->recurrence == REC_DIAGONAL)
             diagonal_backward(ws->carry, gr.dhp, p->w_hh, B, cell->G, H);
         if (cell->c_dense)      /* dL/dc_{t-1} += dL/d(c_{t-1} W_ch^T) W_ch, at the carry's scale */

@@ -324,6 +324,7 @@ double model_step_flops(const model *m)
 void model_gemm_replay(model *m)
 {
     const int L = m->L, B = m->B, H = m->H, O = m->O, GH = m->cell->G * H;
+    const int G1H = (m->cell->G - m->cell->G_mod) * H, GmH = m->cell->G_mod * H;
     const size_t BH = (size_t)B * H, BGH = (size_t)B * GH;
     const bool all = m->task->readout == READOUT_ALL;
     const int rows = all ? L * B : B;
@@ -334,9 +335,11 @@ void model_gemm_replay(model *m)
         const real *x = k ? m->st.l[k - 1].ws.hs + BH : m->enc ? m->enc : m->bt.x;
         real *hp = m->cell->split_recurrent ? ws->hp : NULL;
         gemm(false, true, L * B, GH, I, 1, x, I, p->w_ih, I, 0, ws->gates, GH);
-        for (int t = 0; t < L && m->cell->recurrence == REC_DENSE; t++)    /* W_hh transposed once */
-            gemm(false, false, B, GH, H, 1, ws->hs + t * BH, H, ws->w_hh_t, GH, 1,
-                 hp ? hp : ws->gates + t * BGH, GH);
+        for (int t = 0; t < L && m->cell->recurrence == REC_DENSE; t++) {  /* as packed by the step */
+            real *out = hp ? hp : ws->gates + t * BGH;
+            gemm_packed(B, G1H, H, ws->hs + t * BH, H, ws->w_hh_fwd, 1, out, GH);
+            gemm_packed(B, GmH, H, ws->hs + t * BH, H, ws->w_hh_fwd + gemm_packed_reals(H, G1H), 1, out + G1H, GH);
+        }
         for (int t = 0; t < L && m->cell->c_dense; t++)     /* c_{t-1} through weight_ch */
             gemm(false, false, B, GH, H, 1, ws->cs + t * BH, H, ws->w_ch_t, GH, 1, ws->gates + t * BGH, GH);
         for (int t = 0; t < L && m->cell->c_out; t++)       /* c_t through weight_co */
@@ -354,9 +357,12 @@ void model_gemm_replay(model *m)
         layer_params *g = &m->st.l[k].g;
         const int I = ws->d.I;
         const real *x = k ? m->st.l[k - 1].ws.hs + BH : m->enc ? m->enc : m->bt.x;
-        for (int t = L - 1; t >= 0 && m->cell->recurrence == REC_DENSE; t--)
-            gemm(false, false, B, H, GH, 1, ws->dhp + t * BGH, GH, p->w_hh, H, 1,
-                 t > 0 ? ws->dh + (t - 1) * BH : ws->dh0, H);
+        for (int t = L - 1; t >= 0 && m->cell->recurrence == REC_DENSE; t--) {
+            real *out = t > 0 ? ws->dh + (t - 1) * BH : ws->dh0;
+            gemm_packed(B, H, G1H, ws->dhp + t * BGH, GH, ws->w_hh_bwd, 1, out, H);
+            gemm_packed(B, H, GmH, ws->dhp + t * BGH + G1H, GH, ws->w_hh_bwd + gemm_packed_reals(G1H, H), 1,
+                        out, H);
+        }
         gemm(true, false, GH, I, L * B, 1, ws->dxp, GH, x, I, 0, g->w_ih, I);
         if (m->cell->recurrence == REC_DENSE)
             gemm(true, false, GH, H, L * B, 1, ws->dhp, GH, ws->hs, H, 0, g->w_hh, H);

@@ -2,7 +2,7 @@
  * computes exactly its definition (each output one fma chain over k, from
  * C or 0), bit for bit, on every shape class: whole tiles, edge rows and
  * columns, transposed A and B (packed), k past one packed block, K = 0,
- * beta 0 and 1. The definition itself is checked against long double sums
+ * beta 0 and 1; and gemm_packed, op(B) packed once, likewise. The definition itself is checked against long double sums
  * (the chain's error bound), so that "equal to the definition" means
  * "right". add_colsum, sum_squares and sum_squares_rows likewise; an
  * unknown path is refused. Built twice: float (rnbcore) and double (rnbcore64). */
@@ -48,6 +48,17 @@ static void fill(real *v, size_t n, rng_t *r)
         v[k] = (real)rng_uniform_range(r, -1, 1);
 }
 
+/* How many of n elements differ in their bits; *first the first, or -1. */
+static long count_differ(const real *got, const real *want, size_t n, long *first)
+{
+    long differ = 0;
+    *first = -1;
+    for (size_t q = 0; q < n; q++)
+        if (memcmp(&got[q], &want[q], sizeof(real)) != 0 && (differ++, *first < 0))
+            *first = (long)q;
+    return differ;
+}
+
 /* One shape, both layouts and betas, on every path the CPU has. */
 static void check_shape(shape s, rng_t *rng)
 {
@@ -84,13 +95,21 @@ static void check_shape(shape s, rng_t *rng)
             kernels_use(names[p]);
             memcpy(got, C0, sizeof(real) * nc);
             gemm(ta, tb, M, N, K, 1, A, lda, B, ldb, beta, got, ldc);
-            long differ = 0, first = -1;
-            for (size_t q = 0; q < nc; q++)
-                if (memcmp(&got[q], &want[q], sizeof(real)) != 0 && (differ++, first < 0))
-                    first = (long)q;
+            long first;
+            long differ = count_differ(got, want, nc, &first);
             CHECK(&tally, differ == 0, "%s: %dx%dx%d ta %d tb %d beta %g: %ld elements differ from the "
                   "definition (first at %ld: %.9g, want %.9g)", names[p], M, N, K, ta, tb, (double)beta,
                   differ, first, first >= 0 ? (double)got[first] : 0, first >= 0 ? (double)want[first] : 0);
+            if (!ta) {  /* op(B) packed once (W_hh for a pass), then the product: the same bits */
+                real *packed = malloc(sizeof(real) * (gemm_packed_reals(K, N) + 1));
+                gemm_pack(tb, K, N, B, ldb, packed);
+                memcpy(got, C0, sizeof(real) * nc);
+                gemm_packed(M, N, K, A, lda, packed, beta, got, ldc);
+                differ = count_differ(got, want, nc, &first);
+                CHECK(&tally, differ == 0, "%s: gemm_packed %dx%dx%d tb %d beta %g: %ld elements differ from "
+                      "the definition (first at %ld)", names[p], M, N, K, tb, (double)beta, differ, first);
+                free(packed);
+            }
             if (beta == 0)
                 continue;
             /* gemm_bias: the chains start from a bias row, as beta 1 from
