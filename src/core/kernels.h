@@ -37,7 +37,8 @@ void gemm_bias(bool ta, bool tb, int M, int N, int K, const real *A, int lda, co
  * for all T steps of a pass), in the layout the active path's tile reads:
  * gemm_packed(..., packed, ...) then computes gemm(false, tb, ...)'s bits
  * without packing or striding over B at every call. packed holds
- * gemm_packed_reals(K, N) reals (enough for every path). */
+ * gemm_packed_reals(K, N) reals (enough for every path); it is read by the
+ * path that packed it (kernels_use is never called between the two). */
 size_t gemm_packed_reals(int K, int N);
 void gemm_pack(bool tb, int K, int N, const real *B, int ldb, real *packed);
 void gemm_packed(int M, int N, int K, const real *A, int lda, const real *packed, real beta, real *C,

@@ -353,11 +353,11 @@ void layer_forward(layer_ws *ws, const layer_params *p, const real *x)
         gemm(false, true, T * B, GH, I, 1, x, I, p->w_ih, I, 0, ws->gates, GH);
     }
 
-    /* weight_hh (and weight_ch) transposed once, so that each step's GEMM
-     * is a plain (B, H) x (H, G*H) product whose B operand the kernel reads
-     * in place. */
+    /* weight_hh^T packed once (weight_ch and weight_co transposed once),
+     * so that each step's GEMM is a plain (B, H) x (H, G*H) product that
+     * neither packs nor strides over its B operand. */
     const int G1H = (cell->G - cell->G_mod) * H, GmH = cell->G_mod * H;
-    /* W_hh^T's two column blocks, packed once for the T steps */
+    /* its two column blocks: h_{t-1}'s, then m * h_{t-1}'s */
     real *const w_fwd_mod = ws->w_hh_fwd ? ws->w_hh_fwd + gemm_packed_reals(H, G1H) : NULL;
     if (cell->recurrence == REC_DENSE) {
         const real *w = layer_form_weight(ws, p);
