@@ -171,6 +171,11 @@ int layer_ws_alloc(layer_ws *ws, const layer_dims *d)
     TAKE(bias_row, s.bias_row, real);
     TAKE(w_hh_fwd, s.w_hh_fwd, real);
     TAKE(w_hh_bwd, s.w_hh_bwd, real);
+    if (ws->w_hh_fwd) {         /* the second blocks of the packed W_hh (G_mod cells') */
+        const int G1H = (d->cell->G - d->cell->G_mod) * d->H;
+        ws->w_hh_fwd_mod = ws->w_hh_fwd + gemm_packed_reals(d->H, G1H);
+        ws->w_hh_bwd_mod = ws->w_hh_bwd + gemm_packed_reals(G1H, d->H);
+    }
     TAKE(w_ch_t, s.w_ch_t, real);
     TAKE(w_co_t, s.w_co_t, real);
     TAKE(w_rep, s.w_rep, real);
@@ -358,11 +363,10 @@ void layer_forward(layer_ws *ws, const layer_params *p, const real *x)
      * neither packs nor strides over its B operand. */
     const int G1H = (cell->G - cell->G_mod) * H, GmH = cell->G_mod * H;
     /* its two column blocks: h_{t-1}'s, then m * h_{t-1}'s */
-    real *const w_fwd_mod = ws->w_hh_fwd ? ws->w_hh_fwd + gemm_packed_reals(H, G1H) : NULL;
     if (cell->recurrence == REC_DENSE) {
         const real *w = layer_form_weight(ws, p);
         gemm_pack(true, H, G1H, w, H, ws->w_hh_fwd);
-        gemm_pack(true, H, GmH, w + (size_t)G1H * H, H, w_fwd_mod);
+        gemm_pack(true, H, GmH, w + (size_t)G1H * H, H, ws->w_hh_fwd_mod);
     }
     if (cell->c_dense)
         transpose(ws->w_ch_t, p->w_ch, GH, H);
@@ -400,7 +404,7 @@ void layer_forward(layer_ws *ws, const layer_params *p, const real *x)
         };
         if (cell->G_mod) {      /* m * h_{t-1} (in aux) into the last blocks */
             cell->modulate(&s);
-            gemm_packed(B, GmH, H, s.aux, H, w_fwd_mod, 1, hp + G1H, GH);
+            gemm_packed(B, GmH, H, s.aux, H, ws->w_hh_fwd_mod, 1, hp + G1H, GH);
         }
         if (cell->c_out) {      /* c_t (made by forward_c) W_co^T into the output block */
             cell->forward_c(&s);
@@ -761,10 +765,9 @@ void layer_backward(layer_ws *ws, const layer_params *p, layer_params *g,
     real *dextra_t = n_extra ? ws->gtmp + layer_param_count(cell, I, H) : NULL;
     const real *w_hh = formed_weight(ws, p);
     /* W_hh's two row blocks, packed once for the T steps */
-    real *const w_bwd_mod = ws->w_hh_bwd ? ws->w_hh_bwd + gemm_packed_reals(G1H, H) : NULL;
     if (cell->recurrence == REC_DENSE) {
         gemm_pack(false, G1H, H, w_hh, H, ws->w_hh_bwd);
-        gemm_pack(false, GmH, H, w_hh + (size_t)G1H * H, H, w_bwd_mod);
+        gemm_pack(false, GmH, H, w_hh + (size_t)G1H * H, H, ws->w_hh_bwd_mod);
     }
 
     memset(ws->dc, 0, BH * sizeof(real));
@@ -821,7 +824,7 @@ void layer_backward(layer_ws *ws, const layer_params *p, layer_params *g,
                 g->extra[k] += dextra_t[k];
         }
         if (cell->G_mod) {      /* dL/d(m h_{t-1}) = dL/d(last blocks) W_hh[last] */
-            gemm_packed(B, H, GmH, gr.dhp + G1H, GH, w_bwd_mod, 0, ws->dhm, H);
+            gemm_packed(B, H, GmH, gr.dhp + G1H, GH, ws->w_hh_bwd_mod, 0, ws->dhm, H);
             cell->backward_mod(&s, &gr, ws->dhm);
         }
         /* dL/dh_{t-1} += dL/d(W_hh h_{t-1}) W_hh, over the blocks that see h_{t-1} */

@@ -44,9 +44,11 @@ typedef struct {
     real *hp;               // (B, G*H) recurrent projection; split cells
     real *bias_row;         // (G*H) where the input projection's chains start
     real *w_hh_fwd;         // weight_hh^T packed for the per-step GEMM (gemm_pack):
-                            //   its first (G-G_mod)*H columns, then the rest
+                            //   its first (G-G_mod)*H columns, then at w_hh_fwd_mod the rest
+    real *w_hh_fwd_mod;
     real *w_hh_bwd;         // weight_hh packed for the backward's per-step GEMM: its
-                            //   first (G-G_mod)*H rows, then the rest
+                            //   first (G-G_mod)*H rows, then at w_hh_bwd_mod the rest
+    real *w_hh_bwd_mod;
     real *w_ch_t;           // (H, G*H) weight_ch transposed; c_dense cells only
     real *w_co_t;           // (H, H) weight_co transposed; c_out cells only
     real *w_rep;            // (G*H, H) the formed weight_hh; reparametrised cells only

@@ -338,7 +338,7 @@ void model_gemm_replay(model *m)
         for (int t = 0; t < L && m->cell->recurrence == REC_DENSE; t++) {  /* as packed by the step */
             real *out = hp ? hp : ws->gates + t * BGH;
             gemm_packed(B, G1H, H, ws->hs + t * BH, H, ws->w_hh_fwd, 1, out, GH);
-            gemm_packed(B, GmH, H, ws->hs + t * BH, H, ws->w_hh_fwd + gemm_packed_reals(H, G1H), 1, out + G1H, GH);
+            gemm_packed(B, GmH, H, ws->hs + t * BH, H, ws->w_hh_fwd_mod, 1, out + G1H, GH);
         }
         for (int t = 0; t < L && m->cell->c_dense; t++)     /* c_{t-1} through weight_ch */
             gemm(false, false, B, GH, H, 1, ws->cs + t * BH, H, ws->w_ch_t, GH, 1, ws->gates + t * BGH, GH);
@@ -360,8 +360,7 @@ void model_gemm_replay(model *m)
         for (int t = L - 1; t >= 0 && m->cell->recurrence == REC_DENSE; t--) {
             real *out = t > 0 ? ws->dh + (t - 1) * BH : ws->dh0;
             gemm_packed(B, H, G1H, ws->dhp + t * BGH, GH, ws->w_hh_bwd, 1, out, H);
-            gemm_packed(B, H, GmH, ws->dhp + t * BGH + G1H, GH, ws->w_hh_bwd + gemm_packed_reals(G1H, H), 1,
-                        out, H);
+            gemm_packed(B, H, GmH, ws->dhp + t * BGH + G1H, GH, ws->w_hh_bwd_mod, 1, out, H);
         }
         gemm(true, false, GH, I, L * B, 1, ws->dxp, GH, x, I, 0, g->w_ih, I);
         if (m->cell->recurrence == REC_DENSE)
