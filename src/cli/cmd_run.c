@@ -14,12 +14,13 @@
 
 static bool needs_value(const char *name)
 {
-    return !strcmp(name, "out") || !strcmp(name, "threads");
+    return !strcmp(name, "out") || !strcmp(name, "threads") || !strcmp(name, "checkpoint-every");
 }
 
 static void help(void)
 {
-    printf("usage: rnnbench run EXPERIMENT.ini [-o OUT.h5] [--threads N] [--resume | --force] [--quiet] [--check]\n"
+    printf("usage: rnnbench run EXPERIMENT.ini [-o OUT.h5] [--threads N] [--resume | --force]\n"
+           "                          [--checkpoint-every S] [--quiet] [--check]\n"
            "\n"
            "Runs every point of the experiment's grid, one run per thread, and writes\n"
            "one HDF5 results file (docs/results.md). Then `rnnbench summary OUT.h5`.\n"
@@ -27,9 +28,14 @@ static void help(void)
            "  -o, --out FILE  the results file (default results/NAME.h5, NAME the experiment file's)\n"
            "  --threads N     threads (default: all cores, %d here), one run each\n"
            "  --resume        keep the runs of OUT (or of a killed sweep's OUT.parts/) that\n"
-           "                  ended, and run the others; the result is the same as one\n"
+           "                  ended, go on with each interrupted one from its checkpoint,\n"
+           "                  and run the others; the result is the same as one\n"
            "                  uninterrupted sweep. Refused when a kept run is not one of\n"
            "                  this file as it is now (parameters, text, precision, version)\n"
+           "  --checkpoint-every S  each run writes its checkpoint (its record so far and\n"
+           "                  its state) to its part every S seconds (default 600; 0: only\n"
+           "                  when interrupted), so that a kill -9 or a job's time limit\n"
+           "                  loses at most S seconds of it\n"
            "  --force         replace an existing OUT (and its parts)\n"
            "  --quiet         no progress\n"
            "  --check         read the file, expand its grid and check every run (keys,\n"
@@ -37,7 +43,7 @@ static void help(void)
            "                  has, and stop: nothing is run or written\n"
            "\n"
            "Ctrl-C or SIGTERM: running runs stop at their next step and are written as\n"
-           "interrupted; OUT is valid; --resume finishes the sweep. One process writes an\n"
+           "interrupted, with their checkpoints; OUT is valid; --resume finishes the sweep. One process writes an\n"
            "OUT at a time: a second is refused. Exit status 0 when done, 130 or 143 when\n"
            "interrupted, 2 for bad input (or OUT in use), 1 for a runtime failure (a full\n"
            "disk: the ended runs are kept, --resume goes on).\n"
@@ -109,7 +115,7 @@ static int run(int argc, char **argv)
     parsed_args pa;
     if (args_split(&pa, n, args, needs_value, err))
         return FAIL(EXIT_USAGE, "%s", err);
-    sweep_opts opts = {.threads = omp_get_num_procs()};
+    sweep_opts opts = {.threads = omp_get_num_procs(), .checkpoint_every = 600};
     const char *out = NULL;
     bool check_only = false;
     for (int i = 0; i < pa.n_opt; i++) {
@@ -119,6 +125,11 @@ static int run(int argc, char **argv)
         else if (!strcmp(o->name, "threads") && o->value) {
             if (args_int(&opts.threads, o->value, 1, 4096))
                 return FAIL(EXIT_USAGE, "--threads: '%s' is not a positive integer", o->value);
+        } else if (!strcmp(o->name, "checkpoint-every") && o->value) {
+            int sec;
+            if (args_int(&sec, o->value, 0, 1000000000))
+                return FAIL(EXIT_USAGE, "--checkpoint-every: '%s' is not a whole number of seconds, 0 or more", o->value);
+            opts.checkpoint_every = sec;
         } else if (!strcmp(o->name, "resume") && !o->value)
             opts.resume = true;
         else if (!strcmp(o->name, "force") && !o->value)

@@ -62,7 +62,8 @@ typedef struct task_type {
     /* Tasks over a dataset (NULL and 0 for the synthetic ones): its name,
      * the one lag its sequences have, the sequences in a split, and the
      * run's own state (its epoch order, a pixel permutation), set up once
-     * when the run starts from data and the run's perm_seed. */
+     * when the run starts from data and the run's perm_seed: plain bytes
+     * holding no pointers, so that a checkpoint can copy them. */
     const char *dataset;
     int fixed_T;
     long (*split_size)(const void *data, task_split split);

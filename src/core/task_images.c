@@ -15,12 +15,16 @@
 #include "images.h"
 #include "loss.h"
 
-/* A run's place in its epoch, and its pixel order. */
+/* A run's place in its epoch, and its pixel order: followed in the same
+ * block by perm (IMAGE_PIXELS), pixel perm[t] at step t, and order (n),
+ * this epoch's order of the training images. No pointers, so that the
+ * state is plain bytes a checkpoint can copy (task.h). */
 typedef struct {
     long n, next;           /* training images; the next position in order (n: a new epoch) */
-    int *perm;              // (IMAGE_PIXELS) pixel perm[t] at step t
-    int *order;             // (n) this epoch's order of the training images
 } image_state;
+
+static int *perm_of(image_state *s) { return (int *)(s + 1); }
+static int *order_of(image_state *s) { return perm_of(s) + IMAGE_PIXELS; }
 
 static const image_set *set_of(const void *data) { return data; }
 
@@ -35,10 +39,8 @@ static image_state *state_setup(void *state, const void *data)
 {
     image_state *s = state;
     s->n = s->next = set_of(data)->n[SPLIT_TRAIN];
-    s->perm = (int *)(s + 1);
-    s->order = s->perm + IMAGE_PIXELS;
     for (long i = 0; i < s->n; i++)
-        s->order[i] = (int)i;
+        order_of(s)[i] = (int)i;
     return s;
 }
 
@@ -47,12 +49,12 @@ static void raster_init(void *state, const void *data, uint64_t perm_seed)
     (void)perm_seed;
     image_state *s = state_setup(state, data);
     for (int p = 0; p < IMAGE_PIXELS; p++)
-        s->perm[p] = p;
+        perm_of(s)[p] = p;
 }
 
 static void permuted_init(void *state, const void *data, uint64_t perm_seed)
 {
-    image_permutation(state_setup(state, data)->perm, IMAGE_PIXELS, perm_seed);
+    image_permutation(perm_of(state_setup(state, data)), IMAGE_PIXELS, perm_seed);
 }
 
 static void shuffle(int *a, long n, rng_t *r)
@@ -82,10 +84,10 @@ static long image_of(const task_source *src, int b, rng_t *r)
         return (src->index + b) % d->n[SPLIT_HELDOUT];
     image_state *s = src->state;
     if (s->next == s->n) {
-        shuffle(s->order, s->n, r);
+        shuffle(order_of(s), s->n, r);
         s->next = 0;
     }
-    return s->order[s->next++];
+    return order_of(s)[s->next++];
 }
 
 /* x (L, B, I): step t of row b holds pixels t*I .. t*I + I-1 of the
@@ -93,14 +95,14 @@ static long image_of(const task_source *src, int b, rng_t *r)
 static void images_sample(batch *bt, int T, int B, rng_t *r, const task_source *src)
 {
     const image_set *d = set_of(src->data);
-    const image_state *s = src->state;
+    const int *perm = perm_of(src->state);
     const int I = IMAGE_PIXELS / T;
     for (int b = 0; b < B; b++) {
         long i = image_of(src, b, r);
         const unsigned char *px = d->pixels[src->split] + i * IMAGE_PIXELS;
         for (int t = 0; t < T; t++)
             for (int j = 0; j < I; j++)
-                bt->x[((size_t)t * B + b) * I + j] = (real)(px[s->perm[t * I + j]] / 255.0);
+                bt->x[((size_t)t * B + b) * I + j] = (real)(px[perm[t * I + j]] / 255.0);
         bt->labels[b] = d->labels[src->split][i];
     }
 }

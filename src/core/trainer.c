@@ -148,6 +148,27 @@ void trainer_step(trainer *tr, step_record *rec)
             m->cell->constrain(&m->st.l[k].p, m->H, m->task->length(tr->spec.T));
 }
 
+int trainer_state(trainer *tr, trainer_state_part parts[TRAINER_STATE_MAX])
+{
+    const size_t np = tr->m.n_params * sizeof(real);
+    const trainer_state_part all[TRAINER_STATE_MAX] = {
+        {"params", tr->m.params, np},
+        {"optim_m", tr->opt.m, tr->opt.m ? np : 0},
+        {"optim_v", tr->opt.v, tr->opt.v ? np : 0},
+        {"optim_step", &tr->opt.step, sizeof tr->opt.step},
+        {"optim_lr", &tr->opt.s.lr, sizeof tr->opt.s.lr},           /* a step schedule moves them */
+        {"optim_lr_orth", &tr->opt.s.lr_orth, sizeof tr->opt.s.lr_orth},
+        {"data_rng", &tr->data_rng, sizeof tr->data_rng},
+        {"step", &tr->step, sizeof tr->step},
+        {"task_state", tr->task_state, task_state_bytes(&tr->spec)},
+    };
+    int n = 0;
+    for (int i = 0; i < TRAINER_STATE_MAX; i++)
+        if (all[i].bytes > 0)
+            parts[n++] = all[i];
+    return n;
+}
+
 double trainer_evaluate(trainer *tr, long n, double *metric)
 {
     model *m = &tr->m;

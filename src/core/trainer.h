@@ -47,11 +47,25 @@ typedef struct {
     trainset set;           /* spec.train_set > 0: the fixed training set */
 } trainer;
 
+/* The state a run carries from one step to the next that its spec and seed
+ * do not make again: what a checkpoint keeps, as plain bytes in native
+ * layout, for the run to go on bit for bit. trainer_state fills up to
+ * TRAINER_STATE_MAX parts (the parameters, the optimizer's moments, count
+ * and learning rates, the training stream, the step, a dataset task's place) and says
+ * how many; each part's data is the trainer's own, to read or overwrite. */
+enum { TRAINER_STATE_MAX = 9 };
+typedef struct {
+    const char *name;
+    void *data;
+    size_t bytes;
+} trainer_state_part;
+
 /* Peak bytes a run allocates: the workspace formula, from the spec alone. */
 size_t trainer_bytes(const run_spec *s);
 int trainer_create(trainer *tr, const run_spec *s, char *err);
 void trainer_free(trainer *tr);
 void trainer_step(trainer *tr, step_record *rec);
+int trainer_state(trainer *tr, trainer_state_part parts[TRAINER_STATE_MAX]);
 
 /* Loss and metric on the run's fixed held-out set: n sequences (the
  * logged steps: spec.eval_batch), rounded up to whole batches, forward

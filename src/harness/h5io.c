@@ -149,6 +149,8 @@ int h5io_commit(h5file *f, const char *dest, char *err)
 }
 
 /* H5Lexists on each prefix, so that "a/b/c" with no "a" says no, not error. */
+const char *h5io_path(const h5file *f) { return f->path; }
+
 bool h5io_exists(h5file *f, const char *name)
 {
     char buf[1024];
@@ -589,15 +591,45 @@ int h5io_info(h5file *f, const char *name, h5io_class *cls, int *rank, long dims
     return shape_and_close(f, d, name, rank, dims, err);
 }
 
-int h5io_read_double(h5file *f, const char *name, double *buf, char *err)
+/* Reads dataset name whole, converted to type. */
+static int read_as(h5file *f, const char *name, hid_t type, void *buf, char *err)
 {
     hid_t d = H5Dopen2(f->id, name, H5P_DEFAULT);
-    herr_t rc = d < 0 ? -1 : H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf);
+    herr_t rc = d < 0 ? -1 : H5Dread(d, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf);
     if (d >= 0)
         H5Dclose(d);
     if (rc < 0)
         return rnb_error(err, RNB_EINVAL, "%s: cannot read dataset '%s'", f->path, name);
     return RNB_OK;
+}
+
+int h5io_read_double(h5file *f, const char *name, double *buf, char *err)
+{
+    return read_as(f, name, H5T_NATIVE_DOUBLE, buf, err);
+}
+
+int h5io_read_long(h5file *f, const char *name, long *buf, char *err)
+{
+    return read_as(f, name, H5T_NATIVE_LONG, buf, err);
+}
+
+int h5io_write_bytes(h5file *f, const char *name, const void *buf, size_t n, char *err)
+{
+    const long dims[] = {(long)n};
+    return write_series(f, name, 1, dims, H5T_NATIVE_UCHAR, buf, err);
+}
+
+int h5io_read_bytes(h5file *f, const char *name, void *buf, size_t n, char *err)
+{
+    h5io_class cls = H5IO_OTHER;
+    int rank = 0;
+    long dims[H5IO_MAXRANK];
+    int rc = h5io_info(f, name, &cls, &rank, dims, err);
+    if (rc)
+        return rc;
+    if (cls != H5IO_INTEGER || rank != 1 || dims[0] != (long)n)
+        return rnb_error(err, RNB_EINVAL, "%s: dataset '%s' is not %zu bytes", f->path, name, n);
+    return read_as(f, name, H5T_NATIVE_UCHAR, buf, err);
 }
 
 int h5io_copy(h5file *src, const char *src_path, h5file *dst, const char *dst_path, char *err)

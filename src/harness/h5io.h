@@ -25,6 +25,8 @@ int h5io_commit(h5file *f, const char *dest, char *err);
 int h5io_close(h5file *f, char *err);
 
 bool h5io_exists(h5file *f, const char *name);
+/* The path f was opened or created with, for messages. */
+const char *h5io_path(const h5file *f);
 
 /* The shape of a floating-point dataset; anything else is an error. */
 int h5io_shape(h5file *f, const char *name, int *rank, long dims[H5IO_MAXRANK], char *err);
@@ -65,6 +67,10 @@ int h5io_write_series_double(h5file *f, const char *name, int rank, const long *
                              const double *buf, char *err);
 int h5io_write_series_long(h5file *f, const char *name, int rank, const long *dims,
                            const long *buf, char *err);
+/* n bytes as a 1-D dataset of uint8, and back: RNB_EINVAL naming the
+ * dataset when it is missing or does not hold exactly n. */
+int h5io_write_bytes(h5file *f, const char *name, const void *buf, size_t n, char *err);
+int h5io_read_bytes(h5file *f, const char *name, void *buf, size_t n, char *err);
 /* What a dataset holds, for readers that check a file before using it. */
 typedef enum { H5IO_FLOAT, H5IO_INTEGER, H5IO_OTHER } h5io_class;
 /* The class and shape of dataset name; RNB_EINVAL naming it when it is
@@ -73,6 +79,7 @@ int h5io_info(h5file *f, const char *name, h5io_class *cls, int *rank, long dims
 /* Shape of any numeric dataset; reads converted to double or long. */
 int h5io_shape_any(h5file *f, const char *name, int *rank, long dims[H5IO_MAXRANK], char *err);
 int h5io_read_double(h5file *f, const char *name, double *buf, char *err);
+int h5io_read_long(h5file *f, const char *name, long *buf, char *err);
 
 /* Copies the object at src_path of src into dst at dst_path (groups made). */
 int h5io_copy(h5file *src, const char *src_path, h5file *dst, const char *dst_path, char *err);

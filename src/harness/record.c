@@ -191,10 +191,69 @@ static void log_spectrum(run_record *r, spectral_ws *sw, trainer *tr)
     }
 }
 
-int record_run(run_record *r, const run_spec *s, volatile sig_atomic_t *stop,
-               void (*on_step)(const step_record *rec, void *ctx), void *ctx, char *err)
+/* The outcome fields of a run that ended with status st after r->steps_done
+ * steps; full_eval: a finished run over a dataset is evaluated on its
+ * whole held-out split (not one cut short: Ctrl-C is not kept waiting). */
+static void set_outcome(run_record *r, trainer *tr, run_status st, bool full_eval)
 {
-    double t0 = clock_seconds();
+    const run_spec *s = &tr->spec;
+    r->status = st;
+    r->final_eval_size = trainer_logged_eval_size(tr);    /* the logged rows' set */
+    r->solved = false;
+    if (r->n_logged == 0) {
+        r->final_loss = r->final_metric = NAN;
+        return;
+    }
+    long k = r->n_logged - 1;
+    r->final_loss = r->eval_loss[k];
+    r->final_metric = r->eval_metric[k];
+    if (s->task->split_size && st == RUN_FINISHED && isfinite(r->final_loss) && full_eval) {
+        r->final_eval_size = trainer_final_eval_size(tr);
+        r->final_loss = trainer_evaluate(tr, r->final_eval_size, &r->final_metric);
+    }
+    r->solved = st == RUN_FINISHED && s->task->solved(r->final_loss, r->final_metric);
+}
+
+/* Hands the run so far to h->save, as a run interrupted now would be. */
+static int save_checkpoint(run_record *r, trainer *tr, const record_hooks *h, double t0, char *err)
+{
+    set_outcome(r, tr, RUN_INTERRUPTED, false);
+    r->wall_seconds = clock_seconds() - t0;
+    return h->save(r, tr, h->ctx, err);
+}
+
+/* One step into row step - 1 of r (and a logged row when it is one). Returns
+ * whether the step was finite. */
+static bool record_step(run_record *r, spectral_ws *sw, trainer *tr, long step, step_record *rec)
+{
+    const run_spec *s = &tr->spec;
+    /* The spectrum of the W_hh this step runs with: taken before the step
+     * where it will be logged, or after a step that diverged (which
+     * updates nothing). */
+    bool planned = record_is_logged(step, s->steps, s->log_every);
+    if (planned)
+        log_spectrum(r, sw, tr);
+    trainer_step(tr, rec);
+    if (!planned && !rec->finite)
+        log_spectrum(r, sw, tr);
+    long i = step - 1;
+    r->loss[i] = rec->loss, r->metric[i] = rec->metric;
+    r->grad_norm[i] = rec->grad_norm, r->grad_norm_clipped[i] = rec->grad_norm_clipped;
+    if (r->omega)
+        r->omega[i] = rec->omega;
+    memcpy(r->tensor_norm + (size_t)i * r->n_tensors, rec->tensor_norm, (size_t)r->n_tensors * sizeof(double));
+    r->steps_done = step;
+    if (!rec->finite || planned) {
+        log_row(r, tr, rec);
+        long k = r->n_logged - 1;
+        if (r->solve_step < 0 && s->task->solved(r->eval_loss[k], r->eval_metric[k]))
+            r->solve_step = step;
+    }
+    return rec->finite;
+}
+
+int record_run_with(run_record *r, const run_spec *s, const record_hooks *h, char *err)
+{
     trainer tr;
     spectral_ws sw;
     int rc = trainer_create(&tr, s, err);
@@ -204,64 +263,48 @@ int record_run(run_record *r, const run_spec *s, volatile sig_atomic_t *stop,
         trainer_free(&tr);
         return rnb_error(err, RNB_ENOMEM, "out of memory");
     }
-    r->status = RUN_FINISHED;
+    if (h->restore && (rc = h->restore(r, &tr, h->ctx, err)) != RNB_OK && rc != RECORD_NO_CHECKPOINT)
+        goto done;
+    rc = RNB_OK;
+    double t0 = clock_seconds() - r->wall_seconds, last_save = clock_seconds();    /* a restored run's time goes on */
+    run_status st = RUN_FINISHED;
     step_record rec;
-    for (long step = 1; step <= s->steps; step++) {
-        if (stop && *stop) {
-            r->status = RUN_INTERRUPTED;
+    for (long step = r->steps_done + 1; step <= s->steps; step++) {
+        if (h->stop && *h->stop) {
+            st = RUN_INTERRUPTED;
             break;
         }
-        /* The spectrum of the W_hh this step runs with: taken before the
-         * step where it will be logged, or after a step that diverged
-         * (which updates nothing). */
-        bool planned = record_is_logged(step, s->steps, s->log_every);
-        if (planned)
-            log_spectrum(r, &sw, &tr);
-        trainer_step(&tr, &rec);
-        if (!planned && !rec.finite)
-            log_spectrum(r, &sw, &tr);
-        long i = step - 1;
-        r->loss[i] = rec.loss, r->metric[i] = rec.metric;
-        r->grad_norm[i] = rec.grad_norm, r->grad_norm_clipped[i] = rec.grad_norm_clipped;
-        if (r->omega)
-            r->omega[i] = rec.omega;
-        memcpy(r->tensor_norm + (size_t)i * r->n_tensors, rec.tensor_norm,
-               (size_t)r->n_tensors * sizeof(double));
-        r->steps_done = step;
-        bool diverged = !rec.finite;
-        if (diverged || planned) {
-            log_row(r, &tr, &rec);
-            long k = r->n_logged - 1;
-            if (r->solve_step < 0 && s->task->solved(r->eval_loss[k], r->eval_metric[k]))
-                r->solve_step = step;
+        if (h->save && h->save_every > 0 && clock_seconds() - last_save >= h->save_every) {
+            if ((rc = save_checkpoint(r, &tr, h, t0, err)))
+                goto done;
+            last_save = clock_seconds();
         }
-        if (on_step)
-            on_step(&rec, ctx);
+        bool finite = record_step(r, &sw, &tr, step, &rec);
+        if (h->on_step)
+            h->on_step(&rec, h->ctx);
         if (s->stop_when_solved && r->solve_step == step)
             break;      /* finished: its last logged row is the solved one */
-        if (diverged) {
-            r->status = RUN_DIVERGED;
+        if (!finite) {
+            st = RUN_DIVERGED;
             r->diverged_step = step;
             break;
         }
     }
-    r->final_eval_size = trainer_logged_eval_size(&tr);    /* the logged rows' set */
-    if (r->n_logged > 0) {
-        long k = r->n_logged - 1;
-        r->final_loss = r->eval_loss[k];
-        r->final_metric = r->eval_metric[k];
-        /* over a dataset: the whole held-out split, after the last step
-         * (not for a run cut short: Ctrl-C is not kept waiting for it) */
-        if (s->task->split_size && r->status == RUN_FINISHED && isfinite(r->final_loss) && !(stop && *stop)) {
-            r->final_eval_size = trainer_final_eval_size(&tr);
-            r->final_loss = trainer_evaluate(&tr, r->final_eval_size, &r->final_metric);
-        }
-        r->solved = r->status == RUN_FINISHED && s->task->solved(r->final_loss, r->final_metric);
+    if (st == RUN_INTERRUPTED && h->save) {
+        rc = save_checkpoint(r, &tr, h, t0, err);
     } else {
-        r->final_loss = r->final_metric = NAN;
+        set_outcome(r, &tr, st, !(h->stop && *h->stop));
+        r->wall_seconds = clock_seconds() - t0;
     }
-    r->wall_seconds = clock_seconds() - t0;
+done:
     spectral_ws_free(&sw);
     trainer_free(&tr);
-    return RNB_OK;
+    return rc;
+}
+
+int record_run(run_record *r, const run_spec *s, volatile sig_atomic_t *stop,
+               void (*on_step)(const step_record *rec, void *ctx), void *ctx, char *err)
+{
+    const record_hooks h = {.stop = stop, .on_step = on_step, .ctx = ctx};
+    return record_run_with(r, s, &h, err);
 }

@@ -66,4 +66,24 @@ void record_free(run_record *r);
 int record_run(run_record *r, const run_spec *s, volatile sig_atomic_t *stop,
                void (*on_step)(const step_record *rec, void *ctx), void *ctx, char *err);
 
+/* record_run with checkpoints. save, every save_every seconds (0: never)
+ * and when the run is interrupted, is given the run so far as a run
+ * interrupted then would be (r's outcome fields set so) and its trainer,
+ * whose state (trainer_state) it keeps. restore, called once the trainer
+ * is made, puts back what a save kept: r's rows, steps_done, n_logged,
+ * solve_step and wall_seconds, and the trainer's state; or returns
+ * RECORD_NO_CHECKPOINT to start afresh. The run then goes on from step
+ * steps_done + 1, and ends exactly as the uninterrupted run would. Every
+ * hook is optional; ctx is given to each. */
+enum { RECORD_NO_CHECKPOINT = 1 };
+typedef struct {
+    volatile sig_atomic_t *stop;
+    void (*on_step)(const step_record *rec, void *ctx);
+    int (*save)(const run_record *r, trainer *tr, void *ctx, char *err);
+    int (*restore)(run_record *r, trainer *tr, void *ctx, char *err);
+    double save_every;
+    void *ctx;
+} record_hooks;
+int record_run_with(run_record *r, const run_spec *s, const record_hooks *h, char *err);
+
 #endif

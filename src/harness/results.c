@@ -261,12 +261,31 @@ static int write_atomically(const results *r, const char *path,
     return h5io_commit(f, path, err);
 }
 
-typedef struct { const grid_run *g; const run_record *rec; const char *hash; } part_ctx;
+typedef struct {
+    const grid_run *g;
+    const run_record *rec;
+    const char *hash;
+    trainer *tr;            /* a checkpoint: its state too; else NULL */
+} part_ctx;
+
+/* The trainer's state, each part as bytes under /run/checkpoint. */
+static int write_state(h5file *f, trainer *tr, char *err)
+{
+    trainer_state_part parts[TRAINER_STATE_MAX];
+    int n = trainer_state(tr, parts), rc = RNB_OK;
+    char path[64];
+    for (int i = 0; i < n && !rc; i++) {
+        snprintf(path, sizeof path, "/run/checkpoint/%s", parts[i].name);
+        rc = h5io_write_bytes(f, path, parts[i].data, parts[i].bytes, err);
+    }
+    return rc;
+}
 
 static int fill_part(h5file *f, const void *ctx, char *err)
 {
     const part_ctx *p = ctx;
-    return write_run(f, "/run", p->g, p->rec, p->hash, err);
+    int rc = write_run(f, "/run", p->g, p->rec, p->hash, err);
+    return rc || !p->tr ? rc : write_state(f, p->tr, err);
 }
 
 static int make_parts_dir(const results *r, char *err)
@@ -283,8 +302,115 @@ int results_write_part(const results *r, const grid_run *g, const run_record *re
         return rc;
     char path[2048];
     part_path(r, g, path, sizeof path);
-    part_ctx p = {g, rec, r->text_hash};
+    part_ctx p = {g, rec, r->text_hash, NULL};
     return write_atomically(r, path, fill_part, &p, err);
+}
+
+int results_write_checkpoint(const results *r, const grid_run *g, const run_record *rec, trainer *tr,
+                             char *err)
+{
+    int rc = make_parts_dir(r, err);
+    if (rc)
+        return rc;
+    char path[2048];
+    part_path(r, g, path, sizeof path);
+    part_ctx p = {g, rec, r->text_hash, tr};
+    return write_atomically(r, path, fill_part, &p, err);
+}
+
+/* Dataset name of group /run into buf, when it has the shape dims. */
+static int read_rows(h5file *f, const char *name, int rank, const long *dims, void *buf, bool whole,
+                     char *err)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/run/%s", name);
+    h5io_class cls = H5IO_OTHER;
+    int r = 0;
+    long d[H5IO_MAXRANK];
+    int rc = h5io_info(f, path, &cls, &r, d, err);
+    if (rc)
+        return rc;
+    bool fits = r == rank;
+    for (int i = 0; i < rank && fits; i++)
+        fits = d[i] == dims[i];
+    if (!fits)
+        return rnb_error(err, RNB_EINVAL, "%s: dataset '%s' is not the shape its run's checkpoint needs",
+                         h5io_path(f), path);
+    return whole ? h5io_read_long(f, path, buf, err) : h5io_read_double(f, path, buf, err);
+}
+
+/* A checkpoint's record so far: its attributes, then every row. */
+static int read_record(h5file *f, const grid_run *g, run_record *rec, char *err)
+{
+    const run_spec *s = &g->spec;
+    long n = 0, m, solve = -1;
+    int rank = 0;
+    long d[H5IO_MAXRANK] = {0};
+    int rc;
+    if ((rc = h5io_get_attr_long(f, "/run", "steps_done", &n, err)) ||
+        (rc = h5io_get_attr_long(f, "/run", "solve_step", &solve, err)) ||
+        (rc = h5io_get_attr_double(f, "/run", "wall_seconds", &rec->wall_seconds, err)) ||
+        (rc = h5io_shape_any(f, "/run/log_step", &rank, d, err)))
+        return rc;
+    m = d[0];
+    if (n < 0 || n > rec->steps || m < 0 || m > rec->n_log_cap || rank != 1)
+        return rnb_error(err, RNB_EINVAL, "%s: steps_done %ld or %ld logged rows do not fit run %s",
+                         h5io_path(f), n, m, g->name);
+    const long d_steps[] = {n}, d_log[] = {m}, d_norms[] = {m, rec->K, rec->L},
+               d_blocks[] = {m, rec->K, rec->G}, d_tensors[] = {n, rec->n_tensors};
+    if ((rc = read_rows(f, "loss", 1, d_steps, rec->loss, false, err)) ||
+        (rc = read_rows(f, "metric", 1, d_steps, rec->metric, false, err)) ||
+        (rc = read_rows(f, "grad_norm", 1, d_steps, rec->grad_norm, false, err)) ||
+        (rc = read_rows(f, "grad_norm_clipped", 1, d_steps, rec->grad_norm_clipped, false, err)) ||
+        (rec->omega && (rc = read_rows(f, "omega", 1, d_steps, rec->omega, false, err))) ||
+        (rc = read_rows(f, "grad_norm_tensor", 2, d_tensors, rec->tensor_norm, false, err)) ||
+        (rc = read_rows(f, "log_step", 1, d_log, rec->log_step, true, err)) ||
+        (rc = read_rows(f, "dh_norm", 3, d_norms, rec->dh_norm, false, err)) ||
+        (rec->has_c && (rc = read_rows(f, "dc_norm", 3, d_norms, rec->dc_norm, false, err))) ||
+        (rc = read_rows(f, "dh_log10", 3, d_norms, rec->dh_log10, false, err)) ||
+        (rec->has_c && (rc = read_rows(f, "dc_log10", 3, d_norms, rec->dc_log10, false, err))) ||
+        (rc = read_rows(f, "eval_loss", 1, d_log, rec->eval_loss, false, err)) ||
+        (rc = read_rows(f, "eval_metric", 1, d_log, rec->eval_metric, false, err)) ||
+        ((s->cell->recurrence != REC_NONE || s->cell->radius) &&
+         ((rc = read_rows(f, "w_hh_radius", 3, d_blocks, rec->w_hh_radius, false, err)) ||
+          (rc = read_rows(f, "w_hh_sigma", 3, d_blocks, rec->w_hh_sigma, false, err)))) ||
+        (rec->w_hh_orth_error && (rc = read_rows(f, "w_hh_orth_error", 2, d_blocks, rec->w_hh_orth_error, false, err))))
+        return rc;
+    rec->steps_done = n;
+    rec->n_logged = m;
+    rec->solve_step = solve;
+    return RNB_OK;
+}
+
+/* The trainer's state back from /run/checkpoint, each part its own size. */
+static int read_state(h5file *f, trainer *tr, char *err)
+{
+    trainer_state_part parts[TRAINER_STATE_MAX];
+    int n = trainer_state(tr, parts), rc = RNB_OK;
+    char path[64];
+    for (int i = 0; i < n && !rc; i++) {
+        snprintf(path, sizeof path, "/run/checkpoint/%s", parts[i].name);
+        rc = h5io_read_bytes(f, path, parts[i].data, parts[i].bytes, err);
+    }
+    return rc;
+}
+
+int results_read_checkpoint(const results *r, const grid_run *g, run_record *rec, trainer *tr, char *err)
+{
+    char path[2048];
+    part_path(r, g, path, sizeof path);
+    if (!exists(path))
+        return RECORD_NO_CHECKPOINT;
+    h5file *f;
+    int rc = h5io_open_read(&f, path, err);
+    if (rc)
+        return rc;
+    if (!h5io_exists(f, "/run/checkpoint"))
+        rc = RECORD_NO_CHECKPOINT;
+    else if (!(rc = read_record(f, g, rec, err)))
+        rc = read_state(f, tr, err);
+    h5io_close(f, NULL);
+    return rc;
 }
 
 int results_part_status(const results *r, const grid_run *g, run_status *status)
@@ -403,16 +529,18 @@ static int fill_copy(h5file *f, const void *ctx, char *err)
 }
 
 /* The group of OUT that becomes run g's part, or false: none, one that a
- * part is already there for, or an interrupted one (run again). */
+ * part is already there for, or an interrupted one without a checkpoint
+ * (run again). */
 static bool reclaimable(h5file *f, const results *r, const grid_run *g, char *grp, size_t n)
 {
-    char name[32], path[2048], sub[RNB_ERRLEN];
+    char name[32], path[2048], sub[RNB_ERRLEN], ckpt[EXP_NAME_LEN + 32];
     run_status st;
     snprintf(grp, n, "/runs/%s", g->name);
     part_path(r, g, path, sizeof path);
+    snprintf(ckpt, sizeof ckpt, "%s/checkpoint", grp);
     return h5io_exists(f, grp) && !exists(path) &&
            !h5io_get_attr_str(f, grp, "status", name, sizeof name, sub) &&
-           !run_status_parse(&st, name) && st != RUN_INTERRUPTED;
+           !run_status_parse(&st, name) && (st != RUN_INTERRUPTED || h5io_exists(f, ckpt));
 }
 
 int results_reclaim(const results *r, char *err)

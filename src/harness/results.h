@@ -42,6 +42,18 @@ int results_check_parts(const results *r, char *err);
 /* Writes run g's record to its part file. */
 int results_write_part(const results *r, const grid_run *g, const run_record *rec, char *err);
 
+/* A checkpoint (record_run_with's save): run g's record so far, as an
+ * interrupted run's part, with its trainer's state (trainer_state) as the
+ * part's group checkpoint, one uint8 dataset a state part. */
+int results_write_checkpoint(const results *r, const grid_run *g, const run_record *rec, trainer *tr,
+                             char *err);
+/* record_run_with's restore from run g's part: its rows into rec (made by
+ * record_alloc for g) and its state into tr. RECORD_NO_CHECKPOINT when the
+ * part is absent or has none; RNB_EINVAL naming the part and the dataset
+ * when it does not fit the run. (results_check_parts has already said the
+ * part is this run's, of this rnnbench and precision.) */
+int results_read_checkpoint(const results *r, const grid_run *g, run_record *rec, trainer *tr, char *err);
+
 /* The status of run g's part, if it has one: 1 and *status, or 0. */
 int results_part_status(const results *r, const grid_run *g, run_status *status);
 

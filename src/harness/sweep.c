@@ -92,7 +92,7 @@ static void on_step(const step_record *rec, void *ctx)
     }
 }
 
-static void report_run(progress *p, const grid_run *g, const run_record *rec)
+static void report_run(progress *p, const grid_run *g, const run_record *rec, long resumed_from)
 {
     p->done++;
     p->work_done += cost(&g->spec);
@@ -106,8 +106,11 @@ static void report_run(progress *p, const grid_run *g, const run_record *rec)
         fprintf(stderr, "[rank %d, its run %d] ", p->rank, p->done);
     else
         fprintf(stderr, "[%d/%d] ", p->done, p->n_pending);
-    fprintf(stderr, "%s: %s, %ld steps, %.1f s, held-out loss %.4g (baseline %.4g)%s\n",
-            g->name, run_status_name(rec->status), rec->steps_done,
+    char from[48] = "";
+    if (resumed_from > 0)
+        snprintf(from, sizeof from, " (from its checkpoint at %ld)", resumed_from);
+    fprintf(stderr, "%s: %s, %ld steps%s, %.1f s, held-out loss %.4g (baseline %.4g)%s\n",
+            g->name, run_status_name(rec->status), rec->steps_done, from,
             rec->wall_seconds, rec->final_loss, run_baseline(&g->spec),
             rec->solved ? ", solved" : "");
 }
@@ -132,7 +135,36 @@ typedef struct {
     sweep_outcome *o;
     int *failed;            /* a run could not be written: start no more */
     char *first_err;        /* (RNB_ERRLEN) its message */
+    double checkpoint_every;
 } sweep_ctx;
+
+/* A run's hooks (record_hooks): its progress, and its checkpoints in its
+ * part, every opts.checkpoint_every seconds and when it is interrupted. */
+typedef struct {
+    sweep_ctx *c;
+    const grid_run *g;
+    step_ctx step;
+    long resumed_from;      /* the steps a checkpoint gave it, or 0 */
+} run_ctx;
+
+static void hook_step(const step_record *rec, void *ctx) { on_step(rec, &((run_ctx *)ctx)->step); }
+
+static int hook_save(const run_record *r, trainer *tr, void *ctx, char *err)
+{
+    const run_ctx *x = ctx;
+    int rc;
+#pragma omp critical(results)
+    rc = results_write_checkpoint(x->c->res, x->g, r, tr, err);
+    return rc;
+}
+
+static int hook_restore(run_record *r, trainer *tr, void *ctx, char *err)
+{
+    run_ctx *x = ctx;
+    int rc = results_read_checkpoint(x->c->res, x->g, r, tr, err);
+    x->resumed_from = rc == RNB_OK ? r->steps_done : 0;
+    return rc;
+}
 
 /* Runs grid run i in thread slot, writes its part, counts it. */
 static void run_one(sweep_ctx *c, int i, int slot)
@@ -144,7 +176,9 @@ static void run_one(sweep_ctx *c, int i, int slot)
         return;
     progress *p = c->p;
     const grid_run *g = &c->e->runs[i];
-    step_ctx ctx = {p, slot};
+    run_ctx x = {c, g, {p, slot}, 0};
+    const record_hooks h = {.stop = &stop_signal, .on_step = hook_step, .save = hook_save,
+                            .restore = hook_restore, .save_every = c->checkpoint_every, .ctx = &x};
 #pragma omp atomic write
     p->slot_step[slot] = 0;
 #pragma omp atomic write
@@ -155,12 +189,13 @@ static void run_one(sweep_ctx *c, int i, int slot)
     if (rrc)
         snprintf(rerr, sizeof rerr, "run %.200s: out of memory", g->name);
     else
-        rrc = record_run(&rec, &g->spec, &stop_signal, on_step, &ctx, rerr);
+        rrc = record_run_with(&rec, &g->spec, &h, rerr);
 #pragma omp atomic write
     p->slot_run[slot] = -1;
 #pragma omp critical(results)
     {
-        if (!rrc)
+        /* an interrupted run's part is the checkpoint its save wrote */
+        if (!rrc && rec.status != RUN_INTERRUPTED)
             rrc = results_write_part(c->res, g, &rec, rerr);
         if (rrc && !*c->failed) {
 #pragma omp atomic write
@@ -173,7 +208,7 @@ static void run_one(sweep_ctx *c, int i, int slot)
             c->o->diverged += rec.status == RUN_DIVERGED;
             c->o->interrupted += rec.status == RUN_INTERRUPTED;
 #pragma omp critical(progress)
-            report_run(p, g, &rec);
+            report_run(p, g, &rec, x.resumed_from);
         }
     }
     record_free(&rec);
@@ -281,7 +316,7 @@ static int sweep_grid(const experiment *e, const results *res, const sweep_opts 
     char first_err[RNB_ERRLEN] = "";
     int failed = 0;
 
-    sweep_ctx c = {e, res, &p, o, &failed, first_err};
+    sweep_ctx c = {e, res, &p, o, &failed, first_err, opts->checkpoint_every};
 #ifdef RNNBENCH_MPI
     if (mpi->size > 1)
         mpi_schedule(&c, mpi, workers);

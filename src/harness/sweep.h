@@ -16,6 +16,7 @@ typedef struct {
     bool resume;            /* keep ended runs of OUT or its parts */
     bool force;             /* replace an existing OUT */
     bool quiet;
+    double checkpoint_every;    /* seconds between a run's checkpoints; 0: only when interrupted */
 } sweep_opts;
 
 typedef struct {

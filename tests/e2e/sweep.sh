@@ -5,8 +5,12 @@
 #              a grid of many runs and one of a single run
 #   schema     h5py reads every attribute and dataset docs/results.md names
 #   diverge    a run that blows up is recorded as diverged; the sweep goes on
-#   sigint     Ctrl-C: exit 130, a valid file with interrupted runs; --resume
-#              then gives the file of an uninterrupted sweep
+#   sigint     Ctrl-C: exit 130, a valid file with interrupted runs, each
+#              with its checkpoint; --resume goes on from them and gives the
+#              file of an uninterrupted sweep
+#   checkpoint kill -9 once a running run has written a checkpoint to its
+#              part (--checkpoint-every 1): --resume goes on from it and gives
+#              the file of an uninterrupted sweep
 #   kill9      kill -9 mid-sweep: the ended runs' parts are readable;
 #              --resume gives the file of an uninterrupted sweep
 #   refuse     an existing OUT is not overwritten without --force
@@ -78,9 +82,32 @@ st = [g.attrs["status"] for g in f["runs"].values()]
 assert "interrupted" in st, st
 for g in f["runs"].values():
     assert g["loss"].shape[0] == g.attrs["steps_done"]
+    assert ("checkpoint" in g) == (g.attrs["status"] == "interrupted"), g.name
 PY
-"$bin" run "$exps/long.ini" -o "$dir/int.h5" --resume --quiet && same "$dir/int.h5" "$dir/ref.h5" &&
-    ok "SIGINT then --resume equals the uninterrupted sweep" || { bad "SIGINT resume"; cat "$dir/same.log"; }
+"$bin" run "$exps/long.ini" -o "$dir/int.h5" --resume 2>"$dir/int.log" && same "$dir/int.h5" "$dir/ref.h5" &&
+    grep -q "(from its checkpoint at [1-9]" "$dir/int.log" &&
+    ok "SIGINT then --resume goes on from the checkpoints and equals the uninterrupted sweep" ||
+    { bad "SIGINT resume"; cat "$dir/same.log" "$dir/int.log"; }
+
+# checkpoint: kill -9 once a part holds a running run's checkpoint (slow.ini's
+# one run takes seconds: it writes one a second)
+"$bin" run "$exps/slow.ini" -o "$dir/slow.h5" --quiet || bad "slow.ini"
+"$bin" run "$exps/slow.ini" -o "$dir/ck.h5" --checkpoint-every 1 --quiet &
+pid=$!
+found=
+for i in $(seq 1 600); do      # at most 120 s, however slow the build
+    for p in "$dir/ck.h5.parts"/*.h5; do
+        [ -e "$p" ] && "$py" -c 'import sys, h5py; assert "checkpoint" in h5py.File(sys.argv[1])["run"]' "$p" \
+            2>/dev/null && found=$p && break 2
+    done
+    sleep 0.2
+done
+kill -9 $pid
+wait $pid 2>/dev/null
+"$bin" run "$exps/slow.ini" -o "$dir/ck.h5" --resume 2>"$dir/ck.log" && same "$dir/ck.h5" "$dir/slow.h5" &&
+    [ -n "$found" ] && grep -q "(from its checkpoint at [1-9]" "$dir/ck.log" &&
+    ok "kill -9 after a checkpoint, then --resume goes on from it and equals the uninterrupted sweep" ||
+    { bad "checkpoint resume (a checkpoint seen: ${found:-none})"; cat "$dir/same.log" "$dir/ck.log"; }
 
 # kill -9, once some runs have ended and others run
 "$bin" run "$exps/long.ini" -o "$dir/k9.h5" --threads 2 --quiet &
