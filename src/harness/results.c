@@ -268,15 +268,17 @@ typedef struct {
     trainer *tr;            /* a checkpoint: its state too; else NULL */
 } part_ctx;
 
-/* The trainer's state, each part as bytes under /run/checkpoint. */
-static int write_state(h5file *f, trainer *tr, char *err)
+/* The trainer's state to (write) or from /run/checkpoint, each part as
+ * one uint8 dataset of its bytes. */
+static int move_state(h5file *f, trainer *tr, bool write, char *err)
 {
     trainer_state_part parts[TRAINER_STATE_MAX];
     int n = trainer_state(tr, parts), rc = RNB_OK;
     char path[64];
     for (int i = 0; i < n && !rc; i++) {
         snprintf(path, sizeof path, "/run/checkpoint/%s", parts[i].name);
-        rc = h5io_write_bytes(f, path, parts[i].data, parts[i].bytes, err);
+        rc = write ? h5io_write_bytes(f, path, parts[i].data, parts[i].bytes, err)
+                   : h5io_read_bytes(f, path, parts[i].data, parts[i].bytes, err);
     }
     return rc;
 }
@@ -285,7 +287,7 @@ static int fill_part(h5file *f, const void *ctx, char *err)
 {
     const part_ctx *p = ctx;
     int rc = write_run(f, "/run", p->g, p->rec, p->hash, err);
-    return rc || !p->tr ? rc : write_state(f, p->tr, err);
+    return rc || !p->tr ? rc : move_state(f, p->tr, true, err);
 }
 
 static int make_parts_dir(const results *r, char *err)
@@ -295,27 +297,27 @@ static int make_parts_dir(const results *r, char *err)
     return RNB_OK;
 }
 
-int results_write_part(const results *r, const grid_run *g, const run_record *rec, char *err)
+/* Run g's part: its record, and tr's state when tr is given. */
+static int write_part(const results *r, const grid_run *g, const run_record *rec, trainer *tr, char *err)
 {
     int rc = make_parts_dir(r, err);    /* another rank's host may see it late */
     if (rc)
         return rc;
     char path[2048];
     part_path(r, g, path, sizeof path);
-    part_ctx p = {g, rec, r->text_hash, NULL};
+    part_ctx p = {g, rec, r->text_hash, tr};
     return write_atomically(r, path, fill_part, &p, err);
+}
+
+int results_write_part(const results *r, const grid_run *g, const run_record *rec, char *err)
+{
+    return write_part(r, g, rec, NULL, err);
 }
 
 int results_write_checkpoint(const results *r, const grid_run *g, const run_record *rec, trainer *tr,
                              char *err)
 {
-    int rc = make_parts_dir(r, err);
-    if (rc)
-        return rc;
-    char path[2048];
-    part_path(r, g, path, sizeof path);
-    part_ctx p = {g, rec, r->text_hash, tr};
-    return write_atomically(r, path, fill_part, &p, err);
+    return write_part(r, g, rec, tr, err);
 }
 
 /* Dataset name of group /run into buf, when it has the shape dims. */
@@ -382,19 +384,6 @@ static int read_record(h5file *f, const grid_run *g, run_record *rec, char *err)
     return RNB_OK;
 }
 
-/* The trainer's state back from /run/checkpoint, each part its own size. */
-static int read_state(h5file *f, trainer *tr, char *err)
-{
-    trainer_state_part parts[TRAINER_STATE_MAX];
-    int n = trainer_state(tr, parts), rc = RNB_OK;
-    char path[64];
-    for (int i = 0; i < n && !rc; i++) {
-        snprintf(path, sizeof path, "/run/checkpoint/%s", parts[i].name);
-        rc = h5io_read_bytes(f, path, parts[i].data, parts[i].bytes, err);
-    }
-    return rc;
-}
-
 int results_read_checkpoint(const results *r, const grid_run *g, run_record *rec, trainer *tr, char *err)
 {
     char path[2048];
@@ -408,7 +397,7 @@ int results_read_checkpoint(const results *r, const grid_run *g, run_record *rec
     if (!h5io_exists(f, "/run/checkpoint"))
         rc = RECORD_NO_CHECKPOINT;
     else if (!(rc = read_record(f, g, rec, err)))
-        rc = read_state(f, tr, err);
+        rc = move_state(f, tr, false, err);
     h5io_close(f, NULL);
     return rc;
 }
