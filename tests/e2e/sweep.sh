@@ -67,11 +67,10 @@ PY
 # sigint
 "$bin" run "$exps/long.ini" -o "$dir/int.h5" --threads 2 --quiet &
 pid=$!
-for i in $(seq 1 2400); do     # the sweep owns its output (then its runs start): at most 120 s
-    [ -e "$dir/int.h5.parts/owner" ] && break
+for i in $(seq 1 2400); do     # the first run ended, the next in flight: at most 120 s
+    [ "$(ls "$dir/int.h5.parts"/*.h5 2>/dev/null | wc -l)" -ge 1 ] && break
     sleep 0.05
 done
-sleep 1
 kill -INT $pid
 wait $pid
 rc=$?
