@@ -619,17 +619,35 @@ int h5io_write_bytes(h5file *f, const char *name, const void *buf, size_t n, cha
     return write_series(f, name, 1, dims, H5T_NATIVE_UCHAR, buf, err);
 }
 
-int h5io_read_bytes(h5file *f, const char *name, void *buf, size_t n, char *err)
+/* The class a reader's type needs, and its HDF5 memory type. */
+static h5io_class class_of(h5io_as as) { return as == H5IO_AS_DOUBLE ? H5IO_FLOAT : H5IO_INTEGER; }
+static hid_t type_of(h5io_as as)
+{
+    return as == H5IO_AS_DOUBLE ? H5T_NATIVE_DOUBLE : as == H5IO_AS_LONG ? H5T_NATIVE_LONG : H5T_NATIVE_UCHAR;
+}
+
+int h5io_read_exact(h5file *f, const char *name, h5io_as as, int rank, const long *dims, void *buf,
+                    char *err)
 {
     h5io_class cls = H5IO_OTHER;
-    int rank = 0;
-    long dims[H5IO_MAXRANK];
-    int rc = h5io_info(f, name, &cls, &rank, dims, err);
+    int r = 0;
+    long d[H5IO_MAXRANK];
+    int rc = h5io_info(f, name, &cls, &r, d, err);
     if (rc)
         return rc;
-    if (cls != H5IO_INTEGER || rank != 1 || dims[0] != (long)n)
-        return rnb_error(err, RNB_EINVAL, "%s: dataset '%s' is not %zu bytes", f->path, name, n);
-    return read_as(f, name, H5T_NATIVE_UCHAR, buf, err);
+    bool fits = cls == class_of(as) && r == rank;
+    for (int i = 0; i < rank && fits; i++)
+        fits = d[i] == dims[i];
+    if (!fits)
+        return rnb_error(err, RNB_EINVAL, "%s: dataset '%s' is not of the type and shape its reader needs",
+                         f->path, name);
+    return read_as(f, name, type_of(as), buf, err);
+}
+
+int h5io_read_bytes(h5file *f, const char *name, void *buf, size_t n, char *err)
+{
+    const long dims[] = {(long)n};
+    return h5io_read_exact(f, name, H5IO_AS_BYTES, 1, dims, buf, err);
 }
 
 int h5io_copy(h5file *src, const char *src_path, h5file *dst, const char *dst_path, char *err)

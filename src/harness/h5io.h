@@ -80,6 +80,12 @@ int h5io_info(h5file *f, const char *name, h5io_class *cls, int *rank, long dims
 int h5io_shape_any(h5file *f, const char *name, int *rank, long dims[H5IO_MAXRANK], char *err);
 int h5io_read_double(h5file *f, const char *name, double *buf, char *err);
 int h5io_read_long(h5file *f, const char *name, long *buf, char *err);
+/* Dataset name read whole into buf as `as`, only when its class (float for
+ * double, integer otherwise) and its shape are rank x dims: RNB_EINVAL
+ * naming it otherwise, buf untouched. */
+typedef enum { H5IO_AS_DOUBLE, H5IO_AS_LONG, H5IO_AS_BYTES } h5io_as;
+int h5io_read_exact(h5file *f, const char *name, h5io_as as, int rank, const long *dims, void *buf,
+                    char *err);
 
 /* Copies the object at src_path of src into dst at dst_path (groups made). */
 int h5io_copy(h5file *src, const char *src_path, h5file *dst, const char *dst_path, char *err);

@@ -326,19 +326,7 @@ static int read_rows(h5file *f, const char *name, int rank, const long *dims, vo
 {
     char path[64];
     snprintf(path, sizeof path, "/run/%s", name);
-    h5io_class cls = H5IO_OTHER;
-    int r = 0;
-    long d[H5IO_MAXRANK];
-    int rc = h5io_info(f, path, &cls, &r, d, err);
-    if (rc)
-        return rc;
-    bool fits = r == rank;
-    for (int i = 0; i < rank && fits; i++)
-        fits = d[i] == dims[i];
-    if (!fits)
-        return rnb_error(err, RNB_EINVAL, "%s: dataset '%s' is not the shape its run's checkpoint needs",
-                         h5io_path(f), path);
-    return whole ? h5io_read_long(f, path, buf, err) : h5io_read_double(f, path, buf, err);
+    return h5io_read_exact(f, path, whole ? H5IO_AS_LONG : H5IO_AS_DOUBLE, rank, dims, buf, err);
 }
 
 /* A checkpoint's record so far: its attributes, then every row. */
