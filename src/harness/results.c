@@ -268,15 +268,15 @@ typedef struct {
     trainer *tr;            /* a checkpoint: its state too; else NULL */
 } part_ctx;
 
-/* The trainer's state to (write) or from /run/checkpoint, each part as
- * one uint8 dataset of its bytes. */
-static int move_state(h5file *f, trainer *tr, bool write, char *err)
+/* The trainer's state to (write) or from group grp's checkpoint, each
+ * part as one uint8 dataset of its bytes. */
+static int move_state(h5file *f, const char *grp, trainer *tr, bool write, char *err)
 {
     trainer_state_part parts[TRAINER_STATE_MAX];
     int n = trainer_state(tr, parts), rc = RNB_OK;
-    char path[64];
+    char path[EXP_NAME_LEN + 64];
     for (int i = 0; i < n && !rc; i++) {
-        snprintf(path, sizeof path, "/run/checkpoint/%s", parts[i].name);
+        snprintf(path, sizeof path, "%s/checkpoint/%s", grp, parts[i].name);
         rc = write ? h5io_write_bytes(f, path, parts[i].data, parts[i].bytes, err)
                    : h5io_read_bytes(f, path, parts[i].data, parts[i].bytes, err);
     }
@@ -287,7 +287,7 @@ static int fill_part(h5file *f, const void *ctx, char *err)
 {
     const part_ctx *p = ctx;
     int rc = write_run(f, "/run", p->g, p->rec, p->hash, err);
-    return rc || !p->tr ? rc : move_state(f, p->tr, true, err);
+    return rc || !p->tr ? rc : move_state(f, "/run", p->tr, true, err);
 }
 
 static int make_parts_dir(const results *r, char *err)
@@ -320,27 +320,30 @@ int results_write_checkpoint(const results *r, const grid_run *g, const run_reco
     return write_part(r, g, rec, tr, err);
 }
 
-/* Dataset name of group /run into buf, when it has the shape dims. */
-static int read_rows(h5file *f, const char *name, int rank, const long *dims, void *buf, bool whole,
-                     char *err)
+/* Dataset name of group grp into buf, when it has the shape dims. */
+static int read_rows(h5file *f, const char *grp, const char *name, int rank, const long *dims,
+                     void *buf, bool whole, char *err)
 {
-    char path[64];
-    snprintf(path, sizeof path, "/run/%s", name);
+    char path[EXP_NAME_LEN + 64];
+    snprintf(path, sizeof path, "%s/%s", grp, name);
     return h5io_read_exact(f, path, whole ? H5IO_AS_LONG : H5IO_AS_DOUBLE, rank, dims, buf, err);
 }
 
-/* A checkpoint's record so far: its attributes, then every row. */
-static int read_record(h5file *f, const grid_run *g, run_record *rec, char *err)
+/* A checkpoint's record so far, from group grp: its attributes, then
+ * every row. */
+static int read_record(h5file *f, const char *grp, const grid_run *g, run_record *rec, char *err)
 {
     const run_spec *s = &g->spec;
     long n = 0, m, solve = -1;
     int rank = 0;
     long d[H5IO_MAXRANK] = {0};
     int rc;
-    if ((rc = h5io_get_attr_long(f, "/run", "steps_done", &n, err)) ||
-        (rc = h5io_get_attr_long(f, "/run", "solve_step", &solve, err)) ||
-        (rc = h5io_get_attr_double(f, "/run", "wall_seconds", &rec->wall_seconds, err)) ||
-        (rc = h5io_shape_any(f, "/run/log_step", &rank, d, err)))
+    char log_step[EXP_NAME_LEN + 64];
+    snprintf(log_step, sizeof log_step, "%s/log_step", grp);
+    if ((rc = h5io_get_attr_long(f, grp, "steps_done", &n, err)) ||
+        (rc = h5io_get_attr_long(f, grp, "solve_step", &solve, err)) ||
+        (rc = h5io_get_attr_double(f, grp, "wall_seconds", &rec->wall_seconds, err)) ||
+        (rc = h5io_shape_any(f, log_step, &rank, d, err)))
         return rc;
     m = d[0];
     if (n < 0 || n > rec->steps || m < 0 || m > rec->n_log_cap || rank != 1)
@@ -348,23 +351,23 @@ static int read_record(h5file *f, const grid_run *g, run_record *rec, char *err)
                          h5io_path(f), n, m, g->name);
     const long d_steps[] = {n}, d_log[] = {m}, d_norms[] = {m, rec->K, rec->L},
                d_blocks[] = {m, rec->K, rec->G}, d_tensors[] = {n, rec->n_tensors};
-    if ((rc = read_rows(f, "loss", 1, d_steps, rec->loss, false, err)) ||
-        (rc = read_rows(f, "metric", 1, d_steps, rec->metric, false, err)) ||
-        (rc = read_rows(f, "grad_norm", 1, d_steps, rec->grad_norm, false, err)) ||
-        (rc = read_rows(f, "grad_norm_clipped", 1, d_steps, rec->grad_norm_clipped, false, err)) ||
-        (rec->omega && (rc = read_rows(f, "omega", 1, d_steps, rec->omega, false, err))) ||
-        (rc = read_rows(f, "grad_norm_tensor", 2, d_tensors, rec->tensor_norm, false, err)) ||
-        (rc = read_rows(f, "log_step", 1, d_log, rec->log_step, true, err)) ||
-        (rc = read_rows(f, "dh_norm", 3, d_norms, rec->dh_norm, false, err)) ||
-        (rec->has_c && (rc = read_rows(f, "dc_norm", 3, d_norms, rec->dc_norm, false, err))) ||
-        (rc = read_rows(f, "dh_log10", 3, d_norms, rec->dh_log10, false, err)) ||
-        (rec->has_c && (rc = read_rows(f, "dc_log10", 3, d_norms, rec->dc_log10, false, err))) ||
-        (rc = read_rows(f, "eval_loss", 1, d_log, rec->eval_loss, false, err)) ||
-        (rc = read_rows(f, "eval_metric", 1, d_log, rec->eval_metric, false, err)) ||
+    if ((rc = read_rows(f, grp, "loss", 1, d_steps, rec->loss, false, err)) ||
+        (rc = read_rows(f, grp, "metric", 1, d_steps, rec->metric, false, err)) ||
+        (rc = read_rows(f, grp, "grad_norm", 1, d_steps, rec->grad_norm, false, err)) ||
+        (rc = read_rows(f, grp, "grad_norm_clipped", 1, d_steps, rec->grad_norm_clipped, false, err)) ||
+        (rec->omega && (rc = read_rows(f, grp, "omega", 1, d_steps, rec->omega, false, err))) ||
+        (rc = read_rows(f, grp, "grad_norm_tensor", 2, d_tensors, rec->tensor_norm, false, err)) ||
+        (rc = read_rows(f, grp, "log_step", 1, d_log, rec->log_step, true, err)) ||
+        (rc = read_rows(f, grp, "dh_norm", 3, d_norms, rec->dh_norm, false, err)) ||
+        (rec->has_c && (rc = read_rows(f, grp, "dc_norm", 3, d_norms, rec->dc_norm, false, err))) ||
+        (rc = read_rows(f, grp, "dh_log10", 3, d_norms, rec->dh_log10, false, err)) ||
+        (rec->has_c && (rc = read_rows(f, grp, "dc_log10", 3, d_norms, rec->dc_log10, false, err))) ||
+        (rc = read_rows(f, grp, "eval_loss", 1, d_log, rec->eval_loss, false, err)) ||
+        (rc = read_rows(f, grp, "eval_metric", 1, d_log, rec->eval_metric, false, err)) ||
         ((s->cell->recurrence != REC_NONE || s->cell->radius) &&
-         ((rc = read_rows(f, "w_hh_radius", 3, d_blocks, rec->w_hh_radius, false, err)) ||
-          (rc = read_rows(f, "w_hh_sigma", 3, d_blocks, rec->w_hh_sigma, false, err)))) ||
-        (rec->w_hh_orth_error && (rc = read_rows(f, "w_hh_orth_error", 2, d_blocks, rec->w_hh_orth_error, false, err))))
+         ((rc = read_rows(f, grp, "w_hh_radius", 3, d_blocks, rec->w_hh_radius, false, err)) ||
+          (rc = read_rows(f, grp, "w_hh_sigma", 3, d_blocks, rec->w_hh_sigma, false, err)))) ||
+        (rec->w_hh_orth_error && (rc = read_rows(f, grp, "w_hh_orth_error", 2, d_blocks, rec->w_hh_orth_error, false, err))))
         return rc;
     rec->steps_done = n;
     rec->n_logged = m;
@@ -384,8 +387,8 @@ int results_read_checkpoint(const results *r, const grid_run *g, run_record *rec
         return rc;
     if (!h5io_exists(f, "/run/checkpoint"))
         rc = RECORD_NO_CHECKPOINT;
-    else if (!(rc = read_record(f, g, rec, err)))
-        rc = move_state(f, tr, false, err);
+    else if (!(rc = read_record(f, "/run", g, rec, err)))
+        rc = move_state(f, "/run", tr, false, err);
     h5io_close(f, NULL);
     return rc;
 }
@@ -472,6 +475,33 @@ static bool differs(h5file *f, const char *grp, const grid_run *g, const char *h
     return false;
 }
 
+/* Whether the checkpoint of group grp (of OUT or of a part) restores run
+ * g: read into a trainer and a record made for g, as the run will read it. */
+static int check_checkpoint(h5file *f, const char *grp, const grid_run *g, char *err)
+{
+    char sub[RNB_ERRLEN] = "";
+    trainer tr;
+    run_record rec;
+    int rc = trainer_create(&tr, &g->spec, sub);
+    if (rc)
+        return rnb_error(err, rc, "run %s: %s", g->name, sub);
+    if (record_alloc(&rec, &g->spec)) {
+        trainer_free(&tr);
+        return rnb_error(err, RNB_ENOMEM, "run %s: out of memory", g->name);
+    }
+    if (!(rc = read_record(f, grp, g, &rec, sub)))
+        rc = move_state(f, grp, &tr, false, sub);
+    record_free(&rec);
+    trainer_free(&tr);
+    const char *path = h5io_path(f), *why = sub;   /* the file is named once */
+    size_t n = strlen(path);
+    if (strncmp(sub, path, n) == 0 && strncmp(sub + n, ": ", 2) == 0)
+        why += n + 2;
+    return rc ? rnb_error(err, RNB_EINVAL, "%s: the checkpoint of run '%s' cannot be restored: %s; "
+                          "--force starts over", path, g->name, why)
+              : RNB_OK;
+}
+
 int results_check_parts(const results *r, char *err)
 {
     long last = last_part(r);
@@ -488,11 +518,14 @@ int results_check_parts(const results *r, char *err)
         int rc = h5io_open_read(&f, path, err);
         if (rc)
             return rc;
-        bool bad = differs(f, "/run", g, r->text_hash, what, sizeof what);
+        if (differs(f, "/run", g, r->text_hash, what, sizeof what))
+            rc = rnb_error(err, RNB_EINVAL, "%s: not run %s of %s as it is now: %s; --force starts over",
+                           path, g->name, r->e->path, what);
+        else if (h5io_exists(f, "/run/checkpoint"))
+            rc = check_checkpoint(f, "/run", g, err);
         h5io_close(f, NULL);
-        if (bad)
-            return rnb_error(err, RNB_EINVAL, "%s: not run %s of %s as it is now: %s; --force starts over",
-                             path, g->name, r->e->path, what);
+        if (rc)
+            return rc;
     }
     return RNB_OK;
 }
@@ -540,11 +573,18 @@ int results_reclaim(const results *r, char *err)
     free(text);
     /* every run first, so that a refusal copies nothing */
     char grp[EXP_NAME_LEN + 8], what[EXP_NAME_LEN + 128];
-    for (int i = 0; i < r->e->n_runs && !rc; i++)
-        if (reclaimable(f, r, &r->e->runs[i], grp, sizeof grp) &&
-            differs(f, grp, &r->e->runs[i], r->text_hash, what, sizeof what))
+    for (int i = 0; i < r->e->n_runs && !rc; i++) {
+        const grid_run *g = &r->e->runs[i];
+        char ckpt[EXP_NAME_LEN + 32];
+        if (!reclaimable(f, r, g, grp, sizeof grp))
+            continue;
+        snprintf(ckpt, sizeof ckpt, "%s/checkpoint", grp);
+        if (differs(f, grp, g, r->text_hash, what, sizeof what))
             rc = rnb_error(err, RNB_EINVAL, "%s: run %s is not that of %s as it is now: %s; "
-                           "--force starts over", r->out, r->e->runs[i].name, r->e->path, what);
+                           "--force starts over", r->out, g->name, r->e->path, what);
+        else if (h5io_exists(f, ckpt))
+            rc = check_checkpoint(f, grp, g, err);
+    }
     for (int i = 0; i < r->e->n_runs && !rc; i++) {
         const grid_run *g = &r->e->runs[i];
         char path[2048];

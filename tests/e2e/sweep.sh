@@ -83,6 +83,24 @@ for g in f["runs"].values():
     assert g["loss"].shape[0] == g.attrs["steps_done"]
     assert ("checkpoint" in g) == (g.attrs["status"] == "interrupted"), g.name
 PY
+# a checkpoint that does not fit its run (a dataset cut short) is refused
+# before anything is copied: one line naming the file and the dataset
+cp "$dir/int.h5" "$dir/badck.h5"
+"$py" - "$dir/badck.h5" <<'PY'
+import sys, h5py
+f = h5py.File(sys.argv[1], "r+")
+g = next(g for g in f["runs"].values() if "checkpoint" in g)["checkpoint"]
+p = g["params"][()][:-4]
+del g["params"]
+g["params"] = p
+PY
+sum=$(md5sum <"$dir/badck.h5")
+"$bin" run "$exps/long.ini" -o "$dir/badck.h5" --resume --quiet 2>"$dir/badck.err"
+rc=$?
+[ $rc -eq 2 ] && [ "$(wc -l <"$dir/badck.err")" -eq 1 ] && grep -q "badck.h5: the checkpoint of run .*checkpoint/params" "$dir/badck.err" &&
+    [ "$(md5sum <"$dir/badck.h5")" = "$sum" ] && [ ! -e "$dir/badck.h5.parts" ] &&
+    ok "a checkpoint that does not fit: exit 2, one line, nothing written" ||
+    bad "bad checkpoint: exit $rc, $(cat "$dir/badck.err")"
 "$bin" run "$exps/long.ini" -o "$dir/int.h5" --resume 2>"$dir/int.log" && same "$dir/int.h5" "$dir/ref.h5" &&
     grep -q "(from its checkpoint at [1-9]" "$dir/int.log" &&
     ok "SIGINT then --resume goes on from the checkpoints and equals the uninterrupted sweep" ||
@@ -103,6 +121,25 @@ for i in $(seq 1 600); do      # at most 120 s, however slow the build
 done
 kill -9 $pid
 wait $pid 2>/dev/null
+# the same part's checkpoint cut short, in a copy: refused before any run starts
+mkdir -p "$dir/ckbad.h5.parts" && cp "$dir/ck.h5.parts"/*.h5 "$dir/ckbad.h5.parts/"
+"$py" - "$dir/ckbad.h5.parts" <<'PY'
+import sys, glob, h5py
+for name in glob.glob(sys.argv[1] + "/*.h5"):
+    f = h5py.File(name, "r+")
+    if "checkpoint" in f["run"]:
+        p = f["run/checkpoint/optim_m"][()][:-8]
+        del f["run/checkpoint/optim_m"]
+        f["run/checkpoint/optim_m"] = p
+PY
+sum=$(cat "$dir/ckbad.h5.parts"/*.h5 | md5sum)
+"$bin" run "$exps/slow.ini" -o "$dir/ckbad.h5" --resume --quiet 2>"$dir/ckbad.err"
+rc=$?
+[ $rc -eq 2 ] && [ "$(wc -l <"$dir/ckbad.err")" -eq 1 ] &&
+    grep -q "ckbad.h5.parts/[0-9]*.h5: the checkpoint of run .*checkpoint/optim_m" "$dir/ckbad.err" &&
+    [ "$(cat "$dir/ckbad.h5.parts"/*.h5 | md5sum)" = "$sum" ] && [ ! -e "$dir/ckbad.h5" ] &&
+    ok "a part's checkpoint that does not fit: exit 2, one line, nothing written" ||
+    bad "bad part checkpoint: exit $rc, $(cat "$dir/ckbad.err")"
 "$bin" run "$exps/slow.ini" -o "$dir/ck.h5" --resume 2>"$dir/ck.log" && same "$dir/ck.h5" "$dir/slow.h5" &&
     [ -n "$found" ] && grep -q "(from its checkpoint at [1-9]" "$dir/ck.log" &&
     ok "kill -9 after a checkpoint, then --resume goes on from it and equals the uninterrupted sweep" ||
