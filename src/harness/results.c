@@ -475,11 +475,15 @@ static bool differs(h5file *f, const char *grp, const grid_run *g, const char *h
     return false;
 }
 
-/* Whether the checkpoint of group grp (of OUT or of a part) restores run
- * g: read into a trainer and a record made for g, as the run will read it. */
+/* Whether the checkpoint of group grp (of OUT or of a part), if it has
+ * one, restores run g: read into a trainer and a record made for g, as the
+ * run will read it. */
 static int check_checkpoint(h5file *f, const char *grp, const grid_run *g, char *err)
 {
-    char sub[RNB_ERRLEN] = "";
+    char sub[RNB_ERRLEN] = "", ckpt[EXP_NAME_LEN + 32];
+    snprintf(ckpt, sizeof ckpt, "%s/checkpoint", grp);
+    if (!h5io_exists(f, ckpt))
+        return RNB_OK;
     trainer tr;
     run_record rec;
     int rc = trainer_create(&tr, &g->spec, sub);
@@ -521,7 +525,7 @@ int results_check_parts(const results *r, char *err)
         if (differs(f, "/run", g, r->text_hash, what, sizeof what))
             rc = rnb_error(err, RNB_EINVAL, "%s: not run %s of %s as it is now: %s; --force starts over",
                            path, g->name, r->e->path, what);
-        else if (h5io_exists(f, "/run/checkpoint"))
+        else
             rc = check_checkpoint(f, "/run", g, err);
         h5io_close(f, NULL);
         if (rc)
@@ -575,14 +579,12 @@ int results_reclaim(const results *r, char *err)
     char grp[EXP_NAME_LEN + 8], what[EXP_NAME_LEN + 128];
     for (int i = 0; i < r->e->n_runs && !rc; i++) {
         const grid_run *g = &r->e->runs[i];
-        char ckpt[EXP_NAME_LEN + 32];
         if (!reclaimable(f, r, g, grp, sizeof grp))
             continue;
-        snprintf(ckpt, sizeof ckpt, "%s/checkpoint", grp);
         if (differs(f, grp, g, r->text_hash, what, sizeof what))
             rc = rnb_error(err, RNB_EINVAL, "%s: run %s is not that of %s as it is now: %s; "
                            "--force starts over", r->out, g->name, r->e->path, what);
-        else if (h5io_exists(f, ckpt))
+        else
             rc = check_checkpoint(f, grp, g, err);
     }
     for (int i = 0; i < r->e->n_runs && !rc; i++) {
